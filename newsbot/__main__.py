@@ -1,0 +1,5 @@
+"""``python -m newsbot``."""
+
+from newsbot.cli import main
+
+raise SystemExit(main())

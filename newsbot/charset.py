@@ -1,0 +1,106 @@
+"""Turn page bytes into text without losing a character.
+
+Order: BOM, then valid UTF-8, then the HTTP header, then ``<meta>``, then detection. A declared
+label is widened to the superset browsers use (euc-kr → cp949, gb2312/gbk →
+gb18030), and a declaration whose codec cannot decode the bytes is skipped,
+so a lying header or meta falls through to the next candidate.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+# Labels browsers treat as their superset (WHATWG Encoding Standard, w3lib).
+WIDER = {
+    "euc-kr": "cp949",
+    "euc_kr": "cp949",
+    "ks_c_5601-1987": "cp949",
+    "ksc5601": "cp949",
+    "x-windows-949": "cp949",
+    "windows-949": "cp949",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "gb_2312-80": "gb18030",
+    "iso-8859-1": "cp1252",
+    "latin-1": "cp1252",
+    "latin1": "cp1252",
+    "ascii": "cp1252",
+    "us-ascii": "cp1252",
+    "shift_jis": "cp932",
+    "big5": "big5hkscs",
+}
+BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
+META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
+XML_DECL = re.compile(rb"^\s*<\?xml[^>]+encoding\s*=\s*[\"']([\w.:-]+)", re.I)
+META_WINDOW = 16 * 1024
+
+
+def normalize_label(label: str) -> str | None:
+    """Python codec name for a charset label, widened; None if unknown."""
+    label = label.strip().strip("\"'").lower()
+    label = WIDER.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def declared(body: bytes, content_type: str = "") -> list[str]:
+    """Codec names the response declares, in trust order (BOM, header, meta)."""
+    found: list[str] = []
+    for bom, name in BOMS:
+        if body.startswith(bom):
+            found.append(name)
+    match = HEADER_CHARSET.search(content_type)
+    if match:
+        found.append(match.group(1))
+    head = body[:META_WINDOW]
+    for regex in (XML_DECL, META_CHARSET):
+        m = regex.search(head)
+        if m:
+            found.append(m.group(1).decode("ascii", "replace"))
+    names = [n for n in (normalize_label(f) for f in found) if n]
+    return list(dict.fromkeys(names))
+
+
+def decode(body: bytes, content_type: str = "") -> tuple[str, str]:
+    """Decode ``body``; returns (text, codec name)."""
+    candidates = declared(body, content_type)
+    if _is_utf8(body):
+        # Non-ASCII bytes that are valid UTF-8 are practically never an accident,
+        # while a page re-saved as UTF-8 often keeps its old euc-kr <meta>.
+        return _strip_bom(body.decode("utf-8")), "utf-8"
+    for name in candidates:
+        try:
+            return _strip_bom(body.decode(name)), name
+        except UnicodeDecodeError:
+            continue
+    guess = _detect(body)
+    if guess:
+        return body.decode(guess, errors="replace"), guess
+    fallback = candidates[0] if candidates else "utf-8"
+    return body.decode(fallback, errors="replace"), fallback
+
+
+def _is_utf8(body: bytes) -> bool:
+    if body.isascii():
+        return False
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _detect(body: bytes) -> str | None:
+    from charset_normalizer import from_bytes  # imported lazily: only odd pages need it
+
+    best = from_bytes(body).best()
+    return normalize_label(best.encoding) if best else None
+
+
+def _strip_bom(text: str) -> str:
+    return text[1:] if text.startswith("\ufeff") else text

@@ -1,0 +1,179 @@
+"""The ``newsbot`` command: parse arguments, delegate, map errors to exit codes.
+
+Exit codes: 0 ok, 1 fatal, 2 partial (a source failed; healthy posts written),
+64 bad command line or configuration.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, NoReturn
+
+from newsbot import __version__
+from newsbot.errors import NewsbotError, UsageError
+
+EX_USAGE = 64
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits 2 on bad usage, which is newsbot's "partial"; use 64."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EX_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {value!r}") from None
+
+
+def _host_map(value: str) -> tuple[str, str]:
+    host, sep, origin = value.partition("=")
+    if not sep or not host or not origin:
+        raise argparse.ArgumentTypeError(f"expected HOST=ORIGIN, got {value!r}")
+    return host.strip().lower(), origin.strip()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="newsbot",
+        description="Scrape daily news lists and write them as Jekyll posts.",
+        epilog="Example: newsbot run --date 2025-02-04 --job krnews-it",
+    )
+    parser.add_argument("--version", action="version", version=f"newsbot {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    run = sub.add_parser(
+        "run",
+        help="fetch the jobs' sources and write today's (or --date's) posts",
+        description="Fetch each job's sources and write one post per job for the day.",
+        epilog="Example: newsbot run --date 2025-02-04 --job krnews-it --dry-run",
+    )
+    run.add_argument("--date", type=_day, help="day to post, YYYY-MM-DD (default: today, Seoul)")
+    run.add_argument("--job", action="append", default=[], metavar="NAME",
+                     help="job to run (repeatable; default: every job in the jobs directory)")
+    _common(run)
+    run.add_argument("--output", type=Path, metavar="DIR",
+                     help="the _posts directory (default: output/_posts)")
+    run.add_argument("--jobs-dir", type=Path, metavar="DIR", help="job files (default: jobs)")
+    run.add_argument("--dry-run", action="store_true", help="print the posts, write nothing")
+    run.add_argument("--report", metavar="PATH",
+                     help="write the run report as JSON to PATH ('-' for stdout)")
+    run.set_defaults(func=_cmd_run)
+
+    src = sub.add_parser(
+        "sources", help="list the sources and their settings",
+        description="List every source newsbot knows, with its effective settings.",
+        epilog="Example: newsbot sources --config newsbot.toml",
+    )
+    _common(src)
+    src.set_defaults(func=_cmd_sources)
+
+    jobs = sub.add_parser(
+        "jobs", help="list the jobs and check their files",
+        description="Validate every job file and list the jobs.",
+        epilog="Example: newsbot jobs --jobs-dir jobs",
+    )
+    _common(jobs)
+    jobs.add_argument("--jobs-dir", type=Path, metavar="DIR", help="job files (default: jobs)")
+    jobs.set_defaults(func=_cmd_jobs)
+    return parser
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, metavar="PATH",
+                        help="config file (default: ./newsbot.toml if present)")
+    parser.add_argument("--host-map", type=_host_map, action="append", default=[],
+                        metavar="HOST=ORIGIN",
+                        help="send requests for HOST to ORIGIN instead (repeatable)")
+
+
+def _load_config(args: argparse.Namespace) -> Any:
+    from newsbot import config
+
+    overrides: dict[str, Any] = {}
+    if args.host_map:
+        overrides["fetch"] = {"host_map": dict(args.host_map)}
+    output: dict[str, Any] = {}
+    if getattr(args, "output", None):
+        output["dir"] = str(args.output)
+    if getattr(args, "jobs_dir", None):
+        output["jobs_dir"] = str(args.jobs_dir)
+    if output:
+        overrides["output"] = output
+    return config.load(args.config, overrides)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from newsbot import pipeline
+    from newsbot.dates import KST, today_kst
+    from newsbot.jobs import load_jobs
+
+    cfg = _load_config(args)
+    jobs = load_jobs(cfg.output.jobs_dir, args.job)
+    now = datetime.now(KST)
+    day = args.date or today_kst(now)
+    report, posts = pipeline.run(jobs, day, config=cfg, now=now, dry_run=args.dry_run)
+    if args.dry_run:
+        for post in posts:
+            print(f"# {post.result.path}\n{post.text}", end="")
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
+    for job in report.jobs:
+        print(f"{job.job} {job.day}: {job.status} {job.path or job.message}".rstrip(),
+              file=sys.stderr)
+        for src in job.sources:
+            detail = f"{len(src.articles)} items" if src.ok else src.message
+            print(f"  {src.source} {src.section}: {src.status} ({detail})", file=sys.stderr)
+    if args.report:
+        _write_report(args.report, report.to_json())
+    return report.exit_code
+
+
+def _write_report(target: str, text: str) -> None:
+    if target == "-":
+        print(text)
+        return
+    try:
+        Path(target).write_text(text + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write report to {target}: {exc.strerror}") from None
+
+
+def _cmd_sources(args: argparse.Namespace) -> int:
+    from newsbot import sources
+
+    cfg = _load_config(args)
+    for name, source in sources.SOURCES.items():
+        s = sources.settings_for(name, cfg)
+        robots = "obeyed" if s.obey_robots else f"not obeyed: {s.robots_note or 'config'}"
+        print(f"{name}\t{source.LABEL}\tmin_items={s.min_items} max_items={s.max_items}"
+              f"\trobots.txt {robots}")
+    return 0
+
+
+def _cmd_jobs(args: argparse.Namespace) -> int:
+    from newsbot.jobs import load_jobs
+
+    cfg = _load_config(args)
+    for job in load_jobs(cfg.output.jobs_dir):
+        refs = ", ".join(f"{r.name}/{r.section}" if r.section else r.name for r in job.sources)
+        print(f"{job.name}\t{job.schedule}\t{refs}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``newsbot`` console script and ``python -m newsbot``."""
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except NewsbotError as exc:
+        print(f"newsbot: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    return code

@@ -1,0 +1,125 @@
+"""Typed configuration: built-in defaults < ``newsbot.toml`` < command-line flags.
+
+Every default and its meaning lives here. The object is built once, in ``cli``,
+and passed down; no other module reads files or the environment for settings.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from newsbot.errors import ConfigError
+
+DEFAULT_CONFIG_FILE = Path("newsbot.toml")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FetchConfig(_Strict):
+    """How newsbot talks to the network."""
+
+    contact_url: str = Field(
+        "", description="Put in the User-Agent so site owners can reach you: newsbot/<v> (+URL)"
+    )
+    connect_timeout: float = Field(5.0, gt=0, description="Seconds to establish a connection")
+    read_timeout: float = Field(10.0, gt=0, description="Seconds of silence between bytes")
+    deadline: float = Field(30.0, gt=0, description="Total seconds per request, body included")
+    max_bytes: int = Field(5 * 1024 * 1024, gt=0, description="Cap on a decoded body")
+    max_redirects: int = Field(5, ge=0, description="Redirect hops followed per request")
+    obey_robots: bool = Field(True, description="Obey robots.txt unless a source opts out")
+    host_map: dict[str, str] = Field(
+        default_factory=dict,
+        description="HOST → ORIGIN: send requests for HOST to ORIGIN, path and query kept",
+    )
+
+    @field_validator("host_map")
+    @classmethod
+    def _check_origins(cls, value: dict[str, str]) -> dict[str, str]:
+        for host, origin in value.items():
+            parts = urlsplit(origin)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise ValueError(f"host_map[{host!r}]: origin must be http(s)://host[:port]")
+            if parts.path not in ("", "/") or parts.query:
+                raise ValueError(f"host_map[{host!r}]: origin must not have a path or query")
+        return {h.lower(): o.rstrip("/") for h, o in value.items()}
+
+
+class SourceConfig(_Strict):
+    """Per-source overrides; unset fields keep the source module's defaults."""
+
+    obey_robots: bool | None = Field(None, description="Override the source's robots.txt policy")
+    min_items: int | None = Field(None, ge=0, description="Fewer items than this fails the source")
+    max_items: int | None = Field(None, ge=1, description="Items kept per source and job")
+    selectors: dict[str, str] = Field(
+        default_factory=dict, description="Replace named CSS selectors without a release"
+    )
+
+
+class OutputConfig(_Strict):
+    """Where posts and jobs live."""
+
+    dir: Path = Field(Path("output/_posts"), description="The _posts directory posts go to")
+    jobs_dir: Path = Field(Path("jobs"), description="Directory of job files (*.toml)")
+
+
+class Config(_Strict):
+    """The whole configuration of a run."""
+
+    fetch: FetchConfig = FetchConfig()
+    output: OutputConfig = OutputConfig()
+    sources: dict[str, SourceConfig] = Field(default_factory=dict)
+
+
+def load(path: Path | None, overrides: dict[str, Any] | None = None) -> Config:
+    """Build the Config from defaults, an optional TOML file and CLI overrides.
+
+    ``overrides`` is nested like the file (``{"fetch": {"host_map": {...}}}``);
+    dictionaries merge, other values replace.
+    """
+    data: dict[str, Any] = {}
+    if path is not None:
+        data = _read_toml(path)
+    elif DEFAULT_CONFIG_FILE.is_file():
+        data = _read_toml(DEFAULT_CONFIG_FILE)
+    data = _merge(data, overrides or {})
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        where = f" in {path or DEFAULT_CONFIG_FILE}" if data else ""
+        raise ConfigError(f"invalid configuration{where}:\n{explain(exc)}") from None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def explain(exc: ValidationError) -> str:
+    """One line per problem: dotted key and what is wrong with it."""
+    lines = []
+    for err in exc.errors():
+        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        lines.append(f"  {key}: {err['msg']}")
+    return "\n".join(lines)

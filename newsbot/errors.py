@@ -1,0 +1,75 @@
+"""Errors newsbot raises, each carrying what a user needs to fix it.
+
+    NewsbotError
+    ├── UsageError            bad command line or configuration      → exit 64
+    │   ├── ConfigError
+    │   └── JobError
+    ├── SourceError(source, url)  one source failed; others go on    → exit 2 (1 if all fail)
+    │   ├── FetchError            network / HTTP / robots, with a report status
+    │   └── LayoutChanged         the page loaded but yielded too few items
+    ├── WriteError                a post could not be written        → exit 1
+    └── Rejected(reason)          one item dropped; counted, never fatal
+
+Only ``cli`` turns these into messages and exit codes.
+"""
+
+from __future__ import annotations
+
+
+class NewsbotError(Exception):
+    """Root of every error newsbot raises on purpose."""
+
+    exit_code = 1
+
+
+class UsageError(NewsbotError):
+    """The command line or configuration is wrong; nothing was fetched."""
+
+    exit_code = 64
+
+
+class ConfigError(UsageError):
+    """A config file or value is invalid."""
+
+
+class JobError(UsageError):
+    """A job file is invalid or a requested job does not exist."""
+
+
+class SourceError(NewsbotError):
+    """One source failed. ``status`` is a word from the run report's vocabulary."""
+
+    exit_code = 2
+    status = "error"
+
+    def __init__(self, source: str, url: str, message: str, *, status: str | None = None) -> None:
+        super().__init__(f"{source}: {message} ({url})")
+        self.source = source
+        self.url = url
+        self.message = message
+        if status is not None:
+            self.status = status
+
+
+class FetchError(SourceError):
+    """A page could not be fetched: network, HTTP status, size, robots.txt."""
+
+    status = "unreachable"
+
+
+class LayoutChanged(SourceError):
+    """A page loaded but the parser found fewer items than the source's floor."""
+
+    status = "parse_empty"
+
+
+class WriteError(NewsbotError):
+    """A post could not be written; the post already on disk is untouched."""
+
+
+class Rejected(NewsbotError):
+    """One scraped item is unusable; ``reason`` is the report's drop-counter key."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason

@@ -1,0 +1,119 @@
+"""Jobs: one declarative TOML file per post series in ``jobs/``."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import date, time
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from newsbot.config import explain
+from newsbot.errors import JobError
+
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+CRON_FIELDS = 5
+
+
+class SourceRef(BaseModel):
+    """One source and section a job lists, with source-specific options."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    section: str = ""
+    options: dict[str, Any] = Field(default_factory=dict)
+
+
+class Job(BaseModel):
+    """A post series: which sources feed it and how its post looks."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    title: str = Field(description="str.format template; {date} is the post's day")
+    slug: str = Field(description="ASCII [a-z0-9-]; the file is YYYY-MM-DD-<slug>-YYYYMMDD.md")
+    style: Literal["daily_list"] = "daily_list"
+    categories: list[str] = Field(default_factory=list, max_length=2)
+    tags: list[str] = Field(default_factory=list)
+    schedule: str = Field("30 12 * * *", description="cron (min hour dom mon dow), Asia/Seoul")
+    snippet_chars: int = Field(120, ge=1)
+    allow_partial: bool = Field(False, description="Write the post even if a source failed")
+    front_matter_extra: dict[str, Any] = Field(
+        default_factory=dict, description="Keys appended after the standard front matter"
+    )
+    sources: list[SourceRef] = Field(min_length=1)
+
+    @field_validator("slug")
+    @classmethod
+    def _check_slug(cls, value: str) -> str:
+        if not SLUG_RE.match(value):
+            raise ValueError("slug must match [a-z0-9][a-z0-9-]* and be at most 80 characters")
+        return value
+
+    @field_validator("tags")
+    @classmethod
+    def _lower_tags(cls, value: list[str]) -> list[str]:
+        return [t.lower() for t in value]
+
+    @field_validator("title")
+    @classmethod
+    def _check_title(cls, value: str) -> str:
+        try:
+            value.format(date=date(2000, 1, 2))
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"title template {value!r} does not format: {exc}") from None
+        return value
+
+    @field_validator("schedule")
+    @classmethod
+    def _check_schedule(cls, value: str) -> str:
+        fields = value.split()
+        if len(fields) != CRON_FIELDS:
+            raise ValueError("schedule must be a 5-field cron expression, e.g. '30 12 * * *'")
+        return value
+
+    def post_title(self, day: date) -> str:
+        return self.title.format(date=day)
+
+    def scheduled_time(self) -> time:
+        """The time of day the schedule fires (first value of minute and hour fields)."""
+        minute, hour = self.schedule.split()[:2]
+        return time(_first(hour, 12), _first(minute, 0))
+
+
+def _first(field: str, fallback: int) -> int:
+    match = re.match(r"\d+", field)
+    return int(match.group()) if match else fallback
+
+
+def load_job(path: Path) -> Job:
+    """Read and validate one job file; the name defaults to the file stem."""
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise JobError(f"{path} is not valid TOML: {exc}") from None
+    data.setdefault("name", path.stem)
+    try:
+        return Job.model_validate(data)
+    except ValidationError as exc:
+        raise JobError(f"invalid job file {path}:\n{explain(exc)}") from None
+
+
+def load_jobs(directory: Path, names: list[str] | None = None) -> list[Job]:
+    """Load every job in ``directory``, or only ``names`` (in the order given)."""
+    if not directory.is_dir():
+        raise JobError(f"jobs directory not found: {directory}")
+    jobs = {j.name: j for j in (load_job(p) for p in sorted(directory.glob("*.toml")))}
+    if not names:
+        if not jobs:
+            raise JobError(f"no job files (*.toml) in {directory}")
+        return list(jobs.values())
+    missing = [n for n in names if n not in jobs]
+    if missing:
+        known = ", ".join(sorted(jobs)) or "none"
+        raise JobError(f"unknown job {', '.join(missing)} (jobs in {directory}: {known})")
+    return [jobs[n] for n in names]

@@ -1,0 +1,135 @@
+"""Records that flow through a run: raw items, articles, pages and results."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A fetched and decoded page. ``url`` is the logical URL (before any host_map)."""
+
+    url: str
+    text: str
+    status: int = 200
+    encoding: str = "utf-8"
+    content_type: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RawItem:
+    """What a source's parser pulls out of a page, before normalization."""
+
+    title: str
+    url: str
+    thumbnail: str | None = None
+    snippet: str = ""
+    press: str = ""
+    published: str = ""  # as the page shows it; normalize makes it a datetime
+
+
+class Article(BaseModel):
+    """A normalized list item, the same shape for every source."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str = Field(description="Stable id within the source, e.g. naver:029/0002932972")
+    title: str
+    url: str
+    thumbnail: str | None = None
+    snippet: str = ""
+    press: str = ""
+    published_at: AwareDatetime | None = None
+    source: str
+    section: str = ""
+
+
+@dataclass
+class SourceResult:
+    """What one source did in one job: its articles or its error, plus counters."""
+
+    source: str
+    section: str
+    status: str = "ok"
+    message: str = ""
+    urls: list[str] = field(default_factory=list)
+    attempts: int = 0
+    http_codes: list[int] = field(default_factory=list)
+    bytes: int = 0
+    elapsed_s: float = 0.0
+    items_found: int = 0
+    items_dropped: dict[str, int] = field(default_factory=dict)
+    items_new: int = 0
+    notes: list[str] = field(default_factory=list)
+    articles: list[Article] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    def drop(self, reason: str) -> None:
+        self.items_dropped[reason] = self.items_dropped.get(reason, 0) + 1
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.__dict__.items() if k != "articles"}
+        data["elapsed_s"] = round(self.elapsed_s, 3)
+        return data
+
+
+@dataclass
+class JobResult:
+    """One post series on one day: what was written (or why not)."""
+
+    job: str
+    day: date
+    status: str = "pending"  # written | unchanged | dry_run | skipped | failed
+    path: str = ""
+    items: int = 0
+    message: str = ""
+    sources: list[SourceResult] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "job": self.job,
+            "day": self.day.isoformat(),
+            "status": self.status,
+            "path": self.path,
+            "items": self.items,
+            "message": self.message,
+            "sources": [s.to_dict() for s in self.sources],
+        }
+
+
+@dataclass
+class RunReport:
+    """Everything one run did; the exit code is derived from it."""
+
+    started_at: datetime
+    jobs: list[JobResult] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        """0 all ok, 2 some source or job failed but something was kept, 1 nothing usable."""
+        sources = [s for j in self.jobs for s in j.sources]
+        if any(j.status == "failed" for j in self.jobs):
+            return 1
+        if sources and not any(s.ok for s in sources):
+            return 1
+        if any(not s.ok for s in sources) or any(j.status == "skipped" for j in self.jobs):
+            return 2
+        return 0
+
+    def to_json(self) -> str:
+        data = {
+            "started_at": self.started_at.isoformat(),
+            "exit_code": self.exit_code,
+            "notes": self.notes,
+            "jobs": [j.to_dict() for j in self.jobs],
+        }
+        return json.dumps(data, ensure_ascii=False, indent=2)

@@ -1,0 +1,104 @@
+"""RawItem → Article, the same rules for every source.
+
+Text: entities decoded, Unicode NFC, control and bidi characters removed,
+whitespace collapsed. URLs: resolved against the page, http(s) only, userinfo
+and tracking parameters dropped, at most 2083 characters.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Callable
+from datetime import datetime
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from newsbot.dates import parse_korean
+from newsbot.errors import Rejected
+from newsbot.models import Article, RawItem
+
+MAX_URL = 2083  # Scrapy's URLLENGTH_LIMIT, the longest URL old browsers accept
+TRACKING_PARAMS = re.compile(
+    r"^(utm_\w+|fbclid|gclid|dclid|mc_[ce]id|igshid|cre|mod|loc|r|tr|from|ref|cds|type|sid)$",
+    re.I,
+)
+# C0/C1 controls, zero-width and bidi formatting characters (U+202E and friends)
+INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+SPACE = re.compile(r"\s+")
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """Decoded, NFC, without invisible characters, whitespace collapsed."""
+    text = html.unescape(text)
+    text = SURROGATE.sub("", text)
+    text = unicodedata.normalize("NFC", text)
+    text = INVISIBLE.sub("", text)
+    return SPACE.sub(" ", text).strip()
+
+
+def cut(text: str, limit: int) -> str:
+    """At most ``limit`` characters, never leaving trailing whitespace."""
+    return text[:limit].rstrip()
+
+
+def clean_url(raw: str, base: str) -> str:
+    """An absolute http(s) URL without userinfo or fragment; Rejected otherwise."""
+    text = INVISIBLE.sub("", html.unescape(raw)).strip()
+    text = re.sub(r"\s", "", text)
+    if not text:
+        raise Rejected("no_link")
+    parts = urlsplit(urljoin(base, text))
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise Rejected("bad_scheme", text[:60])
+    host = parts.hostname.lower()
+    netloc = host if parts.port is None else f"{host}:{parts.port}"
+    url = urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
+    if len(url) > MAX_URL:
+        raise Rejected("url_too_long")
+    return url
+
+
+def strip_tracking(url: str) -> str:
+    """Drop tracking parameters and sort the rest, so one article has one URL."""
+    parts = urlsplit(url)
+    query = sorted((k, v) for k, v in parse_qsl(parts.query) if not TRACKING_PARAMS.match(k))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+
+def to_article(
+    raw: RawItem,
+    *,
+    source: str,
+    section: str,
+    base_url: str,
+    now: datetime,
+    snippet_chars: int,
+    canonical: Callable[[str], str],
+    article_id: Callable[[str], str | None],
+) -> Article:
+    """Normalize one raw item; raises Rejected with the drop reason."""
+    title = clean_text(raw.title)
+    if not title:
+        raise Rejected("empty_title")
+    url = canonical(strip_tracking(clean_url(raw.url, base_url)))
+    thumbnail = None
+    if raw.thumbnail:
+        try:
+            thumbnail = clean_url(raw.thumbnail, base_url)
+        except Rejected:
+            thumbnail = None  # a bad image loses the image, not the article
+    return Article(
+        id=article_id(url) or f"{source}:{url}",
+        title=title,
+        url=url,
+        thumbnail=thumbnail,
+        snippet=cut(clean_text(raw.snippet), snippet_chars),
+        press=clean_text(raw.press),
+        published_at=parse_korean(raw.published, now=now) if raw.published.strip() else None,
+        source=source,
+        section=section,
+    )

@@ -1,0 +1,58 @@
+"""Front matter through python-frontmatter and PyYAML's safe dumper, never by hand.
+
+The dumper writes keys in insertion order, lists of scalars in flow style
+(``categories: [krnews, it]``), Unicode unescaped and no line folding, which
+reproduces the blog's seed front matter byte for byte.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import frontmatter
+import yaml
+
+
+class _Dumper(yaml.SafeDumper):
+    """SafeDumper with flow-style scalar lists."""
+
+
+def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
+    flow = all(not isinstance(v, (dict, list)) for v in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+
+
+_Dumper.add_representer(list, _represent_list)
+
+DUMP_OPTIONS: dict[str, Any] = {
+    "Dumper": _Dumper,
+    "sort_keys": False,
+    "allow_unicode": True,
+    "width": 10**6,
+    "default_flow_style": False,
+}
+
+
+class _Handler(frontmatter.YAMLHandler):  # type: ignore[misc]
+    """``---``, metadata, ``---``, then the body exactly as given (no blank line added)."""
+
+    def format(self, post: frontmatter.Post, **kwargs: Any) -> str:
+        metadata = self.export(post.metadata, **kwargs)
+        return f"---\n{metadata}\n---\n{post.content}"
+
+
+HANDLER = _Handler()
+
+
+def document(metadata: dict[str, Any], body: str) -> str:
+    """A whole post: front matter then ``body``."""
+    post = frontmatter.Post(body, handler=HANDLER, **metadata)
+    return str(frontmatter.dumps(post, handler=HANDLER, **DUMP_OPTIONS))
+
+
+def read_metadata(text: str) -> dict[str, Any]:
+    """The front matter of a post, loaded with the safe loader; ValueError if broken."""
+    try:
+        return dict(frontmatter.loads(text).metadata)
+    except yaml.YAMLError as exc:
+        raise ValueError(f"invalid front matter: {exc}") from None

@@ -1,0 +1,67 @@
+"""What a source is: a module with a name, its selectors, URLs for a day and a parser.
+
+A source does no I/O. ``fetch`` brings the pages; the source only says which
+URLs to ask for and how to read them, so a parser test needs nothing but a page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from newsbot.models import Page, RawItem
+
+
+@dataclass(frozen=True)
+class ListRequest:
+    """Which list a job wants from a source: a day, a section and free options."""
+
+    day: date
+    section: str
+    now: datetime  # aware, Asia/Seoul; tells "today" from a past day
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_today(self) -> bool:
+        return self.day >= self.now.date()
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """A source's built-in settings; ``newsbot.toml`` [sources.NAME] overrides them."""
+
+    min_items: int = 1
+    max_items: int = 50
+    obey_robots: bool = True
+    robots_note: str = ""  # why a source opts out; printed on every run that does
+
+
+class Source(Protocol):
+    """The contract every module in ``newsbot.sources`` fulfils."""
+
+    NAME: str
+    LABEL: str
+    SELECTORS: Mapping[str, str]
+    DEFAULTS: Defaults
+
+    def urls(self, req: ListRequest) -> list[str]:
+        """The list pages to fetch for ``req``, in order."""
+        ...
+
+    def parse(self, page: Page, sel: Mapping[str, str], req: ListRequest) -> list[RawItem]:
+        """Raw items from one fetched page, in page order; raises LayoutChanged."""
+        ...
+
+    def article_id(self, url: str) -> str | None:
+        """A stable id for an article URL (not the raw URL), or None if it is not one."""
+        ...
+
+    def canonical_url(self, url: str) -> str:
+        """The one URL the post links to, whatever form the page used."""
+        ...
+
+    def notes(self, req: ListRequest) -> list[str]:
+        """Things the run should say about this request (e.g. a substitute listing)."""
+        ...

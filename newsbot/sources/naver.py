@@ -1,0 +1,177 @@
+"""Naver News section lists (news.naver.com).
+
+Today: the section page's **headline block** (``헤드라인 뉴스``), the list the
+daily post is made of. Naver keeps no headline block for past days, so for a
+past ``--date`` the source reads the date-addressable "breakingnews" list of
+the job's sub-sections instead (``archive_sections``, default IT일반 230), and
+every run that does so says it. The legacy ``main/list.naver`` archive (≤2022)
+is parsed too, for users who point ``archive`` at it.
+
+Facts from ``docs/SITES.md``: section and article pages are UTF-8; thumbnails in
+raw HTML sit in ``data-src`` (lazy loading), in a browser DOM copy in ``src``;
+the breakingnews markup is second-hand (scraper code), the other two are seen
+in saved pages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from urllib.parse import parse_qs, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from newsbot.errors import LayoutChanged
+from newsbot.models import Page, RawItem
+from newsbot.sources.base import Defaults, ListRequest
+
+NAME = "naver"
+LABEL = "네이버 뉴스"
+
+SELECTORS: Mapping[str, str] = {
+    # new layout (2023–): section page and breakingnews date archive
+    "headline_item": 'ul[id^="_SECTION_HEADLINE_LIST_"] > li.sa_item',
+    "latest_item": "div.section_latest_article ul.sa_list > li.sa_item",
+    "title": "strong.sa_text_strong",
+    "link": "a.sa_text_title",
+    "thumbnail": "div.sa_thumb img",
+    "lede": "div.sa_text_lede",
+    "press": "div.sa_text_press",
+    "time": "div.sa_text_datetime b",
+    # legacy date archive (main/list.naver, ≤2022)
+    "legacy_item": "div.list_body ul.type06_headline > li, div.list_body ul.type06 > li",
+    "legacy_link": "dt:not(.photo) > a",
+    "legacy_thumbnail": "dt.photo img",
+    "legacy_lede": "dd span.lede",
+    "legacy_press": "dd span.writing",
+    "legacy_time": "dd span.date",
+}
+
+DEFAULTS = Defaults(
+    min_items=5,
+    max_items=50,
+    # Naver's robots.txt disallows every generic bot. The blog's owner asked for
+    # this one page a day for their own blog, so this source opts out, openly:
+    # every run says so, and [sources.naver] obey_robots = true turns it back on.
+    obey_robots=False,
+    robots_note="robots.txt disallows generic bots; this source opts out by design "
+    "(one list page per job and day)",
+)
+
+SECTION_URL = "https://news.naver.com/section/{section}"
+ARCHIVE_URL = "https://news.naver.com/breakingnews/section/{section}/{sub}?date={ymd}"
+LEGACY_URL = (
+    "https://news.naver.com/main/list.naver?mode=LS2D&mid=shm&sid1={section}&sid2={sub}"
+    "&date={ymd}&page=1"
+)
+ARTICLE_URL = "https://n.news.naver.com/mnews/article/{oid}/{aid}"
+ARTICLE_PATH = re.compile(r"/(?:mnews/)?article/(\d{3})/(\d{10})")
+DEFAULT_ARCHIVE_SECTIONS = ("230",)  # IT/과학 › IT일반
+
+
+def urls(req: ListRequest) -> list[str]:
+    """The section page today; the date archive of each sub-section for a past day."""
+    section = req.section or "105"
+    if req.is_today and not req.options.get("force_archive"):
+        return [SECTION_URL.format(section=section)]
+    template = LEGACY_URL if req.options.get("archive") == "legacy" else ARCHIVE_URL
+    subs = req.options.get("archive_sections", DEFAULT_ARCHIVE_SECTIONS)
+    ymd = req.day.strftime("%Y%m%d")
+    return [template.format(section=section, sub=sub, ymd=ymd) for sub in subs]
+
+
+def notes(req: ListRequest) -> list[str]:
+    """A past day cannot have the headline block: say which list stands in for it."""
+    if req.is_today and not req.options.get("force_archive"):
+        return []
+    subs = ", ".join(req.options.get("archive_sections", DEFAULT_ARCHIVE_SECTIONS))
+    return [
+        f"naver keeps no headline block for past days; {req.day} uses the date archive "
+        f"of section {req.section or '105'} sub-sections {subs} instead"
+    ]
+
+
+def parse(page: Page, sel: Mapping[str, str], req: ListRequest) -> list[RawItem]:
+    """Headline items of a section page, or the items of a date-archive page."""
+    tree = LexborHTMLParser(page.text)
+    if "/section/" in page.url and "/breakingnews/" not in page.url:
+        nodes, kind = tree.css(sel["headline_item"]), "headline_item"
+    elif "list.naver" in page.url:
+        return _parse_legacy(tree, page, sel)
+    else:
+        nodes, kind = tree.css(sel["latest_item"]), "latest_item"
+    items = [item for item in (_card(n, sel) for n in nodes) if item is not None]
+    if not items:
+        raise LayoutChanged(NAME, page.url, f"no items matched selector {kind}={sel[kind]!r}")
+    return items
+
+
+def _card(node: LexborNode, sel: Mapping[str, str]) -> RawItem | None:
+    link = node.css_first(sel["link"])
+    title = node.css_first(sel["title"])
+    if link is None or title is None:
+        return None
+    return RawItem(
+        title=title.text(),
+        url=link.attributes.get("href") or "",
+        thumbnail=_image(node.css_first(sel["thumbnail"])),
+        snippet=_text(node.css_first(sel["lede"])),
+        press=_text(node.css_first(sel["press"])),
+        published=_text(node.css_first(sel["time"])),
+    )
+
+
+def _parse_legacy(tree: LexborHTMLParser, page: Page, sel: Mapping[str, str]) -> list[RawItem]:
+    items = []
+    for node in tree.css(sel["legacy_item"]):
+        link = node.css_first(sel["legacy_link"])
+        if link is None:
+            continue
+        items.append(
+            RawItem(
+                title=link.text(),
+                url=link.attributes.get("href") or "",
+                thumbnail=_image(node.css_first(sel["legacy_thumbnail"])),
+                snippet=_text(node.css_first(sel["legacy_lede"])),
+                press=_text(node.css_first(sel["legacy_press"])),
+                published=_text(node.css_first(sel["legacy_time"])),
+            )
+        )
+    if not items:
+        raise LayoutChanged(
+            NAME, page.url, f"no items matched selector legacy_item={sel['legacy_item']!r}"
+        )
+    return items
+
+
+def _image(img: LexborNode | None) -> str | None:
+    """A lazy image keeps its URL in data-src; src may be a placeholder."""
+    if img is None:
+        return None
+    attrs = img.attributes
+    return attrs.get("data-src") or attrs.get("src") or None
+
+
+def _text(node: LexborNode | None) -> str:
+    return node.text() if node is not None else ""
+
+
+def article_id(url: str) -> str | None:
+    """``naver:OID/AID`` from any of Naver's article URL forms."""
+    parts = urlsplit(url)
+    m = ARTICLE_PATH.search(parts.path)
+    if m:
+        return f"{NAME}:{m.group(1)}/{m.group(2)}"
+    query = parse_qs(parts.query)
+    if "oid" in query and "aid" in query:
+        return f"{NAME}:{query['oid'][0]}/{query['aid'][0]}"
+    return None
+
+
+def canonical_url(url: str) -> str:
+    """``https://n.news.naver.com/mnews/article/OID/AID``, the form the blog links to."""
+    aid = article_id(url)
+    if aid is None:
+        return url
+    oid, num = aid.split(":", 1)[1].split("/")
+    return ARTICLE_URL.format(oid=oid, aid=num)
