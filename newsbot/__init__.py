@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from newsbot.errors import (  # noqa: E402
+from newsbot.errors import (
     ConfigError,
     FetchError,
     LayoutChanged,
@@ -13,7 +13,7 @@ from newsbot.errors import (  # noqa: E402
     UsageError,
     WriteError,
 )
-from newsbot.models import Article, RunReport  # noqa: E402
+from newsbot.models import Article, RunReport
 
 __all__ = [
     "Article",

@@ -72,8 +72,8 @@ class OutputConfig(_Strict):
 class Config(_Strict):
     """The whole configuration of a run."""
 
-    fetch: FetchConfig = FetchConfig()
-    output: OutputConfig = OutputConfig()
+    fetch: FetchConfig = Field(default_factory=FetchConfig)
+    output: OutputConfig = Field(default_factory=OutputConfig)
     sources: dict[str, SourceConfig] = Field(default_factory=dict)
 
 

@@ -49,8 +49,8 @@ def clean_url(raw: str, base: str) -> str:
     """An absolute http(s) URL without userinfo or fragment; Rejected otherwise."""
     text = INVISIBLE.sub("", html.unescape(raw)).strip()
     text = re.sub(r"\s", "", text)
-    if not text:
-        raise Rejected("no_link")
+    if not text or text.startswith("#"):
+        raise Rejected("no_link")  # "#" would resolve to the list page itself
     parts = urlsplit(urljoin(base, text))
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise Rejected("bad_scheme", text[:60])

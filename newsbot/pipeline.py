@@ -100,7 +100,8 @@ async def _collect_source(
     result = SourceResult(source=ref.name, section=ref.section, urls=source.urls(req))
     result.notes.extend(source.notes(req))
     if not settings.obey_robots:
-        result.notes.append(f"{ref.name}: robots.txt not obeyed ({settings.robots_note or 'config'})")
+        why = settings.robots_note or "config"
+        result.notes.append(f"{ref.name}: robots.txt not obeyed ({why})")
     try:
         raw: list[tuple[str, RawItem]] = []
         for url in result.urls:
@@ -160,9 +161,7 @@ def _normalize(
     return articles
 
 
-def _plan(
-    job: Job, day: date, now: datetime, config: Config, result: JobResult
-) -> Post | None:
+def _plan(job: Job, day: date, now: datetime, config: Config, result: JobResult) -> Post | None:
     """Decide whether ``job`` gets a post and render it; record why not otherwise."""
     failed = [s for s in result.sources if not s.ok]
     if failed and not job.allow_partial:

@@ -11,6 +11,7 @@ from typing import Any
 
 import frontmatter
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 
 
 class _Dumper(yaml.SafeDumper):
@@ -33,7 +34,7 @@ DUMP_OPTIONS: dict[str, Any] = {
 }
 
 
-class _Handler(frontmatter.YAMLHandler):  # type: ignore[misc]
+class _Handler(YAMLHandler):
     """``---``, metadata, ``---``, then the body exactly as given (no blank line added)."""
 
     def format(self, post: frontmatter.Post, **kwargs: Any) -> str:

@@ -1,0 +1,105 @@
+"""RawItem → Article: text, URLs, ids, times."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from newsbot.dates import KST, parse_korean
+from newsbot.errors import Rejected
+from newsbot.models import RawItem
+from newsbot.normalize import clean_text, clean_url, strip_tracking, to_article
+from newsbot.sources import naver
+
+NOW = datetime(2025, 2, 4, 18, 0, tzinfo=KST)
+BASE = "https://news.naver.com/section/105"
+
+
+def norm(**kw: str) -> object:
+    raw = RawItem(
+        **({"title": "제목", "url": "https://n.news.naver.com/article/001/0000000001"} | kw)
+    )
+    return to_article(
+        raw,
+        source="naver",
+        section="105",
+        base_url=BASE,
+        now=NOW,
+        snippet_chars=12,
+        canonical=naver.canonical_url,
+        article_id=naver.article_id,
+    )
+
+
+def test_text_is_decoded_collapsed_and_stripped_of_invisibles() -> None:
+    assert clean_text("  A&quot;B&quot;\n\t C\u202e\u200b D ") == 'A"B" C D'
+    assert clean_text("\uf9e1") == "李"  # CJK compatibility ideograph → NFC
+
+
+def test_snippet_is_cut_without_trailing_space() -> None:
+    art = norm(snippet="가나다라마바사 아자차카타파하")
+    assert art.snippet == "가나다라마바사 아자차카"
+    assert norm(snippet="가나다라마바사아자차카 타").snippet == "가나다라마바사아자차카"
+
+
+def test_link_is_canonical_and_id_stable() -> None:
+    art = norm(url=" /article/029/0002932972?sid=105#comment ")
+    assert art.url == "https://n.news.naver.com/mnews/article/029/0002932972"
+    assert art.id == "naver:029/0002932972"
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "javascript:alert(1)",
+        " JaVaScRiPt:alert(1)",
+        "java\tscript:x",
+        "&#x6A;avascript:x",
+        "data:text/html,x",
+        "vbscript:x",
+        "file:///etc/passwd",
+        "mailto:a@b",
+        "#",
+        "",
+    ],
+)
+def test_non_http_links_are_rejected(href: str) -> None:
+    with pytest.raises(Rejected):
+        clean_url(href, BASE)
+
+
+def test_userinfo_dropped_and_relative_resolved() -> None:
+    assert clean_url("http://user:pw@Host.KR/x", BASE) == "http://host.kr/x"
+    assert clean_url("//thumb.kr/a.jpg", BASE) == "https://thumb.kr/a.jpg"
+    with pytest.raises(Rejected, match="url_too_long"):
+        clean_url("https://x.kr/" + "a" * 3000, BASE)
+
+
+def test_bad_thumbnail_loses_only_the_image() -> None:
+    art = norm(thumbnail="javascript:alert(1)")
+    assert art.thumbnail is None and art.title == "제목"
+
+
+def test_empty_title_rejected() -> None:
+    with pytest.raises(Rejected, match="empty_title"):
+        norm(title=" \u200b ")
+
+
+def test_tracking_parameters_removed_and_query_sorted() -> None:
+    assert strip_tracking("https://x.kr/a?b=2&utm_source=z&a=1") == "https://x.kr/a?a=1&b=2"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2017.01.01. 오후 10:20", datetime(2017, 1, 1, 22, 20, tzinfo=KST)),
+        ("2024.01.02 오전 9:10", datetime(2024, 1, 2, 9, 10, tzinfo=KST)),
+        ("2024.01.02. 오전 12:05", datetime(2024, 1, 2, 0, 5, tzinfo=KST)),
+        ("2024.01.02. 오후 12:05", datetime(2024, 1, 2, 12, 5, tzinfo=KST)),
+        ("3시간 전", datetime(2025, 2, 4, 15, 0, tzinfo=KST)),
+        ("11분전", datetime(2025, 2, 4, 17, 49, tzinfo=KST)),
+    ],
+)
+def test_korean_times(text: str, expected: datetime) -> None:
+    assert parse_korean(text, now=NOW) == expected
