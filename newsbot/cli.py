@@ -1,7 +1,7 @@
 """The ``newsbot`` command: parse arguments, delegate, map errors to exit codes.
 
 Exit codes: 0 ok, 1 fatal, 2 partial (a source failed; healthy posts written),
-64 bad command line or configuration.
+64 bad command line or configuration, 75 another run holds the lock.
 """
 
 from __future__ import annotations
@@ -19,7 +19,14 @@ EX_USAGE = 64
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse exits 2 on bad usage, which is newsbot's "partial"; use 64."""
+    """argparse exits 2 on bad usage, which is newsbot's "partial"; use 64.
+
+    Abbreviated options are off: ``--job`` must never be taken for ``--jobs-dir``.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
@@ -59,9 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--job", action="append", default=[], metavar="NAME",
                      help="job to run (repeatable; default: every job in the jobs directory)")
     _common(run)
-    run.add_argument("--output", type=Path, metavar="DIR",
-                     help="the _posts directory (default: output/_posts)")
-    run.add_argument("--jobs-dir", type=Path, metavar="DIR", help="job files (default: jobs)")
+    _paths(run)
     run.add_argument("--dry-run", action="store_true", help="print the posts, write nothing")
     run.add_argument("--report", metavar="PATH",
                      help="write the run report as JSON to PATH ('-' for stdout)")
@@ -74,6 +79,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common(src)
     src.set_defaults(func=_cmd_sources)
+
+    back = sub.add_parser(
+        "backfill",
+        help="run the jobs for every day in a range, oldest first",
+        description="Run the jobs for each day from --from to --to, oldest first. Days whose "
+        "post exists are skipped unless --force, so an interrupted backfill resumes.",
+        epilog="Example: newsbot backfill --from 2025-02-01 --to 2025-02-07 --job krnews-it",
+    )
+    back.add_argument("--from", dest="start", type=_day, required=True, help="first day")
+    back.add_argument("--to", dest="end", type=_day, required=True, help="last day")
+    back.add_argument("--job", action="append", default=[], metavar="NAME", help="(repeatable)")
+    back.add_argument("--force", action="store_true", help="re-run days whose post exists")
+    _common(back)
+    _paths(back)
+    back.set_defaults(func=_cmd_backfill)
+
+    reindex = sub.add_parser(
+        "reindex",
+        help="rebuild the memory of published articles from the posts",
+        description="Rebuild the seen-article store from the posts in the output directory.",
+        epilog="Example: newsbot reindex --output blog/_posts",
+    )
+    _common(reindex)
+    _paths(reindex)
+    reindex.set_defaults(func=_cmd_reindex)
 
     jobs = sub.add_parser(
         "jobs", help="list the jobs and check their files",
@@ -92,6 +122,12 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host-map", type=_host_map, action="append", default=[],
                         metavar="HOST=ORIGIN",
                         help="send requests for HOST to ORIGIN instead (repeatable)")
+
+
+def _paths(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--output", type=Path, metavar="DIR",
+                        help="the _posts directory (default: output/_posts)")
+    parser.add_argument("--jobs-dir", type=Path, metavar="DIR", help="job files (default: jobs)")
 
 
 def _load_config(args: argparse.Namespace) -> Any:
@@ -134,6 +170,55 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.report:
         _write_report(args.report, report.to_json())
     return report.exit_code
+
+
+def _cmd_backfill(args: argparse.Namespace) -> int:
+    from newsbot import pipeline
+    from newsbot.dates import KST
+    from newsbot.jobs import load_jobs
+    from newsbot.write import post_name
+
+    cfg = _load_config(args)
+    jobs = load_jobs(cfg.output.jobs_dir, args.job)
+    if args.end < args.start:
+        raise UsageError(f"--to {args.end} is before --from {args.start}")
+    days = [date.fromordinal(n) for n in range(args.start.toordinal(), args.end.toordinal() + 1)]
+    worst = 0
+    out = cfg.output.dir
+    for i, day in enumerate(days, 1):
+        todo = [j for j in jobs if args.force or not (out / post_name(day, j.slug)).is_file()]
+        if not todo:
+            print(f"[{i}/{len(days)}] {day}: every post exists, skipped", file=sys.stderr)
+            continue
+        report, _ = pipeline.run(todo, day, config=cfg, now=datetime.now(KST))
+        for job in report.jobs:
+            print(f"[{i}/{len(days)}] {day} {job.job}: {job.status} "
+                  + ", ".join(f"{s.source}={s.status}" for s in job.sources), file=sys.stderr)
+        worst = _worse(worst, report.exit_code)
+    return worst
+
+
+def _worse(a: int, b: int) -> int:
+    rank = {0: 0, 2: 1, 1: 2}
+    return a if rank.get(a, 3) >= rank.get(b, 3) else b
+
+
+def _cmd_reindex(args: argparse.Namespace) -> int:
+    from newsbot import pipeline
+    from newsbot.jobs import load_jobs
+    from newsbot.lock import lock_path, run_lock
+    from newsbot.store import Store
+
+    cfg = _load_config(args)
+    jobs = load_jobs(cfg.output.jobs_dir)
+    with run_lock(lock_path(cfg.output.dir)):
+        store = Store(pipeline.state_path(cfg))
+        try:
+            count = pipeline.reindex(store, cfg, jobs)
+        finally:
+            store.close()
+    print(f"reindexed {count} posts from {cfg.output.dir} into {store.path}", file=sys.stderr)
+    return 0
 
 
 def _write_report(target: str, text: str) -> None:

@@ -69,11 +69,23 @@ class OutputConfig(_Strict):
     jobs_dir: Path = Field(Path("jobs"), description="Directory of job files (*.toml)")
 
 
+class StateConfig(_Strict):
+    """Memory across runs: what each job already posted."""
+
+    path: Path | None = Field(
+        None, description="SQLite seen-set (default: .newsbot-state.sqlite beside the posts dir)"
+    )
+    title_similarity: float = Field(
+        0.9, ge=0.5, le=1.0, description="Titles this similar are one story (1.0: exact only)"
+    )
+
+
 class Config(_Strict):
     """The whole configuration of a run."""
 
     fetch: FetchConfig = Field(default_factory=FetchConfig)
     output: OutputConfig = Field(default_factory=OutputConfig)
+    state: StateConfig = Field(default_factory=StateConfig)
     sources: dict[str, SourceConfig] = Field(default_factory=dict)
 
 

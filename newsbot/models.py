@@ -65,6 +65,7 @@ class SourceResult:
     items_found: int = 0
     items_dropped: dict[str, int] = field(default_factory=dict)
     items_new: int = 0
+    items_dup: int = 0
     notes: list[str] = field(default_factory=list)
     articles: list[Article] = field(default_factory=list)
 

@@ -92,7 +92,7 @@ def to_article(
         except Rejected:
             thumbnail = None  # a bad image loses the image, not the article
     return Article(
-        id=article_id(url) or f"{source}:{url}",
+        id=article_id(url) or url,
         title=title,
         url=url,
         thumbnail=thumbnail,

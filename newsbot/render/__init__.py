@@ -28,6 +28,8 @@ def front_matter(job: Job, posted_at: datetime) -> dict[str, Any]:
     return meta
 
 
-def render_post(job: Job, posted_at: datetime, articles: Sequence[Article]) -> str:
-    """The whole post file for ``job``."""
-    return document(front_matter(job, posted_at), daily_list.body(articles))
+def render_post(
+    job: Job, posted_at: datetime, articles: Sequence[Article], *, keep: str = ""
+) -> str:
+    """The whole post file for ``job``; ``keep`` is already-published body text, kept first."""
+    return document(front_matter(job, posted_at), keep + daily_list.body(articles))

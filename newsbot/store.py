@@ -1,0 +1,145 @@
+"""What was already published, per job: a SQLite cache rebuildable from ``_posts``.
+
+The posts are the truth. The store only makes "was this article posted on an
+earlier day?" cheap; ``rebuild`` recreates it from the posts' links, so a fresh
+CI runner that has only the blog repository behaves like a long-lived machine.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
+from pathlib import Path
+
+from newsbot.errors import NewsbotError
+
+POST_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9-]+)-\d{8}\.md$")
+HEADING_LINK = re.compile(r"^## \[.*\]\((\S+)\)\s*$", re.M)
+
+# Numbered migrations; the store's user_version says how many have run.
+MIGRATIONS = (
+    """CREATE TABLE seen (
+        job TEXT NOT NULL,
+        article_id TEXT NOT NULL,
+        day TEXT NOT NULL,
+        post TEXT NOT NULL,
+        PRIMARY KEY (job, article_id)
+    )""",
+    "CREATE INDEX seen_day ON seen (job, day)",
+)
+
+
+class StoreError(NewsbotError):
+    """The state store cannot be opened or written."""
+
+
+def default_path(posts_dir: Path) -> Path:
+    """A dotfile beside ``_posts`` (Jekyll skips dotfiles)."""
+    return posts_dir.parent / ".newsbot-state.sqlite"
+
+
+def post_links(text: str) -> list[str]:
+    """The article links of a post, in order."""
+    return HEADING_LINK.findall(text)
+
+
+def parse_post_name(name: str) -> tuple[date, str] | None:
+    """(day, slug) from ``YYYY-MM-DD-<slug>-YYYYMMDD.md``, or None."""
+    m = POST_NAME.match(name)
+    return (date.fromisoformat(m.group(1)), m.group(2)) if m else None
+
+
+class Store:
+    """The seen-set: which article each job already posted, on which day."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.warnings: list[str] = []
+        self.created = not path.exists()
+        try:
+            self._db = _connect(path)
+        except sqlite3.DatabaseError as exc:
+            aside = path.with_name(f"{path.name}.corrupt-{int(time.time())}")
+            path.replace(aside)
+            self.warnings.append(
+                f"state store {path} was unreadable ({exc}); moved to {aside.name}, rebuilt"
+            )
+            self.created = True
+            self._db = _connect(path)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def is_empty(self) -> bool:
+        return self._db.execute("SELECT 1 FROM seen LIMIT 1").fetchone() is None
+
+    def posted_before(self, job: str, day: date, ids: Iterable[str]) -> set[str]:
+        """Those of ``ids`` that ``job`` posted on a day before ``day``."""
+        wanted = list(ids)
+        found: set[str] = set()
+        for chunk in _chunks(wanted, 500):
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                "SELECT article_id FROM seen WHERE job = ? AND day < ? "
+                f"AND article_id IN ({marks})",
+                (job, day.isoformat(), *chunk),
+            )
+            found.update(r[0] for r in rows)
+        return found
+
+    def record(self, job: str, day: date, post: str, ids: Iterable[str]) -> None:
+        """Remember that ``post`` for ``job`` on ``day`` lists ``ids`` (first day wins)."""
+        try:
+            with self._db:
+                self._db.executemany(
+                    "INSERT INTO seen (job, article_id, day, post) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (job, article_id) DO UPDATE SET day = excluded.day, "
+                    "post = excluded.post WHERE excluded.day < seen.day",
+                    [(job, i, day.isoformat(), post) for i in ids],
+                )
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot update state store {self.path}: {exc}") from None
+
+    def rebuild(self, posts_dir: Path, slug_to_job: dict[str, str],
+                article_id: Callable[[str], str]) -> int:
+        """Forget everything and re-read every post in ``posts_dir``; returns posts read."""
+        with self._db:
+            self._db.execute("DELETE FROM seen")
+        return self.sync(posts_dir, slug_to_job, article_id)
+
+    def sync(self, posts_dir: Path, slug_to_job: dict[str, str],
+             article_id: Callable[[str], str]) -> int:
+        """Record the posts the store does not know yet (e.g. a run killed after a write)."""
+        known = {row[0] for row in self._db.execute("SELECT DISTINCT post FROM seen")}
+        count = 0
+        for path in sorted(posts_dir.glob("*.md")) if posts_dir.is_dir() else []:
+            parsed = parse_post_name(path.name)
+            if path.name in known or parsed is None or parsed[1] not in slug_to_job:
+                continue
+            links = post_links(path.read_text(encoding="utf-8", errors="replace"))
+            self.record(slug_to_job[parsed[1]], parsed[0], path.name, map(article_id, links))
+            count += 1
+        return count
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path)
+    try:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        with db:
+            for step in MIGRATIONS[version:]:
+                db.execute(step)
+            db.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+        db.execute("SELECT count(*) FROM seen").fetchone()
+    except sqlite3.DatabaseError:
+        db.close()
+        raise
+    return db
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
