@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -107,7 +107,7 @@ def startup_table() -> None:
 def main(argv: list[str]) -> None:
     wanted = set(argv) or {"parse", "startup"}
     print(f"newsbot bench — {platform.node()} {platform.machine()}, Python "
-          f"{platform.python_version()}, {datetime.now().date()}")
+          f"{platform.python_version()}, {datetime.now(UTC).date()}")
     if "parse" in wanted:
         parse_table()
     if "startup" in wanted:

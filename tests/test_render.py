@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from newsbot.dates import KST
-from newsbot.jobs import Job
+from newsbot.jobs import Job, load_job
 from newsbot.models import Article
 from newsbot.render import markdown as md
 from newsbot.render import render_post
@@ -21,10 +21,7 @@ ITEM = re.compile(r"## \[(.*)\]\((.*)\)\n\n!\[.*\]\((.*)\)\{: [^}]*\}\n(.*)\n")
 
 
 def krnews_job() -> Job:
-    import tomllib
-
-    data = tomllib.loads((ROOT / "jobs" / "krnews-it.toml").read_text())
-    return Job.model_validate({"name": "krnews-it", **data})
+    return load_job(ROOT / "jobs" / "krnews-it.toml")
 
 
 def article(title: str, snippet: str = "본문", **kw: str) -> Article:
