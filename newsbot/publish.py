@@ -121,24 +121,28 @@ def publish(
     _check_branch(git, cfg)
     candidates = [p for p in posts if p.result.status in ("written", "unchanged")]
     posts_dir = repo / cfg.posts_dir
-    changed = [p for p in candidates if _differs(posts_dir, p)]
-    result = PublishResult(
-        paths=[f"{cfg.posts_dir}/{p.name}" for p in changed],
-        message=commit_message(changed),
-    )
+    differing = [p for p in candidates if _differs(posts_dir, p)]
+    result = PublishResult()
     if dry_run:
-        result.status = "would_commit" if changed else "nothing"
+        result.paths = [f"{cfg.posts_dir}/{p.name}" for p in differing]
+        result.message = commit_message(differing)
+        result.status = "would_commit" if differing else "nothing"
         return result
-    if changed:
-        writer = PostWriter(posts_dir)
-        for post in changed:
-            try:
-                writer.write(post.name, post.text)
-            except WriteError as exc:
-                raise PublishError(f"cannot write into the blog repository: {exc}") from None
-        git.run("add", "--", *result.paths)
-        staged = git.out("diff", "--cached", "--name-only", "--", *result.paths)
+    writer = PostWriter(posts_dir)
+    for post in differing:
+        try:
+            writer.write(post.name, post.text)
+        except WriteError as exc:
+            raise PublishError(f"cannot write into the blog repository: {exc}") from None
+    # The run may have written straight into the checkout (--output repo/_posts), so
+    # git, not a byte comparison, decides what is new.
+    paths = {f"{cfg.posts_dir}/{p.name}": p for p in candidates}
+    if paths:
+        git.run("add", "--", *paths)
+        staged = set(git.out("diff", "--cached", "--name-only", "--", *paths).splitlines())
         if staged:
+            result.paths = [path for path in paths if path in staged]
+            result.message = commit_message([paths[path] for path in result.paths])
             # ``commit -- paths`` commits only these paths, whatever else is staged.
             git.run("commit", "--no-verify", "-q", "-m", result.message, "--", *result.paths)
             result.status = "committed"

@@ -175,3 +175,16 @@ def test_redact_and_message() -> None:
     out = redact(text)
     assert "ghp_abc" not in out and "s3cret" not in out and "a" * 36 not in out
     assert commit_message([post(), post(items=2)]).count("\n") == 1
+
+
+def test_posts_already_written_into_the_checkout_are_committed(
+    origin: Path, tmp_path: Path
+) -> None:
+    """``run --output blog/_posts``: the file is in place before publish; still committed."""
+    blog = clone(origin, tmp_path / "blog")
+    (blog / "_posts").mkdir()
+    (blog / "_posts" / NAME).write_text("hello\n")
+    res = publish([post()], cfg(blog), sleep=lambda s: None)
+    assert res.status == "pushed"
+    assert res.paths == [f"_posts/{NAME}"]
+    assert git(origin, "show", f"main:_posts/{NAME}") == "hello"
