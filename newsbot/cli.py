@@ -67,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="write the run report as JSON to PATH ('-' for stdout)")
     run.add_argument("--publish", action="store_true",
                      help="commit the posts to the [publish] blog repository and push")
+    run.add_argument("--publish-repo", type=Path, metavar="DIR",
+                     help="blog repository checkout to publish to (overrides publish.repo)")
     run.set_defaults(func=_cmd_run)
 
     sched = sub.add_parser(
@@ -122,6 +124,8 @@ def _load_config(args: argparse.Namespace) -> Any:
         output["jobs_dir"] = str(args.jobs_dir)
     if output:
         overrides["output"] = output
+    if getattr(args, "publish_repo", None):
+        overrides["publish"] = {"repo": str(args.publish_repo)}
     return config.load(args.config, overrides)
 
 
