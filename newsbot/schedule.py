@@ -106,6 +106,6 @@ def serve(jobs: list[Job], cfg: Config, *, publish: bool = False) -> int:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     for job in scheduler.get_jobs():
-        log.info("job %s: %s", job.id, job.trigger)
+        log.info("job %s: %s %s", job.id, job.trigger, job.trigger.timezone)
     scheduler.start()  # returns after shutdown()
     return 0
