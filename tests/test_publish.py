@@ -151,8 +151,13 @@ def test_token_in_remote_url_never_in_error(origin: Path, tmp_path: Path) -> Non
         publish([post()], cfg(blog), sleep=lambda s: None)
     assert token not in str(exc_info.value)
     assert "push" in str(exc_info.value)
-    # The commit stays local for the next run to push.
+    # The commit stays local; the next run, with nothing new, still pushes it.
     assert git(blog, "log", "-1", "--format=%s").startswith("newsbot:")
+    git(blog, "remote", "set-url", "origin", str(origin))
+    git(blog, "fetch", "-q", "origin")
+    res = publish([post()], cfg(blog), sleep=lambda s: None)
+    assert res.status == "pushed"
+    assert git(origin, "rev-parse", "main") == git(blog, "rev-parse", "HEAD")
 
 
 def test_dry_run_writes_nothing(origin: Path, tmp_path: Path) -> None:

@@ -103,3 +103,35 @@ def test_max_instances_prevents_overlap() -> None:
     assert peak == 1
     assert runs >= 2
     assert skipped, "a firing during a run should have been refused (max_instances)"
+
+
+def test_error_listener_logs_the_report(monkeypatch: pytest.MonkeyPatch,
+                                        caplog: pytest.LogCaptureFixture) -> None:
+    """A failing scheduled run raises with its report; the listener logs both."""
+    from apscheduler.events import EVENT_JOB_ERROR
+
+    from newsbot import pipeline
+    from newsbot.config import Config
+    from newsbot.models import JobResult, RunReport
+    from newsbot.schedule import make_runner, on_job_error
+
+    def fake_run(jobs: list[Job], day: object, **kw: object) -> tuple[RunReport, list[object]]:
+        result = JobResult(job=jobs[0].name, day=datetime.now(KST).date(), status="skipped",
+                           message="not written: naver (unreachable) failed")
+        return RunReport(started_at=datetime.now(KST), jobs=[result]), []
+
+    monkeypatch.setattr(pipeline, "run", fake_run)
+    sched = BackgroundScheduler(timezone="Asia/Seoul")
+    sched.add_listener(on_job_error, EVENT_JOB_ERROR)
+    sched.start(paused=True)
+    try:
+        add_jobs(sched, [make_job()], make_runner(Config(), publish=False))
+        sched.get_job("krnews-it").modify(next_run_time=datetime.now(KST))
+        with caplog.at_level("ERROR", logger="newsbot.schedule"):
+            sched.resume()
+            wait_for(lambda: any("failed" in r.getMessage() for r in caplog.records))
+    finally:
+        sched.shutdown(wait=True)
+    text = "\n".join(r.getMessage() for r in caplog.records if r.name == "newsbot.schedule")
+    assert "scheduled job krnews-it" in text
+    assert "run exited 2" in text and "naver (unreachable)" in text
