@@ -33,7 +33,8 @@ _SECRETS = [
     (re.compile(r"(?i)\b(token|key|secret|password)=[^&\s]+"), r"\1=***"),
     (re.compile(r"gh[pousr]_[A-Za-z0-9]{36,}"), "***"),
 ]
-_REJECTED = ("[rejected]", "non-fast-forward", "fetch first", "failed to push some refs")
+# A push refused because the remote moved on; a hook's "[remote rejected]" is not retried.
+_REJECTED = ("[rejected]", "non-fast-forward", "fetch first")
 
 
 def redact(text: str) -> str:
@@ -204,7 +205,7 @@ def _push(git: Git, cfg: PublishConfig, sleep: Sleep) -> int:
         if proc.returncode == 0:
             return attempt
         text = proc.stdout + proc.stderr
-        if not any(marker in text for marker in _REJECTED) or "Could not read" in text:
+        if not any(marker in text for marker in _REJECTED):
             raise PublishError(
                 f"git push to {cfg.remote} failed; the commit stays local and the next run "
                 f"pushes it: {redact(proc.stderr.strip())}"

@@ -193,3 +193,34 @@ def test_posts_already_written_into_the_checkout_are_committed(
     assert res.status == "pushed"
     assert res.paths == [f"_posts/{NAME}"]
     assert git(origin, "show", f"main:_posts/{NAME}") == "hello"
+
+
+def test_gives_up_after_attempts_when_the_race_never_ends(origin: Path, tmp_path: Path) -> None:
+    blog = clone(origin, tmp_path / "blog")
+    other = clone(origin, tmp_path / "other")
+    tips: list[str] = []
+
+    def race(_delay: float) -> None:  # someone pushes again before every retry
+        n = len(tips)
+        (other / f"page{n}.md").write_text(f"{n}\n")
+        git(other, "add", f"page{n}.md")
+        git(other, "commit", "-q", "-m", f"human {n}")
+        git(other, "push", "-q", "origin", "main")
+        tips.append(git(origin, "rev-parse", "main"))
+
+    race(0)
+    with pytest.raises(PublishError, match="still rejected after 3 attempts"):
+        publish([post()], cfg(blog), sleep=race)
+    assert git(origin, "rev-parse", "main") == tips[-1]  # origin only grew, never forced
+    assert git(origin, "log", "--format=%s", "main").count("newsbot:") == 0
+
+
+def test_hook_rejection_is_not_retried(origin: Path, tmp_path: Path) -> None:
+    hook = origin / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'posts are frozen' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    blog = clone(origin, tmp_path / "blog")
+    slept: list[float] = []
+    with pytest.raises(PublishError, match="posts are frozen"):
+        publish([post()], cfg(blog), sleep=slept.append)
+    assert slept == []
