@@ -95,7 +95,7 @@ class Config(_Strict):
 
     fetch: FetchConfig = FetchConfig()
     output: OutputConfig = OutputConfig()
-    publish: PublishConfig = PublishConfig()
+    publish: PublishConfig = Field(default_factory=PublishConfig)  # type: ignore[arg-type]
     sources: dict[str, SourceConfig] = Field(default_factory=dict)
 
 
