@@ -70,7 +70,24 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--dry-run", action="store_true", help="print the posts, write nothing")
     run.add_argument("--report", metavar="PATH",
                      help="write the run report as JSON to PATH ('-' for stdout)")
+    run.add_argument("--publish", action="store_true",
+                     help="commit the posts to the [publish] blog repository and push")
+    run.add_argument("--publish-repo", type=Path, metavar="DIR",
+                     help="blog repository checkout to publish to (overrides publish.repo)")
     run.set_defaults(func=_cmd_run)
+
+    sched = sub.add_parser(
+        "schedule", help="run every job on its cron schedule until stopped",
+        description="Run an APScheduler daemon: one cron trigger per job file, Asia/Seoul.",
+        epilog="Example: newsbot schedule --jobs-dir jobs --publish",
+    )
+    _common(sched)
+    sched.add_argument("--jobs-dir", type=Path, metavar="DIR", help="job files (default: jobs)")
+    sched.add_argument("--output", type=Path, metavar="DIR",
+                       help="the _posts directory (default: output/_posts)")
+    sched.add_argument("--publish", action="store_true",
+                       help="publish after each run (also: publish.enabled in the config)")
+    sched.set_defaults(func=_cmd_schedule)
 
     src = sub.add_parser(
         "sources", help="list the sources and their settings",
@@ -143,6 +160,8 @@ def _load_config(args: argparse.Namespace) -> Any:
         output["jobs_dir"] = str(args.jobs_dir)
     if output:
         overrides["output"] = output
+    if getattr(args, "publish_repo", None):
+        overrides["publish"] = {"repo": str(args.publish_repo)}
     return config.load(args.config, overrides)
 
 
@@ -169,7 +188,34 @@ def _cmd_run(args: argparse.Namespace) -> int:
             print(f"  {src.source} {src.section}: {src.status} ({detail})", file=sys.stderr)
     if args.report:
         _write_report(args.report, report.to_json())
-    return report.exit_code
+    code: int = report.exit_code
+    if args.publish or cfg.publish.enabled:
+        if code == 1:  # a write failed or nothing usable: never commit half a run (F33)
+            print("publish: skipped, the run failed", file=sys.stderr)
+        else:
+            _publish(posts, cfg, dry_run=args.dry_run)
+    return code
+
+
+def _publish(posts: list[Any], cfg: Any, *, dry_run: bool) -> None:
+    from newsbot.publish import publish
+
+    res = publish(posts, cfg.publish, dry_run=dry_run)
+    if res.status == "nothing":
+        print("publish: nothing new to commit", file=sys.stderr)
+        return
+    verb = {"would_commit": "would commit", "committed": "committed", "pushed": "pushed"}
+    what = " ".join(x for x in (verb[res.status], res.commit[:12]) if x)
+    print(f"publish: {what} ({', '.join(res.paths)})", file=sys.stderr)
+    print("\n".join(f"  {line}" for line in res.message.splitlines()), file=sys.stderr)
+
+
+def _cmd_schedule(args: argparse.Namespace) -> int:
+    from newsbot.jobs import load_jobs
+    from newsbot.schedule import serve
+
+    cfg = _load_config(args)
+    return serve(load_jobs(cfg.output.jobs_dir), cfg, publish=args.publish)
 
 
 def _cmd_backfill(args: argparse.Namespace) -> int:

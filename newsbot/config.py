@@ -80,12 +80,34 @@ class StateConfig(_Strict):
     )
 
 
+class PublishConfig(_Strict):
+    """The blog repository checkout posts are committed to (``newsbot run --publish``)."""
+
+    enabled: bool = Field(False, description="Publish after every run, as if --publish were given")
+    repo: Path | None = Field(None, description="Path of a local clone of the blog repository")
+    branch: str = Field("main", min_length=1, description="Branch the checkout must be on")
+    posts_dir: str = Field("_posts", min_length=1, description="Posts directory inside repo")
+    remote: str = Field("origin", min_length=1, description="Remote pushed to")
+    author_name: str = Field("github-actions[bot]", min_length=1)
+    author_email: str = Field("41898282+github-actions[bot]@users.noreply.github.com", min_length=1)
+    push: bool = Field(True, description="Push the commit (false: commit locally only)")
+    attempts: int = Field(3, ge=1, le=10, description="Push attempts, rebasing between them")
+
+    @field_validator("posts_dir")
+    @classmethod
+    def _relative(cls, value: str) -> str:
+        if Path(value).is_absolute() or ".." in Path(value).parts:
+            raise ValueError("posts_dir must be a relative path inside the repository")
+        return value
+
+
 class Config(_Strict):
     """The whole configuration of a run."""
 
     fetch: FetchConfig = Field(default_factory=FetchConfig)
     output: OutputConfig = Field(default_factory=OutputConfig)
     state: StateConfig = Field(default_factory=StateConfig)
+    publish: PublishConfig = Field(default_factory=PublishConfig)
     sources: dict[str, SourceConfig] = Field(default_factory=dict)
 
 

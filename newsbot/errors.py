@@ -8,6 +8,7 @@
     │   ├── FetchError            network / HTTP / robots, with a report status
     │   └── LayoutChanged         the page loaded but yielded too few items
     ├── WriteError                a post could not be written        → exit 1
+    ├── PublishError              commit or push to the blog repo failed → exit 1
     └── Rejected(reason)          one item dropped; counted, never fatal
 
 Only ``cli`` turns these into messages and exit codes.
@@ -65,6 +66,10 @@ class LayoutChanged(SourceError):
 
 class WriteError(NewsbotError):
     """A post could not be written; the post already on disk is untouched."""
+
+
+class PublishError(NewsbotError):
+    """Committing or pushing posts to the blog repository failed; nothing was forced."""
 
 
 class Rejected(NewsbotError):

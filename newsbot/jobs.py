@@ -73,6 +73,12 @@ class Job(BaseModel):
         fields = value.split()
         if len(fields) != CRON_FIELDS:
             raise ValueError("schedule must be a 5-field cron expression, e.g. '30 12 * * *'")
+        if any(ch.isdigit() for ch in fields[4]):
+            # APScheduler's from_crontab counts 0 as Monday, system cron as Sunday: names only.
+            raise ValueError(
+                f"schedule day-of-week {fields[4]!r} must use names (mon-fri, sat,sun) or '*', "
+                "not numbers: cron and APScheduler number weekdays differently"
+            )
         return value
 
     def post_title(self, day: date) -> str:

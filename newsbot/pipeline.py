@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -45,7 +45,7 @@ class Post:
     result: JobResult
     name: str
     text: str
-    ids: list[str]
+    ids: list[str] = field(default_factory=list)
 
 
 def run(

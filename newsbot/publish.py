@@ -1,0 +1,240 @@
+"""Publish a run's posts into a blog repository checkout with the ``git`` CLI.
+
+Why subprocess and not GitPython: the git CLI is what a human would run to
+debug a failed publish, its error texts are the ones in the docs, and we need
+only a dozen commands.
+
+Rules (RELIABILITY F35-F39, S08): stage only the paths newsbot wrote (never
+``add -A``); refuse a detached HEAD or the wrong branch; a rejected push is
+fetched, rebased and retried; a real conflict aborts the rebase and names both
+commits; never ``--force``; nothing new means no commit. Every git message we
+surface passes through :func:`redact`, so a token in a remote URL never leaks.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import subprocess
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from newsbot.config import PublishConfig
+from newsbot.errors import PublishError, WriteError
+from newsbot.models import JobResult
+from newsbot.write import PostWriter, safe_path
+
+_SECRETS = [
+    (re.compile(r"(https?://)[^@/\s]+@"), r"\1***@"),
+    (re.compile(r"(?i)\b(token|key|secret|password)=[^&\s]+"), r"\1=***"),
+    (re.compile(r"gh[pousr]_[A-Za-z0-9]{36,}"), "***"),
+]
+# A push refused because the remote moved on; a hook's "[remote rejected]" is not retried.
+_REJECTED = ("[rejected]", "non-fast-forward", "fetch first")
+
+
+def redact(text: str) -> str:
+    """``text`` with URL userinfo, ``token=…`` pairs and GitHub tokens masked."""
+    for pattern, repl in _SECRETS:
+        text = pattern.sub(repl, text)
+    return text
+
+
+class _PostLike(Protocol):
+    result: JobResult
+    name: str
+    text: str
+
+
+@dataclass
+class PublishResult:
+    """What :func:`publish` did: the commit (if any), whether it was pushed."""
+
+    status: str = "nothing"  # nothing | committed | pushed | would_commit
+    commit: str = ""
+    message: str = ""
+    paths: list[str] = field(default_factory=list)
+    attempts: int = 0
+
+
+Sleep = Callable[[float], None]
+
+
+class Git:
+    """Runs ``git -C repo …``; raises PublishError with redacted stderr on failure."""
+
+    def __init__(self, repo: Path, cfg: PublishConfig) -> None:
+        self.repo = repo
+        self.env = dict(os.environ)
+        self.env.update(
+            GIT_AUTHOR_NAME=cfg.author_name,
+            GIT_AUTHOR_EMAIL=cfg.author_email,
+            GIT_COMMITTER_NAME=cfg.author_name,
+            GIT_COMMITTER_EMAIL=cfg.author_email,
+            GIT_TERMINAL_PROMPT="0",  # fail, never hang on a password prompt
+            GIT_EDITOR="true",
+            LC_ALL="C",  # stable messages to match on
+        )
+
+    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        try:
+            proc = subprocess.run(
+                ["git", "-C", str(self.repo), *args],
+                capture_output=True, text=True, env=self.env, check=False, timeout=300,
+            )
+        except FileNotFoundError:
+            raise PublishError("the git command is not installed") from None
+        except subprocess.TimeoutExpired:
+            raise PublishError(f"git {args[0]} timed out after 300 s") from None
+        if check and proc.returncode != 0:
+            raise PublishError(f"git {args[0]} failed: {redact(proc.stderr.strip())}")
+        return proc
+
+    def out(self, *args: str) -> str:
+        return self.run(*args).stdout.strip()
+
+
+def commit_message(posts: Sequence[_PostLike]) -> str:
+    """``newsbot: 2025-02-04 krnews-it (+13)``, one line per job."""
+    return "\n".join(
+        f"newsbot: {p.result.day.isoformat()} {p.result.job} (+{p.result.items})" for p in posts
+    )
+
+
+def publish(
+    posts: Sequence[_PostLike],
+    cfg: PublishConfig,
+    *,
+    dry_run: bool = False,
+    sleep: Sleep = time.sleep,
+) -> PublishResult:
+    """Write ``posts`` into ``cfg.repo``/``cfg.posts_dir``, commit them, and push."""
+    if cfg.repo is None:
+        raise PublishError("publish.repo is not set: the path of a clone of the blog repository")
+    repo = cfg.repo
+    if not (repo / ".git").exists():
+        raise PublishError(f"{repo} is not a git checkout")
+    git = Git(repo, cfg)
+    _check_branch(git, cfg)
+    candidates = [p for p in posts if p.result.status in ("written", "unchanged")]
+    posts_dir = repo / cfg.posts_dir
+    differing = [p for p in candidates if _differs(posts_dir, p)]
+    result = PublishResult()
+    if dry_run:
+        result.paths = [f"{cfg.posts_dir}/{p.name}" for p in differing]
+        result.message = commit_message(differing)
+        result.status = "would_commit" if differing else "nothing"
+        return result
+    writer = PostWriter(posts_dir)
+    for post in differing:
+        try:
+            writer.write(post.name, post.text)
+        except WriteError as exc:
+            raise PublishError(f"cannot write into the blog repository: {exc}") from None
+    # The run may have written straight into the checkout (--output repo/_posts), so
+    # git, not a byte comparison, decides what is new.
+    paths = {f"{cfg.posts_dir}/{p.name}": p for p in candidates}
+    if paths:
+        git.run("add", "--", *paths)
+        staged = set(git.out("diff", "--cached", "--name-only", "--", *paths).splitlines())
+        if staged:
+            result.paths = [path for path in paths if path in staged]
+            result.message = commit_message([paths[path] for path in result.paths])
+            # ``commit -- paths`` commits only these paths, whatever else is staged.
+            git.run("commit", "--no-verify", "-q", "-m", result.message, "--", *result.paths)
+            result.status = "committed"
+    if result.status == "committed" or _ahead(git, cfg):
+        result.commit = git.out("rev-parse", "HEAD")
+        result.status = "committed"
+        if cfg.push:
+            result.attempts = _push(git, cfg, sleep)
+            result.commit = git.out("rev-parse", "HEAD")
+            result.status = "pushed"
+    return result
+
+
+def _check_branch(git: Git, cfg: PublishConfig) -> None:
+    proc = git.run("symbolic-ref", "-q", "--short", "HEAD", check=False)
+    if proc.returncode != 0:
+        head = git.run("rev-parse", "--short", "HEAD", check=False).stdout.strip() or "?"
+        raise PublishError(
+            f"{git.repo} has a detached HEAD (at {head}); check out {cfg.branch} first"
+        )
+    branch = proc.stdout.strip()
+    if branch != cfg.branch:
+        raise PublishError(
+            f"{git.repo} is on branch {branch}, not {cfg.branch}; refusing to publish there"
+        )
+    state = git.run("rev-parse", "--git-path", "rebase-merge", check=False).stdout.strip()
+    if state and (git.repo / state).exists():
+        raise PublishError(f"{git.repo} is in the middle of a rebase; finish or abort it first")
+
+
+def _differs(posts_dir: Path, post: _PostLike) -> bool:
+    try:
+        path = safe_path(posts_dir, post.name)
+    except WriteError as exc:
+        raise PublishError(str(exc)) from None
+    try:
+        return path.read_bytes() != post.text.encode("utf-8")
+    except FileNotFoundError:
+        return True
+    except OSError as exc:
+        raise PublishError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _ahead(git: Git, cfg: PublishConfig) -> bool:
+    """Local commits not on the remote branch yet (a previous push failed)."""
+    if not cfg.push:
+        return False
+    upstream = f"refs/remotes/{cfg.remote}/{cfg.branch}"
+    if git.run("rev-parse", "-q", "--verify", upstream, check=False).returncode != 0:
+        return False
+    return git.out("rev-list", "--count", f"{upstream}..HEAD") not in ("", "0")
+
+
+def _push(git: Git, cfg: PublishConfig, sleep: Sleep) -> int:
+    """Push HEAD; on a non-fast-forward rejection fetch, rebase and retry. Never force."""
+    for attempt in range(1, cfg.attempts + 1):
+        proc = git.run("push", "--porcelain", cfg.remote, f"HEAD:refs/heads/{cfg.branch}",
+                       check=False)
+        if proc.returncode == 0:
+            return attempt
+        text = proc.stdout + proc.stderr
+        if not any(marker in text for marker in _REJECTED):
+            raise PublishError(
+                f"git push to {cfg.remote} failed; the commit stays local and the next run "
+                f"pushes it: {redact(proc.stderr.strip())}"
+            )
+        if attempt == cfg.attempts:
+            break
+        _rebase(git, cfg)
+        sleep(random.uniform(0.2, 1.0) * attempt)  # jitter: racing runs don't retry in step
+    raise PublishError(
+        f"git push to {cfg.remote} was still rejected after {cfg.attempts} attempts; "
+        "the commit stays local"
+    )
+
+
+def _rebase(git: Git, cfg: PublishConfig) -> None:
+    git.run("fetch", "-q", cfg.remote, cfg.branch)
+    theirs = git.out("rev-parse", "FETCH_HEAD")
+    ours = git.out("rev-parse", "HEAD")
+    proc = git.run("rebase", "--autostash", "FETCH_HEAD", check=False)
+    if proc.returncode != 0:
+        git.run("rebase", "--abort", check=False)
+        conflicts = [
+            line.split("Merge conflict in ", 1)[1]
+            for line in (proc.stdout + proc.stderr).splitlines()
+            if "Merge conflict in " in line
+        ]
+        where = f" in {', '.join(conflicts)}" if conflicts else ""
+        raise PublishError(
+            f"conflict{where}: local commit {ours[:12]} does not rebase onto "
+            f"{cfg.remote}/{cfg.branch} {theirs[:12]}; rebase aborted, the local commit is "
+            "kept for a human to resolve (nothing was force-pushed)"
+        )

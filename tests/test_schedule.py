@@ -1,0 +1,137 @@
+"""The scheduler with real APScheduler triggers and executors."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import datetime, timedelta
+
+import pytest
+from apscheduler.events import EVENT_JOB_MAX_INSTANCES
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from newsbot.dates import KST
+from newsbot.errors import JobError
+from newsbot.jobs import Job
+from newsbot.schedule import JOB_OPTIONS, MISFIRE_GRACE_S, add_jobs, trigger_for
+
+
+def make_job(schedule: str = "* * * * *", name: str = "krnews-it") -> Job:
+    return Job.model_validate({
+        "name": name, "title": "{date:%Y.%m.%d} news", "slug": name, "schedule": schedule,
+        "sources": [{"name": "naver", "section": "105"}],
+    })
+
+
+def wait_for(cond: object, timeout: float = 5.0) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if cond():  # type: ignore[operator]
+            return
+        time.sleep(0.02)
+
+
+def test_cron_trigger_is_seoul_and_weekday_names_mean_what_they_say() -> None:
+    trig = trigger_for(make_job("30 12 * * mon-fri"))
+    saturday = datetime(2025, 2, 8, 13, 0, tzinfo=KST)
+    nxt = trig.get_next_fire_time(None, saturday)
+    assert nxt == datetime(2025, 2, 10, 12, 30, tzinfo=KST)  # Monday 12:30 KST
+    assert nxt.utcoffset() == timedelta(hours=9)
+
+
+def test_numeric_weekdays_are_rejected() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises((ValidationError, JobError), match="names"):
+        make_job("30 12 * * 1-5")
+
+
+def test_options_are_explicit() -> None:
+    assert JOB_OPTIONS["coalesce"] is True
+    assert JOB_OPTIONS["max_instances"] == 1
+    assert JOB_OPTIONS["misfire_grace_time"] == MISFIRE_GRACE_S > 1
+
+
+def test_missed_runs_coalesce_into_one() -> None:
+    """Three missed minutes of an every-minute cron job run once, not three times."""
+    calls: list[str] = []
+    sched = BackgroundScheduler(timezone="Asia/Seoul")
+    sched.start(paused=True)
+    try:
+        add_jobs(sched, [make_job("* * * * *")], lambda job: calls.append(job.name))
+        aps_job = sched.get_job("krnews-it")
+        backlog_start = datetime.now(KST).replace(second=0, microsecond=0) - timedelta(minutes=3)
+        aps_job.modify(next_run_time=backlog_start)
+        assert len(aps_job._get_run_times(datetime.now(KST))) >= 3  # a real backlog
+        sched.resume()
+        wait_for(lambda: calls)
+        time.sleep(0.5)
+        assert calls == ["krnews-it"]
+        assert sched.get_job("krnews-it").next_run_time > datetime.now(KST)
+    finally:
+        sched.shutdown(wait=True)
+
+
+def test_max_instances_prevents_overlap() -> None:
+    """A run slower than the interval is never overlapped; the extra firing is dropped."""
+    running = 0
+    peak = 0
+    runs = 0
+    skipped: list[object] = []
+    lock = threading.Lock()
+
+    def slow() -> None:
+        nonlocal running, peak, runs
+        with lock:
+            running += 1
+            peak = max(peak, running)
+        time.sleep(0.7)
+        with lock:
+            running -= 1
+            runs += 1
+
+    sched = BackgroundScheduler(timezone="Asia/Seoul")
+    sched.add_listener(skipped.append, EVENT_JOB_MAX_INSTANCES)
+    opts = {k: v for k, v in JOB_OPTIONS.items() if k != "replace_existing"}
+    sched.add_job(slow, IntervalTrigger(seconds=0.2), id="slow", **opts)
+    sched.start()
+    try:
+        wait_for(lambda: runs >= 2 and skipped, timeout=6)
+    finally:
+        sched.shutdown(wait=True)
+    assert peak == 1
+    assert runs >= 2
+    assert skipped, "a firing during a run should have been refused (max_instances)"
+
+
+def test_error_listener_logs_the_report(monkeypatch: pytest.MonkeyPatch,
+                                        caplog: pytest.LogCaptureFixture) -> None:
+    """A failing scheduled run raises with its report; the listener logs both."""
+    from apscheduler.events import EVENT_JOB_ERROR
+
+    from newsbot import pipeline
+    from newsbot.config import Config
+    from newsbot.models import JobResult, RunReport
+    from newsbot.schedule import make_runner, on_job_error
+
+    def fake_run(jobs: list[Job], day: object, **kw: object) -> tuple[RunReport, list[object]]:
+        result = JobResult(job=jobs[0].name, day=datetime.now(KST).date(), status="skipped",
+                           message="not written: naver (unreachable) failed")
+        return RunReport(started_at=datetime.now(KST), jobs=[result]), []
+
+    monkeypatch.setattr(pipeline, "run", fake_run)
+    sched = BackgroundScheduler(timezone="Asia/Seoul")
+    sched.add_listener(on_job_error, EVENT_JOB_ERROR)
+    sched.start(paused=True)
+    try:
+        add_jobs(sched, [make_job()], make_runner(Config(), publish=False))
+        sched.get_job("krnews-it").modify(next_run_time=datetime.now(KST))
+        with caplog.at_level("ERROR", logger="newsbot.schedule"):
+            sched.resume()
+            wait_for(lambda: any("failed" in r.getMessage() for r in caplog.records))
+    finally:
+        sched.shutdown(wait=True)
+    text = "\n".join(r.getMessage() for r in caplog.records if r.name == "newsbot.schedule")
+    assert "scheduled job krnews-it" in text
+    assert "run exited 2" in text and "naver (unreachable)" in text
