@@ -70,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--dry-run", action="store_true", help="print the posts, write nothing")
     run.add_argument("--report", metavar="PATH",
                      help="write the run report as JSON to PATH ('-' for stdout)")
+    _record_replay(run)
     run.set_defaults(func=_cmd_run)
 
     src = sub.add_parser(
@@ -130,6 +131,27 @@ def _paths(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs-dir", type=Path, metavar="DIR", help="job files (default: jobs)")
 
 
+def _record_replay(parser: argparse.ArgumentParser) -> None:
+    tape = parser.add_mutually_exclusive_group()
+    tape.add_argument("--record", type=Path, metavar="DIR",
+                      help="save every HTTP response of the run in DIR (see newsbot.recording)")
+    tape.add_argument("--replay", type=Path, metavar="DIR",
+                      help="answer every request from the recording in DIR; no network")
+
+
+def _transport(args: argparse.Namespace, now: datetime) -> Any:
+    """The httpx transport for --record / --replay, or None for the plain network."""
+    if not (args.record or args.replay):
+        return None
+    import httpx
+
+    from newsbot.recording import RecordingTransport, ReplayTransport
+
+    if args.replay:
+        return ReplayTransport(args.replay)
+    return RecordingTransport(httpx.AsyncHTTPTransport(), args.record, recorded_at=now)
+
+
 def _load_config(args: argparse.Namespace) -> Any:
     from newsbot import config
 
@@ -154,8 +176,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     cfg = _load_config(args)
     jobs = load_jobs(cfg.output.jobs_dir, args.job)
     now = datetime.now(KST)
+    transport = _transport(args, now)
+    now = getattr(transport, "recorded_at", None) or now  # a replay runs at the recorded time
     day = args.date or today_kst(now)
-    report, posts = pipeline.run(jobs, day, config=cfg, now=now, dry_run=args.dry_run)
+    report, posts = pipeline.run(jobs, day, config=cfg, now=now, dry_run=args.dry_run,
+                                 transport=transport)
     if args.dry_run:
         for post in posts:
             print(f"# {post.result.path}\n{post.text}", end="")
