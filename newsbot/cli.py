@@ -106,6 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
     _paths(reindex)
     reindex.set_defaults(func=_cmd_reindex)
 
+    _status_parser(sub)
+
     jobs = sub.add_parser(
         "jobs", help="list the jobs and check their files",
         description="Validate every job file and list the jobs.",
@@ -115,6 +117,30 @@ def build_parser() -> argparse.ArgumentParser:
     jobs.add_argument("--jobs-dir", type=Path, metavar="DIR", help="job files (default: jobs)")
     jobs.set_defaults(func=_cmd_jobs)
     return parser
+
+
+def _status_parser(sub: Any) -> None:
+    status = sub.add_parser(
+        "status", help="each source's recent runs, items per day and warnings",
+        description="Show every source's recent runs from the run history: last run, last "
+        "success, status, items found per day, and a warning when a source fails or its "
+        "count falls under half its recent median. Exit 2 when there is a warning.",
+        epilog="Example: newsbot status --days 14 --output blog/_posts",
+    )
+    status.add_argument("--days", type=_positive, default=14, metavar="N",
+                        help="days to show, up to today (default: 14)")
+    status.add_argument("--json", action="store_true", help="print a JSON StatusReport")
+    status.add_argument("--output", type=Path, metavar="DIR",
+                        help="the _posts directory whose state store to read")
+    status.add_argument("--config", type=Path, metavar="PATH",
+                        help="config file (default: ./newsbot.toml if present)")
+    status.set_defaults(func=_cmd_status, host_map=[])
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of days >= 1, got {value!r}")
+    return int(value)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -254,6 +280,19 @@ def _write_report(target: str, text: str) -> None:
         Path(target).write_text(text + "\n", encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"cannot write report to {target}: {exc.strerror}") from None
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    from newsbot import pipeline, status
+    from newsbot.dates import KST
+
+    cfg = _load_config(args)
+    report = status.load(pipeline.state_path(cfg), args.days, datetime.now(KST))
+    if args.json:
+        print(report.model_dump_json(indent=2))
+    else:
+        print(status.render_text(report), end="")
+    return 2 if report.warnings else 0
 
 
 def _cmd_sources(args: argparse.Namespace) -> int:
