@@ -71,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--report", metavar="PATH",
                      help="write the run report as JSON to PATH ('-' for stdout)")
     _record_replay(run)
+    run.add_argument("--log-format", choices=("text", "json"), default="text",
+                     help="stderr summary: text for people (default), json lines for machines")
     run.set_defaults(func=_cmd_run)
 
     src = sub.add_parser(
@@ -210,6 +212,19 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.dry_run:
         for post in posts:
             print(f"# {post.result.path}\n{post.text}", end="")
+    if args.log_format == "json":
+        from newsbot import runlog
+
+        runlog.write(report, sys.stderr)
+    else:
+        _print_summary(report)
+    if args.report:
+        _write_report(args.report, report.to_json())
+    return report.exit_code
+
+
+def _print_summary(report: Any) -> None:
+    """The human summary on stderr: notes, one line per job, one per source."""
     for note in report.notes:
         print(f"note: {note}", file=sys.stderr)
     for job in report.jobs:
@@ -218,9 +233,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
         for src in job.sources:
             detail = f"{len(src.articles)} items" if src.ok else src.message
             print(f"  {src.source} {src.section}: {src.status} ({detail})", file=sys.stderr)
-    if args.report:
-        _write_report(args.report, report.to_json())
-    return report.exit_code
 
 
 def _cmd_backfill(args: argparse.Namespace) -> int:
@@ -323,6 +335,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code: int = args.func(args)
     except NewsbotError as exc:
-        print(f"newsbot: error: {exc}", file=sys.stderr)
+        if getattr(args, "log_format", "text") == "json":
+            from newsbot import runlog
+
+            print(runlog.error(str(exc), exc.exit_code), file=sys.stderr)
+        else:
+            print(f"newsbot: error: {exc}", file=sys.stderr)
         return exc.exit_code
     return code
