@@ -173,11 +173,13 @@ def _transport(args: argparse.Namespace, now: datetime) -> Any:
         return None
     import httpx
 
+    from newsbot.dates import today_kst
     from newsbot.recording import RecordingTransport, ReplayTransport
 
     if args.replay:
         return ReplayTransport(args.replay)
-    return RecordingTransport(httpx.AsyncHTTPTransport(), args.record, recorded_at=now)
+    day = args.date or today_kst(now)
+    return RecordingTransport(httpx.AsyncHTTPTransport(), args.record, recorded_at=now, day=day)
 
 
 def _load_config(args: argparse.Namespace) -> Any:
@@ -206,7 +208,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     now = datetime.now(KST)
     transport = _transport(args, now)
     now = getattr(transport, "recorded_at", None) or now  # a replay runs at the recorded time
-    day = args.date or today_kst(now)
+    day = args.date or getattr(transport, "day", None) or today_kst(now)  # for the recorded day
     report, posts = pipeline.run(jobs, day, config=cfg, now=now, dry_run=args.dry_run,
                                  transport=transport)
     if args.dry_run:

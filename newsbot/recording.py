@@ -4,7 +4,7 @@ Both are httpx transports, so they sit below ``fetch.Fetcher`` and see every
 request exactly as sent (after ``host_map``). Layout of a recording ``DIR``::
 
     DIR/index.json            {"format": "newsbot-recording/1", "recorded_at": ISO time,
-                               "entries": [...]}, entries in request order
+                               "day": "YYYY-MM-DD", "entries": [...]}, in request order
     DIR/bodies/<key>.<ext>    the body bytes (content-encoding already undone)
 
 An entry is ``{"method", "url", "status", "headers": ["name: value", ...], "body",
@@ -15,15 +15,16 @@ the same URL; ``<ext>`` comes from the content type. Replay answers the n-th req
 for a URL with the n-th recorded answer (the last one repeats). A URL that is not
 in the recording raises ``NotRecorded`` (an ``httpx.ConnectError``), which the
 fetch layer reports as that source being ``unreachable``; nothing touches the network.
-``recorded_at`` is the run's clock; a replay runs at that time, so it asks for the
-same URLs (today's page vs a date archive) and dates its posts the same.
+``recorded_at`` is the run's clock and ``day`` the day it posted for; a replay runs at
+that time for that day, so it asks for the same URLs (today's page vs a date archive)
+and dates its posts the same.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -62,10 +63,12 @@ class RecordingTransport(httpx.AsyncBaseTransport):
         directory: Path | str,
         *,
         recorded_at: datetime | None = None,
+        day: date | None = None,
     ) -> None:
         self.inner = inner
         self.directory = Path(directory)
         self.recorded_at = recorded_at
+        self.day = day
         self.entries: list[dict[str, Any]] = []
         self._counts: dict[str, int] = {}
         _clear(self.directory)
@@ -107,7 +110,8 @@ class RecordingTransport(httpx.AsyncBaseTransport):
 
     def _save_index(self) -> None:
         stamp = self.recorded_at.isoformat() if self.recorded_at else None
-        data = {"format": FORMAT, "recorded_at": stamp, "entries": self.entries}
+        day = self.day.isoformat() if self.day else None
+        data = {"format": FORMAT, "recorded_at": stamp, "day": day, "entries": self.entries}
         text = json.dumps(data, ensure_ascii=False, indent=2)
         tmp = self.directory / "index.json.tmp"
         tmp.write_text(text + "\n", encoding="utf-8")
@@ -120,8 +124,13 @@ class ReplayTransport(httpx.AsyncBaseTransport):
     def __init__(self, directory: Path | str) -> None:
         self.directory = Path(directory)
         data = load_index(self.directory)
-        stamp = data.get("recorded_at")
-        self.recorded_at = datetime.fromisoformat(stamp) if stamp else None
+        try:
+            stamp, day = data.get("recorded_at"), data.get("day")
+            self.recorded_at = datetime.fromisoformat(stamp) if stamp else None
+            self.day = date.fromisoformat(day) if day else None
+        except (TypeError, ValueError) as exc:
+            message = f"recording {self.directory}: bad recorded_at or day ({exc})"
+            raise UsageError(message) from None
         entries: list[dict[str, Any]] = data.get("entries", [])
         self._answers: dict[tuple[str, str], list[dict[str, Any]]] = {}
         for entry in entries:

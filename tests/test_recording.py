@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from newsbot.recording import NotRecorded, RecordingTransport, ReplayTransport
-from tests.conftest import PAGES, ROOT, PageServer
+from tests.conftest import GOLDEN, PAGES, ROOT, PageServer
 
 ARCHIVE = "/breakingnews/section/105/230"
 ARCHIVE_PAGE = PAGES / "naver" / "breakingnews_105_230_20250204.html"
@@ -46,10 +46,21 @@ def test_replay_with_the_server_stopped_gives_the_same_posts(
     assert recorded.returncode == 0, recorded.stderr
     served.stop()
     requests = len(served.log)
-    replayed = newsbot(served, tmp_path / "b" / "_posts", *day, "--replay", str(tape))
+    replayed = newsbot(served, tmp_path / "b" / "_posts", "--replay", str(tape))  # its own day
     assert replayed.returncode == 0, replayed.stderr
     assert posts(tmp_path / "b" / "_posts") == posts(tmp_path / "a" / "_posts") != {}
     assert len(served.log) == requests  # the replay asked the server nothing
+
+
+def test_a_recording_kept_in_the_tests_replays_to_the_golden_post(tmp_path: Path) -> None:
+    """The last step of the workflow: a recording in tests/recordings, no server, no host_map."""
+    out = tmp_path / "_posts"
+    cmd = [sys.executable, "-m", "newsbot", "run", "--job", "krnews-it", "--output", str(out),
+           "--replay", str(ROOT / "tests" / "recordings" / "naver-105-20250204")]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    golden = GOLDEN / "2025-02-04-krnews-it-20250204.md"
+    assert posts(out) == {golden.name: golden.read_bytes()}
 
 
 def test_recording_layout_is_an_index_and_raw_bodies(served: PageServer, tmp_path: Path) -> None:
@@ -58,6 +69,7 @@ def test_recording_layout_is_an_index_and_raw_bodies(served: PageServer, tmp_pat
                    "--record", str(tape)).returncode == 0
     index = json.loads((tape / "index.json").read_text())
     assert index["format"] == "newsbot-recording/1" and index["recorded_at"]
+    assert index["day"] == "2025-02-04"
     [entry] = index["entries"]
     assert entry["url"] == f"{served.origin}{ARCHIVE}?date=20250204"
     assert (entry["method"], entry["status"]) == ("GET", 200)
