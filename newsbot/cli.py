@@ -179,7 +179,8 @@ def _transport(args: argparse.Namespace, now: datetime) -> Any:
     if args.replay:
         return ReplayTransport(args.replay)
     day = args.date or today_kst(now)
-    return RecordingTransport(httpx.AsyncHTTPTransport(), args.record, recorded_at=now, day=day)
+    network = httpx.AsyncHTTPTransport(trust_env=False)  # as Fetcher's own client: no env proxy
+    return RecordingTransport(network, args.record, recorded_at=now, day=day)
 
 
 def _load_config(args: argparse.Namespace) -> Any:

@@ -9,7 +9,8 @@ request exactly as sent (after ``host_map``). Layout of a recording ``DIR``::
 
 An entry is ``{"method", "url", "status", "headers": ["name: value", ...], "body",
 "bytes", "sha1"}``, or ``{"method", "url", "error", "message"}`` when the request
-raised a transport error (replayed as the same httpx exception). ``<key>`` is the
+raised a transport error (replayed as the same httpx exception; a request cut off by
+the fetch deadline is kept as a ``ReadTimeout``). ``<key>`` is the
 first 16 hex digits of sha1("METHOD URL"), plus ``-2``, ``-3``… for later answers to
 the same URL; ``<ext>`` comes from the content type. Replay answers the n-th request
 for a URL with the n-th recorded answer (the last one repeats). A URL that is not
@@ -22,6 +23,7 @@ and dates its posts the same.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from datetime import date, datetime
@@ -30,7 +32,7 @@ from typing import Any
 
 import httpx
 
-from newsbot.errors import UsageError
+from newsbot.errors import NewsbotError, UsageError
 
 FORMAT = "newsbot-recording/1"
 # Headers that describe the wire encoding, not the stored (decoded) body.
@@ -41,6 +43,10 @@ EXTENSIONS = {"html": ".html", "json": ".json", "xml": ".xml", "javascript": ".j
 
 class NotRecorded(httpx.ConnectError):
     """Replay was asked for a URL the recording does not hold."""
+
+
+class RecordingError(NewsbotError):
+    """The recording directory cannot be written; the run stops (exit 1)."""
 
 
 def body_key(method: str, url: str) -> str:
@@ -71,8 +77,11 @@ class RecordingTransport(httpx.AsyncBaseTransport):
         self.day = day
         self.entries: list[dict[str, Any]] = []
         self._counts: dict[str, int] = {}
-        _clear(self.directory)
-        (self.directory / "bodies").mkdir(parents=True, exist_ok=True)
+        try:
+            _clear(self.directory)
+            (self.directory / "bodies").mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise RecordingError(f"cannot record to {self.directory}: {exc}") from None
         self._save_index()  # an empty recording exists even if the run dies at once
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -84,10 +93,17 @@ class RecordingTransport(httpx.AsyncBaseTransport):
             self._add({"method": method, "url": url, "error": type(exc).__name__,
                        "message": str(exc)})
             raise
+        except asyncio.CancelledError:  # the fetch deadline ran out: replay it as a timeout
+            self._add({"method": method, "url": url, "error": "ReadTimeout",
+                       "message": "cancelled by the run's deadline while recording"})
+            raise
         headers = [(k, v) for k, v in response.headers.multi_items()
                    if k.lower() not in WIRE_HEADERS]
         name = self._body_name(method, url, headers)
-        (self.directory / name).write_bytes(body)
+        try:
+            (self.directory / name).write_bytes(body)
+        except OSError as exc:
+            raise RecordingError(f"cannot record to {self.directory}: {exc}") from None
         self._add({"method": method, "url": url, "status": response.status_code,
                    "headers": [f"{k}: {v}" for k, v in headers], "body": name,
                    "bytes": len(body), "sha1": hashlib.sha1(body).hexdigest()})
@@ -114,8 +130,11 @@ class RecordingTransport(httpx.AsyncBaseTransport):
         data = {"format": FORMAT, "recorded_at": stamp, "day": day, "entries": self.entries}
         text = json.dumps(data, ensure_ascii=False, indent=2)
         tmp = self.directory / "index.json.tmp"
-        tmp.write_text(text + "\n", encoding="utf-8")
-        tmp.replace(self.directory / "index.json")
+        try:
+            tmp.write_text(text + "\n", encoding="utf-8")
+            tmp.replace(self.directory / "index.json")
+        except OSError as exc:
+            raise RecordingError(f"cannot record to {self.directory}: {exc}") from None
 
 
 class ReplayTransport(httpx.AsyncBaseTransport):

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from newsbot.recording import NotRecorded, RecordingTransport, ReplayTransport
+from newsbot.recording import NotRecorded, RecordingError, RecordingTransport, ReplayTransport
 from tests.conftest import GOLDEN, PAGES, ROOT, PageServer
 
 ARCHIVE = "/breakingnews/section/105/230"
@@ -136,3 +136,24 @@ def test_repeated_urls_and_transport_errors_replay_in_order(tmp_path: Path) -> N
 
     with pytest.raises(NotRecorded, match="GET http://h/elsewhere is not in the recording"):
         asyncio.run(unknown())
+
+
+def test_a_request_cut_off_by_the_deadline_replays_as_a_timeout(tmp_path: Path) -> None:
+    async def slow(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(5)
+        return httpx.Response(200)
+
+    async def get(transport: httpx.AsyncBaseTransport) -> None:
+        async with httpx.AsyncClient(transport=transport) as client, asyncio.timeout(0.05):
+            await client.get("http://h/slow")
+
+    with pytest.raises(TimeoutError):
+        asyncio.run(get(RecordingTransport(httpx.MockTransport(slow), tmp_path)))
+    with pytest.raises(httpx.ReadTimeout, match="deadline"):
+        asyncio.run(get(ReplayTransport(tmp_path)))
+
+
+def test_writing_into_a_file_fails_clearly(tmp_path: Path) -> None:
+    (tmp_path / "f").write_text("x")
+    with pytest.raises(RecordingError, match="cannot record to"):
+        RecordingTransport(httpx.MockTransport(lambda r: httpx.Response(200)), tmp_path / "f")
