@@ -110,3 +110,23 @@ def test_every_non_dry_run_appends_to_the_history(page_server: PageServer,
     report = StatusReport.model_validate_json(status(out, "--json", "--days", str(days)).stdout)
     assert report.sources[0].last_day == date(2025, 2, 4)
     assert json.loads(report.model_dump_json())["sources"][0]["status"] == "ok"
+
+
+def test_a_store_from_before_the_history_is_upgraded(tmp_path: Path) -> None:
+    import sqlite3
+
+    from newsbot.store import MIGRATIONS
+
+    path = tmp_path / ".newsbot-state.sqlite"
+    db = sqlite3.connect(path)
+    for step in MIGRATIONS[:2]:  # the seen-set only, as the first release made it
+        db.execute(step)
+    db.execute("PRAGMA user_version = 2")
+    db.commit()
+    db.close()
+    assert read_history(path, date(2000, 1, 1)) == []  # read-only: no tables yet, no error
+    history(tmp_path, [5, 6])
+    assert [r["items_found"] for r in read_history(path, date(2000, 1, 1))] == [5, 6]
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    db.close()
