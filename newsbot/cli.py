@@ -164,7 +164,8 @@ def _record_replay(parser: argparse.ArgumentParser) -> None:
     tape.add_argument("--record", type=Path, metavar="DIR",
                       help="save every HTTP response of the run in DIR (see newsbot.recording)")
     tape.add_argument("--replay", type=Path, metavar="DIR",
-                      help="answer every request from the recording in DIR; no network")
+                      help="answer every request from the recording in DIR, at its recorded "
+                      "time and day (unless --date); no network")
 
 
 def _transport(args: argparse.Namespace, now: datetime) -> Any:
