@@ -4,7 +4,7 @@ Both are httpx transports, so they sit below ``fetch.Fetcher`` and see every
 request exactly as sent (after ``host_map``). Layout of a recording ``DIR``::
 
     DIR/index.json            {"format": "newsbot-recording/1", "recorded_at": ISO time,
-                               "day": "YYYY-MM-DD", "entries": [...]}, in request order
+                               "day": "YYYY-MM-DD", "entries": [...]}, in arrival order
     DIR/bodies/<key>.<ext>    the body bytes (content-encoding already undone)
 
 An entry is ``{"method", "url", "status", "headers": ["name: value", ...], "body",

@@ -81,6 +81,7 @@ def test_no_history_says_so(tmp_path: Path) -> None:
     done = status(tmp_path / "_posts")
     assert done.returncode == 0 and "no runs recorded" in done.stdout
     assert not (tmp_path / ".newsbot-state.sqlite").exists()  # status never writes
+    assert status(tmp_path / "_posts", "--days", "0").returncode == 64
 
 
 def test_sparkline_scales_and_marks_days_without_a_run() -> None:
