@@ -74,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="commit the posts to the [publish] blog repository and push")
     run.add_argument("--publish-repo", type=Path, metavar="DIR",
                      help="blog repository checkout to publish to (overrides publish.repo)")
+    _record_replay(run)
+    run.add_argument("--log-format", choices=("text", "json"), default="text",
+                     help="stderr summary: text for people (default), json lines for machines")
     run.set_defaults(func=_cmd_run)
 
     sched = sub.add_parser(
@@ -122,6 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
     _paths(reindex)
     reindex.set_defaults(func=_cmd_reindex)
 
+    _status_parser(sub)
+
     jobs = sub.add_parser(
         "jobs", help="list the jobs and check their files",
         description="Validate every job file and list the jobs.",
@@ -131,6 +136,30 @@ def build_parser() -> argparse.ArgumentParser:
     jobs.add_argument("--jobs-dir", type=Path, metavar="DIR", help="job files (default: jobs)")
     jobs.set_defaults(func=_cmd_jobs)
     return parser
+
+
+def _status_parser(sub: Any) -> None:
+    status = sub.add_parser(
+        "status", help="each source's recent runs, items per day and warnings",
+        description="Show every source's recent runs from the run history: last run, last "
+        "success, status, items found per day, and a warning when a source fails or its "
+        "count falls under half its recent median. Exit 2 when there is a warning.",
+        epilog="Example: newsbot status --days 14 --output blog/_posts",
+    )
+    status.add_argument("--days", type=_positive, default=14, metavar="N",
+                        help="days to show, up to today (default: 14)")
+    status.add_argument("--json", action="store_true", help="print a JSON StatusReport")
+    status.add_argument("--output", type=Path, metavar="DIR",
+                        help="the _posts directory whose state store to read")
+    status.add_argument("--config", type=Path, metavar="PATH",
+                        help="config file (default: ./newsbot.toml if present)")
+    status.set_defaults(func=_cmd_status, host_map=[])
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of days >= 1, got {value!r}")
+    return int(value)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -145,6 +174,31 @@ def _paths(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", type=Path, metavar="DIR",
                         help="the _posts directory (default: output/_posts)")
     parser.add_argument("--jobs-dir", type=Path, metavar="DIR", help="job files (default: jobs)")
+
+
+def _record_replay(parser: argparse.ArgumentParser) -> None:
+    tape = parser.add_mutually_exclusive_group()
+    tape.add_argument("--record", type=Path, metavar="DIR",
+                      help="save every HTTP response of the run in DIR (see newsbot.recording)")
+    tape.add_argument("--replay", type=Path, metavar="DIR",
+                      help="answer every request from the recording in DIR, at its recorded "
+                      "time and day (unless --date); no network")
+
+
+def _transport(args: argparse.Namespace, now: datetime) -> Any:
+    """The httpx transport for --record / --replay, or None for the plain network."""
+    if not (args.record or args.replay):
+        return None
+    import httpx
+
+    from newsbot.dates import today_kst
+    from newsbot.recording import RecordingTransport, ReplayTransport
+
+    if args.replay:
+        return ReplayTransport(args.replay)
+    day = args.date or today_kst(now)
+    network = httpx.AsyncHTTPTransport(trust_env=False)  # as Fetcher's own client: no env proxy
+    return RecordingTransport(network, args.record, recorded_at=now, day=day)
 
 
 def _load_config(args: argparse.Namespace) -> Any:
@@ -173,19 +227,20 @@ def _cmd_run(args: argparse.Namespace) -> int:
     cfg = _load_config(args)
     jobs = load_jobs(cfg.output.jobs_dir, args.job)
     now = datetime.now(KST)
-    day = args.date or today_kst(now)
-    report, posts = pipeline.run(jobs, day, config=cfg, now=now, dry_run=args.dry_run)
+    transport = _transport(args, now)
+    now = getattr(transport, "recorded_at", None) or now  # a replay runs at the recorded time
+    day = args.date or getattr(transport, "day", None) or today_kst(now)  # for the recorded day
+    report, posts = pipeline.run(jobs, day, config=cfg, now=now, dry_run=args.dry_run,
+                                 transport=transport)
     if args.dry_run:
         for post in posts:
             print(f"# {post.result.path}\n{post.text}", end="")
-    for note in report.notes:
-        print(f"note: {note}", file=sys.stderr)
-    for job in report.jobs:
-        print(f"{job.job} {job.day}: {job.status} {job.path or job.message}".rstrip(),
-              file=sys.stderr)
-        for src in job.sources:
-            detail = f"{len(src.articles)} items" if src.ok else src.message
-            print(f"  {src.source} {src.section}: {src.status} ({detail})", file=sys.stderr)
+    if args.log_format == "json":
+        from newsbot import runlog
+
+        runlog.write(report, sys.stderr)
+    else:
+        _print_summary(report)
     if args.report:
         _write_report(args.report, report.to_json())
     code: int = report.exit_code
@@ -195,6 +250,18 @@ def _cmd_run(args: argparse.Namespace) -> int:
         else:
             _publish(posts, cfg, dry_run=args.dry_run)
     return code
+
+
+def _print_summary(report: Any) -> None:
+    """The human summary on stderr: notes, one line per job, one per source."""
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
+    for job in report.jobs:
+        print(f"{job.job} {job.day}: {job.status} {job.path or job.message}".rstrip(),
+              file=sys.stderr)
+        for src in job.sources:
+            detail = f"{len(src.articles)} items" if src.ok else src.message
+            print(f"  {src.source} {src.section}: {src.status} ({detail})", file=sys.stderr)
 
 
 def _publish(posts: list[Any], cfg: Any, *, dry_run: bool) -> None:
@@ -277,6 +344,19 @@ def _write_report(target: str, text: str) -> None:
         raise UsageError(f"cannot write report to {target}: {exc.strerror}") from None
 
 
+def _cmd_status(args: argparse.Namespace) -> int:
+    from newsbot import pipeline, status
+    from newsbot.dates import KST
+
+    cfg = _load_config(args)
+    report = status.load(pipeline.state_path(cfg), args.days, datetime.now(KST))
+    if args.json:
+        print(report.model_dump_json(indent=2))
+    else:
+        print(status.render_text(report), end="")
+    return 2 if report.warnings else 0
+
+
 def _cmd_sources(args: argparse.Namespace) -> int:
     from newsbot import sources
 
@@ -305,6 +385,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code: int = args.func(args)
     except NewsbotError as exc:
-        print(f"newsbot: error: {exc}", file=sys.stderr)
+        if getattr(args, "log_format", "text") == "json":
+            from newsbot import runlog
+
+            print(runlog.error(str(exc), exc.exit_code), file=sys.stderr)
+        else:
+            print(f"newsbot: error: {exc}", file=sys.stderr)
         return exc.exit_code
     return code

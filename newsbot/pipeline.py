@@ -33,7 +33,7 @@ from newsbot.models import Article, JobResult, RawItem, RunReport, SourceResult
 from newsbot.normalize import to_article
 from newsbot.render.frontmatter import read_metadata
 from newsbot.sources.base import ListRequest
-from newsbot.store import Store
+from newsbot.store import Store, StoreError
 from newsbot.store import default_path as default_store_path
 from newsbot.write import PostWriter, post_name
 
@@ -74,6 +74,7 @@ def run(
             results = asyncio.run(_collect(jobs, day, now, config, transport))
             posts = _plan_all(jobs, day, now, config, results, report, store)
             _write(posts, posts_dir, store)
+            _record_history(store, report)
         finally:
             store.close()
     return report, posts
@@ -321,3 +322,11 @@ def _write(posts: list[Post], directory: Path, store: Store | None) -> None:
         except NewsbotError as exc:
             post.result.status = "failed"
             post.result.message = str(exc)
+
+
+def _record_history(store: Store, report: RunReport) -> None:
+    """Append the run to the history ``newsbot status`` reads; a failure is only a note."""
+    try:
+        store.record_run(report)
+    except StoreError as exc:
+        report.notes.append(f"run history not saved: {exc}")

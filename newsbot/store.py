@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from newsbot.errors import NewsbotError
+from newsbot.models import RunReport
 
 POST_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9-]+)-\d{8}\.md$")
 HEADING_LINK = re.compile(r"^## \[.*\]\((\S+)\)\s*$", re.M)
@@ -29,7 +30,30 @@ MIGRATIONS = (
         PRIMARY KEY (job, article_id)
     )""",
     "CREATE INDEX seen_day ON seen (job, day)",
+    # Run history (newsbot status): one row per run, one per source it ran.
+    """CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        exit_code INTEGER NOT NULL
+    )""",
+    """CREATE TABLE source_runs (
+        run_id INTEGER NOT NULL REFERENCES runs (id),
+        job TEXT NOT NULL,
+        day TEXT NOT NULL,
+        job_status TEXT NOT NULL,
+        source TEXT NOT NULL,
+        section TEXT NOT NULL,
+        status TEXT NOT NULL,
+        items_found INTEGER NOT NULL,
+        items_new INTEGER NOT NULL,
+        elapsed_s REAL NOT NULL,
+        bytes INTEGER NOT NULL,
+        message TEXT NOT NULL
+    )""",
+    "CREATE INDEX source_runs_day ON source_runs (day)",
 )
+HISTORY_COLUMNS = ("started_at", "job", "day", "job_status", "source", "section", "status",
+                   "items_found", "items_new", "elapsed_s", "bytes", "message")
 
 
 class StoreError(NewsbotError):
@@ -103,6 +127,22 @@ class Store:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot update state store {self.path}: {exc}") from None
 
+    def record_run(self, report: RunReport) -> None:
+        """Append ``report`` (per job, per source) to the run history."""
+        rows = [(j.job, j.day.isoformat(), j.status, s.source, s.section, s.status,
+                 s.items_found, s.items_new, round(s.elapsed_s, 3), s.bytes, s.message)
+                for j in report.jobs for s in j.sources]
+        try:
+            with self._db:
+                cur = self._db.execute("INSERT INTO runs (started_at, exit_code) VALUES (?, ?)",
+                                       (report.started_at.isoformat(), report.exit_code))
+                self._db.executemany(
+                    "INSERT INTO source_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(cur.lastrowid, *row) for row in rows],
+                )
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot update state store {self.path}: {exc}") from None
+
     def rebuild(self, posts_dir: Path, slug_to_job: dict[str, str],
                 article_id: Callable[[str], str]) -> int:
         """Forget everything and re-read every post in ``posts_dir``; returns posts read."""
@@ -123,6 +163,31 @@ class Store:
             self.record(slug_to_job[parsed[1]], parsed[0], path.name, map(article_id, links))
             count += 1
         return count
+
+
+def read_history(path: Path, since: date) -> list[dict[str, object]]:
+    """Source runs for days from ``since`` on, oldest run first; read-only, [] if none."""
+    if not path.is_file():
+        return []
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot read state store {path}: {exc}") from None
+    try:
+        rows = db.execute(
+            f"SELECT r.{', '.join(HISTORY_COLUMNS)} FROM source_runs s "
+            "JOIN runs r ON r.id = s.run_id WHERE s.day >= ? ORDER BY r.id",
+            (since.isoformat(),),
+        ).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return []  # a store from before run history; the next run adds the tables
+        raise StoreError(f"cannot read state store {path}: {exc}") from None
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"cannot read state store {path}: {exc}") from None
+    finally:
+        db.close()
+    return [dict(zip(HISTORY_COLUMNS, row, strict=True)) for row in rows]
 
 
 def _connect(path: Path) -> sqlite3.Connection:

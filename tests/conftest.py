@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -45,6 +45,7 @@ class PageServer:
     routes: dict[str, Route] = field(default_factory=dict)
     log: list[tuple[str, str]] = field(default_factory=list)  # (path with query, User-Agent)
     origin: str = ""
+    stop: Callable[[], None] = lambda: None  # close the port now (the fixture does it at the end)
 
     def add(self, path: str, body: bytes | str, status: int = 200, **headers: str) -> None:
         data = body.encode() if isinstance(body, str) else body
@@ -74,6 +75,12 @@ def page_server() -> Iterator[PageServer]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     state.origin = f"http://127.0.0.1:{server.server_address[1]}"
+
+    def stop() -> None:
+        server.shutdown()
+        server.server_close()
+
+    state.stop = stop
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -141,7 +141,7 @@ def test_unknown_selector_override_is_refused(tmp_path: Path) -> None:
     assert done.returncode == 64 and "unknown selector nope" in done.stderr
 
 
-@pytest.mark.parametrize("command", ["run", "sources", "jobs"])
+@pytest.mark.parametrize("command", ["run", "sources", "jobs", "status"])
 def test_every_command_help_shows_an_example(command: str) -> None:
     done = newsbot(command, "--help")
     assert done.returncode == 0 and "Example:" in done.stdout
