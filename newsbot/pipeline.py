@@ -19,6 +19,7 @@ from newsbot import plan, render, sources
 from newsbot.config import Config
 from newsbot.dates import KST, today_kst
 from newsbot.errors import (
+    FetchError,
     LayoutChanged,
     NewsbotError,
     Rejected,
@@ -140,12 +141,13 @@ async def _collect(
     config: Config,
     transport: httpx.AsyncBaseTransport | None,
 ) -> dict[str, JobResult]:
+    run_deadline = asyncio.get_running_loop().time() + config.fetch.run_budget
     async with Fetcher(config.fetch, transport=transport) as fetcher:
         results = {job.name: JobResult(job=job.name, day=day) for job in jobs}
         tasks = []
         for job in jobs:
             for ref in job.sources:
-                tasks.append(_collect_source(fetcher, job, ref, day, now, config))
+                tasks.append(_collect_source(fetcher, job, ref, day, now, config, run_deadline))
         for job_name, source_result in await asyncio.gather(*tasks):
             results[job_name].sources.append(source_result)
     for job in jobs:  # gather keeps order, but say so: sources appear in job order
@@ -155,7 +157,13 @@ async def _collect(
 
 
 async def _collect_source(
-    fetcher: Fetcher, job: Job, ref: SourceRef, day: date, now: datetime, config: Config
+    fetcher: Fetcher,
+    job: Job,
+    ref: SourceRef,
+    day: date,
+    now: datetime,
+    config: Config,
+    run_deadline: float,
 ) -> tuple[str, SourceResult]:
     source = sources.get(ref.name)
     settings = sources.settings_for(ref.name, config)
@@ -165,13 +173,24 @@ async def _collect_source(
     if not settings.obey_robots:
         why = settings.robots_note or "config"
         result.notes.append(f"{ref.name}: robots.txt not obeyed ({why})")
+    budget = config.fetch.source_budget
+    deadline = min(asyncio.get_running_loop().time() + budget, run_deadline)
+    accept = getattr(source, "CONTENT_TYPES", None)  # a source may parse JSON, XML…
     try:
         raw: list[tuple[str, RawItem]] = []
-        for url in result.urls:
-            page = await fetcher.get(
-                url, source=ref.name, obey_robots=settings.obey_robots, stats=result
-            )
-            raw.extend((page.url, item) for item in source.parse(page, settings.selectors, req))
+        try:
+            async with asyncio.timeout_at(deadline):
+                for url in result.urls:
+                    page = await fetcher.get(url, source=ref.name, accept=accept,
+                                             obey_robots=settings.obey_robots, stats=result)
+                    raw.extend((page.url, item)
+                               for item in source.parse(page, settings.selectors, req))
+        except TimeoutError:
+            which = "run" if deadline == run_deadline else "source"
+            seconds = config.fetch.run_budget if which == "run" else budget
+            message = f"the {which} budget of {seconds}s ran out"
+            first = result.urls[0] if result.urls else ""
+            raise FetchError(ref.name, first, message, status="timeout") from None
         result.items_found = len(raw)
         result.articles = _normalize(raw, source, ref, job, now, settings.max_items, result)
         if len(result.articles) < settings.min_items:
