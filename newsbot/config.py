@@ -72,6 +72,9 @@ class FetchConfig(_Strict):
         ],
         description="Text in a page's <title> that marks a block or captcha page",
     )
+    max_nesting: int = Field(
+        1000, gt=0, description="HTML nested deeper than this is refused before parsing"
+    )
     obey_robots: bool = Field(True, description="Obey robots.txt unless a source opts out")
     host_map: dict[str, str] = Field(
         default_factory=dict,

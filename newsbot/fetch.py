@@ -32,10 +32,13 @@ from newsbot.redact import guard_logger
 
 ROBOTS_TOKEN = "newsbot"
 ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309 asks crawlers to parse at least 500 KiB
+MAX_HEAD_BYTES = 64 * 1024
 REDIRECTS = (301, 302, 303, 307, 308)
 RETRY_CODES = {408, 429, 500, 502, 503, 504, 522, 524}  # Scrapy's RETRY_HTTP_CODES
 
-guard_logger("httpx")  # httpx logs every request URL at INFO, secrets included (L9)
+# httpx logs every request URL at INFO, secrets included (L9); httpcore logs headers at DEBUG
+for _name in ("httpx", "httpcore", "httpcore.connection", "httpcore.http11", "httpcore.proxy"):
+    guard_logger(_name)
 
 
 def user_agent(config: FetchConfig) -> str:
@@ -155,21 +158,23 @@ class Fetcher:
                     page = await self._follow(url, source, stats, accept)
                 except FetchError as exc:
                     if exc.retryable:
-                        self._failed(host, exc)
+                        raise self._failed(host, exc) from None
                     raise
                 self.hosts.succeeded(host)
                 return page
         raise AssertionError("unreachable: tenacity re-raises the last error")
 
-    def _failed(self, host: str, exc: FetchError) -> None:
+    def _failed(self, host: str, exc: FetchError) -> FetchError:
+        """Count a failed attempt against ``host``; the error to raise (final if given up)."""
         if exc.retry_after is not None and exc.retry_after > self.config.retry_after_max:
             why = f"Retry-After of {exc.retry_after:.0f}s is over {self.config.retry_after_max}s"
             self.hosts.stop(host, exc, why)
-            exc.retryable = False  # not waiting that long: give up now
-            return
+            return FetchError(exc.source, exc.url, f"{exc.message}; {why}: {host} given up "
+                              "for this run", status=exc.status)  # not waiting that long
         self.hosts.failed(host, exc)
         if self.hosts.is_stopped(host):
             exc.retryable = False
+        return exc
 
     def _wait(self, state: RetryCallState) -> float:
         """The server's Retry-After if it sent one, else full jitter: U(0, backoff x 2^n)."""
@@ -192,7 +197,7 @@ class Fetcher:
             content_type = headers.get("content-type", "")
             check_page(body, content_type, accept=accept, min_bytes=cfg.min_bytes,
                        marker=cfg.complete_marker, block_markers=cfg.block_markers,
-                       source=source, url=current)
+                       max_nesting=cfg.max_nesting, source=source, url=current)
             if stats is not None and len(body) > cfg.warn_bytes:
                 stats.notes.append(f"{source}: {current} is {len(body)} bytes (warn_bytes "
                                    f"{cfg.warn_bytes})")
@@ -209,7 +214,7 @@ class Fetcher:
             raise FetchError(source, current, f"redirect to a non-http(s) URL refused: "
                              f"{target[:80]}", status="redirect_blocked")
         if not self._allowed(first, target):
-            raise FetchError(source, current, f"redirect to {parts.netloc[:80]} refused: not "
+            raise FetchError(source, current, f"redirect to {parts.hostname} refused: not "
                              "on the allow-list", status="redirect_blocked")
         return target
 
@@ -238,6 +243,7 @@ class Fetcher:
                 async with asyncio.timeout(self.config.deadline):
                     async with self._client.stream("GET", wire_url) as response:
                         headers = {k.lower(): v for k, v in response.headers.items()}
+                        _check_head(response, source, url)
                         if stats is not None:
                             stats.http_codes.append(response.status_code)
                         body = await read_capped(*_raw(response, headers),
@@ -247,7 +253,7 @@ class Fetcher:
                                    f"{self.config.deadline}s", status="timeout")
                 error.retryable = True
                 raise error from None
-            except httpx.HTTPError as exc:
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:  # httpx parses a bad Location
                 raise _translate(exc, url, source) from None
         if stats is not None:
             stats.bytes += len(body)
@@ -294,6 +300,16 @@ class Fetcher:
         return Protego.parse(text)
 
 
+def _check_head(response: httpx.Response, source: str, url: str) -> None:
+    """Refuse a response head over 64 KiB (httpcore allows 100 KiB; Nutch's bad-server set)."""
+    size = sum(len(k) + len(v) + 4 for k, v in response.headers.raw)
+    if size > MAX_HEAD_BYTES:
+        error = FetchError(source, url, f"response headers of {size} bytes are over "
+                           f"{MAX_HEAD_BYTES}", status="protocol_error")
+        error.retryable = True
+        raise error
+
+
 def _raw(
     response: httpx.Response, headers: dict[str, str]
 ) -> tuple[AsyncIterator[bytes], dict[str, str]]:
@@ -338,7 +354,7 @@ def _is_dns(exc: BaseException) -> bool:
         or "temporary failure in name resolution" in text
 
 
-def _translate(exc: httpx.HTTPError, url: str, source: str) -> FetchError:
+def _translate(exc: httpx.HTTPError | httpx.InvalidURL, url: str, source: str) -> FetchError:
     """Map an httpx exception to the report vocabulary, keeping its class name."""
     name = type(exc).__name__
     retryable = True

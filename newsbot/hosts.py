@@ -24,6 +24,7 @@ Sleep = Callable[[float], Awaitable[None]]
 class _Host:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     next_start: float = 0.0
+    last_start: float = 0.0
     crawl_delay: float = 0.0
     failures: int = 0
     stopped: tuple[str, str] | None = None  # (status, why)
@@ -46,7 +47,10 @@ class Hosts:
         return self._hosts.setdefault(host, _Host())
 
     def set_crawl_delay(self, host: str, seconds: float) -> None:
-        self._get(host).crawl_delay = seconds
+        """Space ``host``'s requests by ``seconds`` from now on, counting from the last start."""
+        state = self._get(host)
+        state.crawl_delay = seconds
+        state.next_start = max(state.next_start, state.last_start + seconds)
 
     @asynccontextmanager
     async def slot(self, host: str) -> AsyncIterator[None]:
@@ -57,7 +61,8 @@ class Hosts:
             if wait > 0:
                 await self._sleep(wait)
             gap = max(self.delay * random.uniform(0.5, 1.5), state.crawl_delay)
-            state.next_start = self._clock() + gap
+            state.last_start = self._clock()
+            state.next_start = state.last_start + gap
             yield
 
     def check(self, host: str, source: str, url: str) -> None:
