@@ -8,6 +8,7 @@ only fails its own result; nothing is written until every post is rendered.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -192,6 +193,7 @@ async def _collect_source(
             first = result.urls[0] if result.urls else ""
             raise FetchError(ref.name, first, message, status="timeout") from None
         result.items_found = len(raw)
+        _check_encoding(raw, ref.name, result.urls[0] if result.urls else "")
         result.articles = _normalize(raw, source, ref, job, now, settings.max_items, result)
         if len(result.articles) < settings.min_items:
             raise LayoutChanged(
@@ -204,6 +206,21 @@ async def _collect_source(
         result.status, result.message = exc.status, str(exc)
         result.articles = []
     return job.name, result
+
+
+# UTF-8 read as cp1252/latin-1: a lead byte Â-ï shown as a letter, then a continuation byte.
+MOJIBAKE = re.compile(
+    "[\u00c2-\u00ef][\u0080-\u00bf\u0152-\u0178\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
+)
+
+
+def _check_encoding(raw: list[tuple[str, RawItem]], source: str, url: str) -> None:
+    """A source whose titles are over 1 % U+FFFD or mojibake publishes nothing (F23)."""
+    titles = "".join(item.title for _, item in raw)
+    bad = titles.count("\ufffd") + len(MOJIBAKE.findall(titles))
+    if titles and bad / len(titles) > 0.01:
+        raise SourceError(source, url, f"{bad} of {len(titles)} title characters are U+FFFD or "
+                          "mojibake: the page's encoding was misread", status="encoding_error")
 
 
 def _normalize(
