@@ -15,6 +15,7 @@ from typing import Protocol
 
 from newsbot.errors import FetchError
 
+STEP = 64 * 1024  # most bytes inflated per zlib call
 ACCEPT_ENCODING = "gzip, deflate"  # only what ``_decoder`` can bound; never br/zstd
 _TAG = re.compile(rb"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
 _VOID = {b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta",
@@ -101,12 +102,16 @@ async def read_capped(
                              status="too_large")
         parts.append(out)
 
+    def room() -> int:  # small steps: zlib grows its output buffer up to max_length
+        return min(cap - size + 1, STEP)
+
     try:
         async for raw in chunks:
-            take(decoder.decompress(raw, cap - size + 1))
+            take(decoder.decompress(raw, room()))
             while decoder.unconsumed_tail:  # more output is pending: take it in bounded steps
-                take(decoder.decompress(decoder.unconsumed_tail, cap - size + 1))
-        take(decoder.flush(cap - size + 1))
+                take(decoder.decompress(decoder.unconsumed_tail, room()))
+        while not decoder.eof and (out := decoder.flush(room())):
+            take(out)
     except zlib.error as exc:
         raise FetchError(source, url, f"corrupt compressed body (zlib.error: {exc})",
                          status="protocol_error") from None

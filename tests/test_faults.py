@@ -16,6 +16,7 @@ import json
 import logging
 import socket
 import subprocess
+import sys
 import time
 import tracemalloc
 import types
@@ -69,6 +70,7 @@ SCALED: dict[str, Any] = {"connect_timeout": 0.3, "read_timeout": 0.3, "deadline
                           "run_budget": 30.0}
 BOUND = 1.0 * 3 + 0.3 + 1  # figure 5: deadline x attempts + backoff + 1 s
 GOOD = respond(200, PAGE)
+PIPELINE_OVERHEAD = 2**20  # the healthy job's parse, render and store in the same process
 SKEW = 0.95  # the client spaces request starts; the server sees heads a few ms apart from that
 
 
@@ -397,9 +399,15 @@ def test_F18_declared_50MB_is_refused_before_the_body_is_read(world: World) -> N
 
 def test_F18_streamed_50MB_is_cut_at_the_cap(world: World) -> None:
     world.faulty.routes[ARCHIVE] = stream_bytes(50 * 2**20)
-    report, took = world.run(deadline=10.0)
+    tracemalloc.start()
+    try:
+        report, took = world.run(deadline=10.0)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
     twin = assert_partial(world, report, "too_large", took, bound=10.0)
     assert twin.attempts == 1 and twin.bytes == 0  # nothing kept from an oversize body
+    assert peak < 5 * 2**20 + 2**20 + PIPELINE_OVERHEAD, f"peak {peak / 2**20:.1f} MiB"
 
 
 @pytest.mark.parametrize("encoding", ["gzip", "deflate"])
@@ -412,7 +420,8 @@ def test_F19_decompression_bomb_is_cut_with_bounded_memory(world: World, encodin
     finally:
         tracemalloc.stop()
     assert_partial(world, report, "too_large", took, bound=10.0)
-    assert peak < 16 * 2**20, f"peak traced memory {peak / 2**20:.1f} MB"  # figure 6
+    assert peak < 16 * 10**6, f"peak traced memory {peak / 2**20:.1f} MiB"  # figure 6
+    print(f"F19 {encoding}: peak traced memory {peak / 2**20:.2f} MiB")
 
 
 @pytest.mark.parametrize("kind", ["pdf", "json", "empty", "captcha", "access-denied"])
@@ -762,3 +771,31 @@ def test_report_has_the_documented_fields_and_exit_1_when_all_fail(
               "items_dropped", "items_new", "items_dup", "message", "retries"}
     assert fields <= set(src)
     assert (src["status"], src["attempts"], src["http_codes"]) == ("http_5xx", 3, [503] * 3)
+
+
+def test_F07_hostile_rerun_through_the_cli_leaves_the_published_post_intact(
+    world: World,
+) -> None:
+    """§1.1: a failing run never modifies a post already in _posts/ (python -m newsbot run)."""
+    (world.tmp / "jobs" / "twin-it.toml").unlink()
+
+    def newsbot(origin: str) -> subprocess.CompletedProcess[str]:
+        config = world.tmp / "newsbot.toml"
+        lines = ["[fetch]"] + [f"{k} = {v!r}" for k, v in SCALED.items()]
+        config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        cmd = [sys.executable, "-m", "newsbot", "run", "--config", str(config), "--jobs-dir",
+               str(world.tmp / "jobs"), "--output", str(world.posts), "--date", DAY.isoformat(),
+               "--host-map", f"news.naver.com={origin}", "--report", str(world.tmp / "r.json")]
+        return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=60)
+
+    first = newsbot(world.healthy.origin)
+    assert first.returncode == 0, first.stderr
+    before = {p.name: p.read_bytes() for p in world.posts.iterdir()}
+    world.faulty.routes[ARCHIVE] = raw(head(Content_Type="text/html") + PAGE[:5000])  # cut short
+    start = time.monotonic()
+    second = newsbot(world.faulty.origin)
+    assert second.returncode == 1 and time.monotonic() - start < BOUND + 5
+    assert {p.name: p.read_bytes() for p in world.posts.iterdir()} == before
+    assert before == {GOLDEN_POST.name: GOLDEN_POST.read_bytes()}
+    [job] = json.loads((world.tmp / "r.json").read_text())["jobs"]
+    assert job["sources"][0]["status"] == "incomplete" and job["sources"][0]["attempts"] == 3
