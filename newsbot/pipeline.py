@@ -159,7 +159,9 @@ async def _collect_source(
 ) -> tuple[str, SourceResult]:
     source = sources.get(ref.name)
     settings = sources.settings_for(ref.name, config)
-    req = ListRequest(day=day, section=ref.section, now=now, options=ref.options)
+    req = ListRequest(
+        day=day, section=ref.section, now=now, options=ref.options, max_pages=settings.max_pages
+    )
     result = SourceResult(source=ref.name, section=ref.section, urls=source.urls(req))
     result.notes.extend(source.notes(req))
     if not settings.obey_robots:
@@ -172,6 +174,8 @@ async def _collect_source(
                 url, source=ref.name, obey_robots=settings.obey_robots, stats=result
             )
             raw.extend((page.url, item) for item in source.parse(page, settings.selectors, req))
+            if len(raw) >= settings.max_items:
+                break  # enough items: the next list pages would only be cut off
         result.items_found = len(raw)
         result.articles = _normalize(raw, source, ref, job, now, settings.max_items, result)
         if len(result.articles) < settings.min_items:

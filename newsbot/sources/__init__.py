@@ -8,11 +8,12 @@ from typing import cast
 
 from newsbot.config import Config
 from newsbot.errors import ConfigError
-from newsbot.sources import naver
+from newsbot.sources import naver, sina
 from newsbot.sources.base import Defaults, ListRequest, Source
 
 SOURCES: MappingProxyType[str, Source] = MappingProxyType({
     naver.NAME: cast(Source, naver),
+    sina.NAME: cast(Source, sina),
 })
 
 __all__ = ["SOURCES", "Defaults", "ListRequest", "Settings", "Source", "get", "settings_for"]
@@ -27,6 +28,7 @@ class Settings:
     min_items: int
     max_items: int
     selectors: dict[str, str]
+    max_pages: int = 1
 
 
 def get(name: str) -> Source:
@@ -45,7 +47,9 @@ def settings_for(name: str, config: Config) -> Settings:
     selectors = dict(source.SELECTORS)
     if over is None:
         obey = base.obey_robots and config.fetch.obey_robots
-        return Settings(obey, base.robots_note, base.min_items, base.max_items, selectors)
+        return Settings(
+            obey, base.robots_note, base.min_items, base.max_items, selectors, base.max_pages
+        )
     unknown = set(over.selectors) - set(selectors)
     if unknown:
         raise ConfigError(
@@ -63,6 +67,7 @@ def settings_for(name: str, config: Config) -> Settings:
         min_items=base.min_items if over.min_items is None else over.min_items,
         max_items=base.max_items if over.max_items is None else over.max_items,
         selectors=selectors,
+        max_pages=base.max_pages if over.max_pages is None else over.max_pages,
     )
 
 
