@@ -8,13 +8,14 @@ from typing import cast
 
 from newsbot.config import Config
 from newsbot.errors import ConfigError
-from newsbot.sources import nate, naver, sina
+from newsbot.sources import etnews, nate, naver, sina
 from newsbot.sources.base import Defaults, ListRequest, Source
 
 SOURCES: MappingProxyType[str, Source] = MappingProxyType({
     naver.NAME: cast(Source, naver),
     sina.NAME: cast(Source, sina),
     nate.NAME: cast(Source, nate),
+    etnews.NAME: cast(Source, etnews),
 })
 
 __all__ = ["SOURCES", "Defaults", "ListRequest", "Settings", "Source", "get", "settings_for"]
