@@ -66,7 +66,7 @@ def test_tianyi_feed_exact_items(shared_fixtures: Path) -> None:
     assert first.url == "https://news.sina.com.cn/c/2018-09-28/doc-ifxeuwwr9218647.shtml"
     assert first.id == "sina:fxeuwwr9218647"  # the feed's own docid
     assert first.thumbnail == (
-        "http://n.sinaimg.cn/translate/135/w468h467/20180928/cLBQ-hkmwytp7285045.jpg"
+        "https://n.sinaimg.cn/translate/135/w468h467/20180928/cLBQ-hkmwytp7285045.jpg"
     )
     assert first.press == "新京报"
     # ctime 1538128408 is 17:53:28 in Beijing, 18:53:28 in Seoul
@@ -80,7 +80,7 @@ def test_tianyi_feed_exact_items(shared_fixtures: Path) -> None:
     assert last.url == "https://k.sina.com.cn/article_3057540037_b63e5bc502000bg5u.html"
     assert last.id == "sina:k/3057540037_b63e5bc502000bg5u"
     assert last.thumbnail == (
-        "http://n.sinaimg.cn/front/27/w480h347/20180928/10d8-hkrzyam1194956.jpg"
+        "https://n.sinaimg.cn/front/27/w480h347/20180928/10d8-hkrzyam1194956.jpg"
     )
     assert last.published_at == datetime(2018, 9, 28, 14, 46, 15, tzinfo=KST)
     assert "?" not in "".join(a.url for a in arts)  # cre=…&loc=… tracking gone

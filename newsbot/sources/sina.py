@@ -145,7 +145,17 @@ def _json_image(row: Mapping[str, Any]) -> str | None:
         images[0].get("u") if images and isinstance(images[0], dict) else None,
         images[0] if images and isinstance(images[0], str) else None,
     ]
-    return next((str(c) for c in candidates if c), None)
+    found = next((str(c) for c in candidates if c), None)
+    return _https_image(found) if found else None
+
+
+def _https_image(url: str) -> str:
+    """Feeds give sinaimg.cn images as http; the CDN serves https too (pages link them
+    protocol-relative), and an https blog must not embed http images."""
+    parts = urlsplit(url)
+    if parts.scheme == "http" and (parts.hostname or "").endswith(".sinaimg.cn"):
+        return urlunsplit(parts._replace(scheme="https"))
+    return url
 
 
 def _epoch(value: object) -> str:
