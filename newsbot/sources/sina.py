@@ -89,7 +89,7 @@ def notes(req: ListRequest) -> list[str]:
         return []
     pages = req.pages(PAST_DAY_PAGES)
     return [
-        f"sina keeps no date archive; {req.day} is taken from the first {pages} roll pages, "
+        f"sina keeps no date archive; {req.day} is taken from up to {pages} roll pages, "
         "items of that day only"
     ]
 
