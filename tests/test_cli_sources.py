@@ -107,3 +107,18 @@ def test_golden_posts_are_kst_dated_list_posts(job: str) -> None:
     assert text.startswith("---\ntitle: 2018.09.28 ")
     assert "\ndate: 2018-09-28 12:" in text and " +0900\n" in text
 
+
+
+def test_a_config_selector_override_repairs_the_changed_layout(
+    page_server: PageServer, shared_fixtures: Path, tmp_path: Path
+) -> None:
+    serve_all_sites(page_server, shared_fixtures, nate_layout_changed=True)
+    cfg = tmp_path / "newsbot.toml"
+    cfg.write_text('[sources.nate]\nmax_pages = 1\n[sources.nate.selectors]\n'
+                   'item = "#newsContents div.mlt02"\n')
+    code, err, report = run_all(page_server, tmp_path, "--config", str(cfg), "--job", "nate-it")
+    assert code == 0, err
+    nate = report["jobs"][0]
+    assert nate["status"] == "written" and nate["items"] == 6
+    post = (tmp_path / "posts" / f"{DAY}-nate-it-{DAY.replace('-', '')}.md").read_text()
+    assert "## [똠방각하 뷁 논란…햏 신조어 사전 등재 추진](https://news.nate.com/view/20250204n19877)" in post
