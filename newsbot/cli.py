@@ -289,6 +289,7 @@ def _cmd_backfill(args: argparse.Namespace) -> int:
     from newsbot import pipeline
     from newsbot.dates import KST
     from newsbot.jobs import load_jobs
+    from newsbot.progress import DayProgress
     from newsbot.write import post_name
 
     cfg = _load_config(args)
@@ -298,16 +299,20 @@ def _cmd_backfill(args: argparse.Namespace) -> int:
     days = [date.fromordinal(n) for n in range(args.start.toordinal(), args.end.toordinal() + 1)]
     worst = 0
     out = cfg.output.dir
-    for i, day in enumerate(days, 1):
-        todo = [j for j in jobs if args.force or not (out / post_name(day, j.slug)).is_file()]
-        if not todo:
-            print(f"[{i}/{len(days)}] {day}: every post exists, skipped", file=sys.stderr)
-            continue
-        report, _ = pipeline.run(todo, day, config=cfg, now=datetime.now(KST))
-        for job in report.jobs:
-            print(f"[{i}/{len(days)}] {day} {job.job}: {job.status} "
-                  + ", ".join(f"{s.source}={s.status}" for s in job.sources), file=sys.stderr)
-        worst = _worse(worst, report.exit_code)
+    with DayProgress(len(days)) as progress:
+        for i, day in enumerate(days, 1):
+            progress.start(day)
+            todo = [j for j in jobs if args.force or not (out / post_name(day, j.slug)).is_file()]
+            if not todo:
+                progress.line(f"[{i}/{len(days)}] {day}: every post exists, skipped")
+                progress.advance()
+                continue
+            report, _ = pipeline.run(todo, day, config=cfg, now=datetime.now(KST))
+            for job in report.jobs:
+                progress.line(f"[{i}/{len(days)}] {day} {job.job}: {job.status} "
+                              + ", ".join(f"{s.source}={s.status}" for s in job.sources))
+            progress.advance()
+            worst = _worse(worst, report.exit_code)
     return worst
 
 
