@@ -235,12 +235,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.dry_run:
         for post in posts:
             print(f"# {post.result.path}\n{post.text}", end="")
-    if args.log_format == "json":
-        from newsbot import runlog
+    from newsbot import runlog
 
+    if args.log_format == "json":
         runlog.write(report, sys.stderr)
     else:
-        _print_summary(report)
+        runlog.write_text(report, sys.stderr)
     if args.report:
         _write_report(args.report, report.to_json())
     code: int = report.exit_code
@@ -250,18 +250,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
         else:
             _publish(posts, cfg, dry_run=args.dry_run)
     return code
-
-
-def _print_summary(report: Any) -> None:
-    """The human summary on stderr: notes, one line per job, one per source."""
-    for note in report.notes:
-        print(f"note: {note}", file=sys.stderr)
-    for job in report.jobs:
-        print(f"{job.job} {job.day}: {job.status} {job.path or job.message}".rstrip(),
-              file=sys.stderr)
-        for src in job.sources:
-            detail = f"{len(src.articles)} items" if src.ok else src.message
-            print(f"  {src.source} {src.section}: {src.status} ({detail})", file=sys.stderr)
 
 
 def _publish(posts: list[Any], cfg: Any, *, dry_run: bool) -> None:
