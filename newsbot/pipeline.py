@@ -171,7 +171,8 @@ async def _collect_source(
             page = await fetcher.get(
                 url, source=ref.name, obey_robots=settings.obey_robots, stats=result
             )
-            raw.extend((page.url, item) for item in source.parse(page, settings.selectors, req))
+            items = sources.parse_page(source, page, settings.selectors, req)
+            raw.extend((page.url, item) for item in items)
         result.items_found = len(raw)
         result.articles = _normalize(raw, source, ref, job, now, settings.max_items, result)
         if len(result.articles) < settings.min_items:
