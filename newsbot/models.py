@@ -15,9 +15,9 @@ class Page:
 
     Made from ``text`` (already decoded) or from ``body`` (the bytes as served). From
     bytes, the text is decoded on first use (``newsbot.charset``), and an HTML parser
-    may read the bytes directly while they claim to be UTF-8 (``markup``): that skips
-    a decode and an encode per page, and ``sources.parse_page`` re-reads the page
-    through the charset chain if the claim turns out false (U+FFFD in the items).
+    may read the bytes directly as UTF-8 (``markup``): that skips a decode and an
+    encode per page, and ``sources.parse_page`` re-reads the page through the
+    charset chain if they were not UTF-8 after all (U+FFFD in the items).
     """
 
     __slots__ = ("_encoding", "_text", "body", "content_type", "status", "url")
@@ -60,7 +60,10 @@ class Page:
             return False
         from newsbot.charset import declared
 
-        return set(declared(self.body, self.content_type)) <= {"utf-8"}
+        # Valid UTF-8 wins over any declaration (charset.decode), so only a codec that
+        # is not ASCII-compatible rules the fast path out.
+        return not any(name.startswith(("utf-16", "utf-32"))
+                       for name in declared(self.body, self.content_type))
 
     @property
     def markup(self) -> str | bytes:

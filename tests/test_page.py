@@ -1,5 +1,5 @@
-"""Pages made from bytes: parsers read UTF-8 bytes directly, and a page that lied
-about being UTF-8 (or said nothing) is re-read through the charset chain."""
+"""Pages made from bytes: parsers read the bytes as UTF-8 directly, and a page that
+was not UTF-8 after all (declared, lying or silent) is re-read through the charset chain."""
 
 from __future__ import annotations
 
@@ -54,11 +54,18 @@ def test_cp949_bytes_claiming_utf8_or_nothing_are_reread(header: str, meta: str 
     assert got == expected and not any("\ufffd" in t for t in got)
 
 
-def test_declared_euc_kr_is_decoded_before_parsing() -> None:
-    page = Page(ARCHIVE, body=reencoded("cp949", meta="euc-kr"), content_type="text/html")
-    assert not page.optimistic
+@pytest.mark.parametrize("meta", ["euc-kr", "ks_c_5601-1987"])
+def test_declared_euc_kr_falls_back_to_cp949(meta: str) -> None:
+    page = Page(ARCHIVE, body=reencoded("cp949", meta=meta), content_type="text/html")
     assert titles(page) == titles(Page(ARCHIVE, UTF8.decode("utf-8")))
     assert page.encoding == "cp949"
+
+
+def test_utf16_is_never_read_as_utf8() -> None:
+    body = UTF8.decode("utf-8").encode("utf-16")
+    page = Page(ARCHIVE, body=body, content_type="text/html; charset=utf-16")
+    assert not page.optimistic
+    assert titles(page) == titles(Page(ARCHIVE, UTF8.decode("utf-8")))
 
 
 @pytest.mark.parametrize("path", shared_files("naver", "list-*.html"), ids=lambda p: p.name)

@@ -74,7 +74,7 @@ def parse_page(
     source: Source, page: Page, selectors: Mapping[str, str], req: ListRequest
 ) -> list[RawItem]:
     """``source.parse``, re-read through the charset chain if reading the bytes as
-    UTF-8 put U+FFFD into the items (a page that claimed UTF-8 or claimed nothing)."""
+    UTF-8 put U+FFFD into the items (a cp949 or gb18030 page, declared or not)."""
     items = source.parse(page, selectors, req)
     if page.optimistic and any(_garbled(item) for item in items):
         items = source.parse(page.decoded(), selectors, req)
