@@ -215,7 +215,7 @@ def _load_config(args: argparse.Namespace) -> Any:
     if output:
         overrides["output"] = output
     if getattr(args, "publish_repo", None):
-        overrides["publish"] = {"repo": str(args.publish_repo)}
+        overrides["publish"] = {"repo": str(args.publish_repo), "url": None}
     return config.load(args.config, overrides)
 
 
@@ -226,6 +226,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     cfg = _load_config(args)
     jobs = load_jobs(cfg.output.jobs_dir, args.job)
+    if (args.publish or cfg.publish.enabled) and cfg.publish.url:
+        from newsbot.publish import checkout
+
+        # Clone or update before the run, so a --output inside the checkout sees its posts.
+        repo = checkout(cfg.publish)
+        cfg = cfg.model_copy(update={"publish": cfg.publish.model_copy(
+            update={"repo": repo, "url": None})})
     now = datetime.now(KST)
     transport = _transport(args, now)
     now = getattr(transport, "recorded_at", None) or now  # a replay runs at the recorded time
