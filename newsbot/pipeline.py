@@ -211,7 +211,8 @@ async def _read_pages(
         page = await fetcher.get(
             url, source=source.NAME, obey_robots=settings.obey_robots, stats=result
         )
-        raw.extend((page.url, item) for item in source.parse(page, settings.selectors, req))
+        items = sources.parse_page(source, page, settings.selectors, req)
+        raw.extend((page.url, item) for item in items)
         if len(raw) >= settings.max_items:
             break  # enough items: the next list pages would only be cut off
     return raw

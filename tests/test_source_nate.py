@@ -107,7 +107,7 @@ def test_urls_are_date_addressed_and_paged_up_to_the_cap() -> None:
 
 def test_selector_override_repairs_a_changed_layout() -> None:
     page = _page(TODAY_PAGE, TODAY)
-    changed = replace(page, text=page.text.replace('class="mlt01"', 'class="mlt02"'))
+    changed = Page(page.url, page.text.replace('class="mlt01"', 'class="mlt02"'))
     with pytest.raises(LayoutChanged, match="item="):
         nate.parse(changed, nate.SELECTORS, TODAY)
     repaired = dict(nate.SELECTORS, item="#newsContents div.mlt02")

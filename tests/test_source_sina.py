@@ -168,7 +168,7 @@ def test_an_empty_last_page_is_not_an_error() -> None:
 
 def test_selector_override_repairs_a_changed_list_layout(shared_fixtures: Path) -> None:
     page = _page(shared_fixtures / "sina" / MOBILE_HOME, MOBILE)
-    changed = replace(page, text=page.text.replace("swiper-slide", "focus-card"))
+    changed = Page(page.url, page.text.replace("swiper-slide", "focus-card"))
     with pytest.raises(LayoutChanged, match="list_item"):
         sina.parse(changed, sina.SELECTORS, TODAY)
     repaired = dict(sina.SELECTORS, list_item="ul.swiper-wrapper > li.focus-card")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import cast
 
 from newsbot.config import Config
 from newsbot.errors import ConfigError
+from newsbot.models import Page, RawItem
 from newsbot.sources import etnews, nate, naver, sina
 from newsbot.sources.base import Defaults, ListRequest, Source
 
@@ -18,7 +20,9 @@ SOURCES: MappingProxyType[str, Source] = MappingProxyType({
     etnews.NAME: cast(Source, etnews),
 })
 
-__all__ = ["SOURCES", "Defaults", "ListRequest", "Settings", "Source", "get", "settings_for"]
+__all__ = [
+    "SOURCES", "Defaults", "ListRequest", "Settings", "Source", "get", "parse_page", "settings_for",
+]
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,21 @@ def settings_for(name: str, config: Config) -> Settings:
         selectors=selectors,
         max_pages=base.max_pages if over.max_pages is None else over.max_pages,
     )
+
+
+def parse_page(
+    source: Source, page: Page, selectors: Mapping[str, str], req: ListRequest
+) -> list[RawItem]:
+    """``source.parse``, re-read through the charset chain if reading the bytes as
+    UTF-8 put U+FFFD into the items (a cp949 or gb18030 page, declared or not)."""
+    items = source.parse(page, selectors, req)
+    if page.optimistic and any(_garbled(item) for item in items):
+        items = source.parse(page.decoded(), selectors, req)
+    return items
+
+
+def _garbled(item: RawItem) -> bool:
+    return any("\ufffd" in (f or "") for f in (item.title, item.snippet, item.press, item.url))
 
 
 def validate_config(config: Config) -> None:

@@ -135,7 +135,7 @@ def _strip_tags(html: str) -> str:
 
 
 def _parse_list(page: Page, sel: Mapping[str, str]) -> list[RawItem]:
-    tree = LexborHTMLParser(page.text)
+    tree = LexborHTMLParser(page.markup)
     items = [i for i in (_card(n, sel) for n in tree.css(sel["item"])) if i is not None]
     if not items:
         raise LayoutChanged(NAME, page.url, f"no items matched selector item={sel['item']!r}")

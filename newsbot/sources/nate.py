@@ -66,7 +66,7 @@ def notes(req: ListRequest) -> list[str]:
 
 def parse(page: Page, sel: Mapping[str, str], req: ListRequest) -> list[RawItem]:
     """The rows of a list page, times made absolute where the page only shows a clock."""
-    tree = LexborHTMLParser(page.text)
+    tree = LexborHTMLParser(page.markup)
     items = [i for i in (_row(n, sel, req) for n in tree.css(sel["item"])) if i is not None]
     if not items:
         raise LayoutChanged(NAME, page.url, f"no items matched selector item={sel['item']!r}")

@@ -93,7 +93,7 @@ def notes(req: ListRequest) -> list[str]:
 
 def parse(page: Page, sel: Mapping[str, str], req: ListRequest) -> list[RawItem]:
     """Headline items of a section page, or the items of a date-archive page."""
-    tree = LexborHTMLParser(page.text)
+    tree = LexborHTMLParser(page.markup)
     if "/section/" in page.url and "/breakingnews/" not in page.url:
         nodes, kind = tree.css(sel["headline_item"]), "headline_item"
     elif "list.naver" in page.url:

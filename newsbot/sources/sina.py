@@ -167,7 +167,7 @@ def _epoch(value: object) -> str:
 
 
 def _parse_html(page: Page, sel: Mapping[str, str]) -> list[RawItem]:
-    tree = LexborHTMLParser(page.text)
+    tree = LexborHTMLParser(page.markup)
     items = [i for i in (_card(n, sel) for n in tree.css(sel["list_item"])) if i is not None]
     if not items:
         raise LayoutChanged(
