@@ -18,7 +18,9 @@ seen in a real file and read the same way. The ``news.sina.cn`` list markup
 (``li.swiper-slide``, lazy ``data-src`` images) is seen in a real page saved as
 GBK bytes under a UTF-8 ``<meta>``; ``charset`` decodes such pages by their
 bytes, and gb2312/gbk labels as gb18030. Times are Beijing time (+08:00),
-stored aware and converted to KST.
+stored aware and converted to KST. RSSHub sends the API a
+``Referer: https://news.sina.com.cn/``; the fetch layer sends no per-source
+headers yet, so a 403 from the API would show up as ``http_4xx``.
 """
 
 from __future__ import annotations
