@@ -233,12 +233,11 @@ def article_id(url: str) -> str | None:
 
 
 def canonical_url(url: str) -> str:
-    """https, and no query on article pages (feeds add ``cre=…&loc=…`` and the like)."""
+    """Article pages: https and no query (feeds add ``cre=…&loc=…``); others: tracking dropped."""
     parts = urlsplit(url)
     if not SINA_HOST.search((parts.hostname or "").lower()):
         return url
-    if article_id(url):
-        query = ""
-    else:
-        query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k not in TRACKING])
-    return urlunsplit(("https", parts.netloc, parts.path, query, ""))
+    if article_id(url):  # article hosts serve https (RSSHub rewrites the API's http links)
+        return urlunsplit(("https", parts.netloc, parts.path, "", ""))
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k not in TRACKING])
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
