@@ -86,6 +86,9 @@ def test_four_sources_one_broken(
     assert src["nate-it"]["status"] == "parse_empty"
     assert src["sina-tech"]["items_new"] == 18 and src["etnews-it"]["items_new"] == 6
     assert any("sina keeps no date archive" in n for n in report["notes"])
+    # a past day pages back through the roll list and stops once max_items (50) are in hand
+    roll = [p for p, _ in page_server.log if p.startswith("/api/roll/get")]
+    assert [p.rsplit("&", 1)[1] for p in roll] == ["page=1", "page=2", "page=3"]  # 18 items each
     assert any("etnews: 1 of 6 articles have no thumbnail" in n for n in report["notes"])
 
 
