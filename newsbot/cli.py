@@ -365,7 +365,7 @@ def _cmd_sources(args: argparse.Namespace) -> int:
         s = sources.settings_for(name, cfg)
         robots = "obeyed" if s.obey_robots else f"not obeyed: {s.robots_note or 'config'}"
         print(f"{name}\t{source.LABEL}\tmin_items={s.min_items} max_items={s.max_items}"
-              f"\trobots.txt {robots}")
+              f" max_pages={s.max_pages}\trobots.txt {robots}")
     return 0
 
 

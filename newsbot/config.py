@@ -65,6 +65,7 @@ class SourceConfig(_Strict):
     obey_robots: bool | None = Field(None, description="Override the source's robots.txt policy")
     min_items: int | None = Field(None, ge=0, description="Fewer items than this fails the source")
     max_items: int | None = Field(None, ge=1, description="Items kept per source and job")
+    max_pages: int | None = Field(None, ge=1, le=20, description="Cap on list pages read per job")
     selectors: dict[str, str] = Field(
         default_factory=dict, description="Replace named CSS selectors without a release"
     )

@@ -10,11 +10,14 @@ from typing import cast
 from newsbot.config import Config
 from newsbot.errors import ConfigError
 from newsbot.models import Page, RawItem
-from newsbot.sources import naver
+from newsbot.sources import etnews, nate, naver, sina
 from newsbot.sources.base import Defaults, ListRequest, Source
 
 SOURCES: MappingProxyType[str, Source] = MappingProxyType({
     naver.NAME: cast(Source, naver),
+    sina.NAME: cast(Source, sina),
+    nate.NAME: cast(Source, nate),
+    etnews.NAME: cast(Source, etnews),
 })
 
 __all__ = [
@@ -31,6 +34,7 @@ class Settings:
     min_items: int
     max_items: int
     selectors: dict[str, str]
+    max_pages: int = 1
 
 
 def get(name: str) -> Source:
@@ -49,7 +53,9 @@ def settings_for(name: str, config: Config) -> Settings:
     selectors = dict(source.SELECTORS)
     if over is None:
         obey = base.obey_robots and config.fetch.obey_robots
-        return Settings(obey, base.robots_note, base.min_items, base.max_items, selectors)
+        return Settings(
+            obey, base.robots_note, base.min_items, base.max_items, selectors, base.max_pages
+        )
     unknown = set(over.selectors) - set(selectors)
     if unknown:
         raise ConfigError(
@@ -67,6 +73,7 @@ def settings_for(name: str, config: Config) -> Settings:
         min_items=base.min_items if over.min_items is None else over.min_items,
         max_items=base.max_items if over.max_items is None else over.max_items,
         selectors=selectors,
+        max_pages=base.max_pages if over.max_pages is None else over.max_pages,
     )
 
 
