@@ -20,6 +20,7 @@ ACCEPT_ENCODING = "gzip, deflate"  # only what ``_decoder`` can bound; never br/
 _TAG = re.compile(rb"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
 _VOID = {b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta",
          b"param", b"source", b"track", b"wbr"}
+_HTML_OPEN = re.compile(rb"<html[\s>]", re.I)
 _TITLE = re.compile(rb"<title[^>]*>(.{0,300}?)</title", re.I | re.S)
 
 
@@ -158,7 +159,9 @@ def check_page(
     if depth > max_nesting:
         raise FetchError(source, url, f"markup nested {depth} deep, over max_nesting "
                          f"{max_nesting}", status="unexpected_content")
-    if is_html and marker and not re.search(re.escape(marker.encode()), body, re.I):
+    # Only a page that opened <html> must close it (a feed served as text/html need not)
+    opened = _HTML_OPEN.search(body[:4096]) is not None
+    if is_html and opened and marker and not re.search(re.escape(marker.encode()), body, re.I):
         error = FetchError(source, url, f"page is incomplete: no {marker!r} (connection closed "
                            "early?)", status="incomplete")
         error.retryable = True

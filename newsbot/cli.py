@@ -215,7 +215,7 @@ def _load_config(args: argparse.Namespace) -> Any:
     if output:
         overrides["output"] = output
     if getattr(args, "publish_repo", None):
-        overrides["publish"] = {"repo": str(args.publish_repo)}
+        overrides["publish"] = {"repo": str(args.publish_repo), "url": None}
     return config.load(args.config, overrides)
 
 
@@ -226,6 +226,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     cfg = _load_config(args)
     jobs = load_jobs(cfg.output.jobs_dir, args.job)
+    if (args.publish or cfg.publish.enabled) and cfg.publish.url:
+        from newsbot.publish import checkout
+
+        # Clone or update before the run, so a --output inside the checkout sees its posts.
+        repo = checkout(cfg.publish)
+        cfg = cfg.model_copy(update={"publish": cfg.publish.model_copy(
+            update={"repo": repo, "url": None})})
     now = datetime.now(KST)
     transport = _transport(args, now)
     if args.replay:  # a replay touches no server, so it owes no host any delay
@@ -237,12 +244,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.dry_run:
         for post in posts:
             print(f"# {post.result.path}\n{post.text}", end="")
-    if args.log_format == "json":
-        from newsbot import runlog
+    from newsbot import runlog
 
+    if args.log_format == "json":
         runlog.write(report, sys.stderr)
     else:
-        _print_summary(report)
+        runlog.write_text(report, sys.stderr)
     if args.report:
         _write_report(args.report, report.to_json())
     code: int = report.exit_code
@@ -252,18 +259,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
         else:
             _publish(posts, cfg, dry_run=args.dry_run)
     return code
-
-
-def _print_summary(report: Any) -> None:
-    """The human summary on stderr: notes, one line per job, one per source."""
-    for note in report.notes:
-        print(f"note: {note}", file=sys.stderr)
-    for job in report.jobs:
-        print(f"{job.job} {job.day}: {job.status} {job.path or job.message}".rstrip(),
-              file=sys.stderr)
-        for src in job.sources:
-            detail = f"{len(src.articles)} items" if src.ok else src.message
-            print(f"  {src.source} {src.section}: {src.status} ({detail})", file=sys.stderr)
 
 
 def _publish(posts: list[Any], cfg: Any, *, dry_run: bool) -> None:
@@ -291,6 +286,7 @@ def _cmd_backfill(args: argparse.Namespace) -> int:
     from newsbot import pipeline
     from newsbot.dates import KST
     from newsbot.jobs import load_jobs
+    from newsbot.progress import DayProgress
     from newsbot.write import post_name
 
     cfg = _load_config(args)
@@ -300,16 +296,20 @@ def _cmd_backfill(args: argparse.Namespace) -> int:
     days = [date.fromordinal(n) for n in range(args.start.toordinal(), args.end.toordinal() + 1)]
     worst = 0
     out = cfg.output.dir
-    for i, day in enumerate(days, 1):
-        todo = [j for j in jobs if args.force or not (out / post_name(day, j.slug)).is_file()]
-        if not todo:
-            print(f"[{i}/{len(days)}] {day}: every post exists, skipped", file=sys.stderr)
-            continue
-        report, _ = pipeline.run(todo, day, config=cfg, now=datetime.now(KST))
-        for job in report.jobs:
-            print(f"[{i}/{len(days)}] {day} {job.job}: {job.status} "
-                  + ", ".join(f"{s.source}={s.status}" for s in job.sources), file=sys.stderr)
-        worst = _worse(worst, report.exit_code)
+    with DayProgress(len(days)) as progress:
+        for i, day in enumerate(days, 1):
+            progress.start(day)
+            todo = [j for j in jobs if args.force or not (out / post_name(day, j.slug)).is_file()]
+            if not todo:
+                progress.line(f"[{i}/{len(days)}] {day}: every post exists, skipped")
+                progress.advance()
+                continue
+            report, _ = pipeline.run(todo, day, config=cfg, now=datetime.now(KST))
+            for job in report.jobs:
+                progress.line(f"[{i}/{len(days)}] {day} {job.job}: {job.status} "
+                              + ", ".join(f"{s.source}={s.status}" for s in job.sources))
+            progress.advance()
+            worst = _worse(worst, report.exit_code)
     return worst
 
 
@@ -367,7 +367,7 @@ def _cmd_sources(args: argparse.Namespace) -> int:
         s = sources.settings_for(name, cfg)
         robots = "obeyed" if s.obey_robots else f"not obeyed: {s.robots_note or 'config'}"
         print(f"{name}\t{source.LABEL}\tmin_items={s.min_items} max_items={s.max_items}"
-              f"\trobots.txt {robots}")
+              f" max_pages={s.max_pages}\trobots.txt {robots}")
     return 0
 
 

@@ -201,8 +201,8 @@ class Fetcher:
             if stats is not None and len(body) > cfg.warn_bytes:
                 stats.notes.append(f"{source}: {current} is {len(body)} bytes (warn_bytes "
                                    f"{cfg.warn_bytes})")
-            text, encoding = decode(body, content_type)
-            return Page(current, text, status, encoding, content_type)
+            # decoded on first use: an HTML parser may read UTF-8 bytes directly
+            return Page(current, status=status, content_type=content_type, body=body)
         raise FetchError(source, url, f"more than {cfg.max_redirects} redirects",
                          status="redirect_loop")
 

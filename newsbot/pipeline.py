@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 
-from newsbot import plan, render, sources
+from newsbot import plan, render, sources, thumbnails
 from newsbot.config import Config
 from newsbot.dates import KST, today_kst
 from newsbot.errors import (
@@ -168,7 +168,9 @@ async def _collect_source(
 ) -> tuple[str, SourceResult]:
     source = sources.get(ref.name)
     settings = sources.settings_for(ref.name, config)
-    req = ListRequest(day=day, section=ref.section, now=now, options=ref.options)
+    req = ListRequest(
+        day=day, section=ref.section, now=now, options=ref.options, max_pages=settings.max_pages
+    )
     result = SourceResult(source=ref.name, section=ref.section, urls=source.urls(req))
     result.notes.extend(source.notes(req))
     if not settings.obey_robots:
@@ -176,16 +178,19 @@ async def _collect_source(
         result.notes.append(f"{ref.name}: robots.txt not obeyed ({why})")
     budget = config.fetch.source_budget
     deadline = min(asyncio.get_running_loop().time() + budget, run_deadline)
-    accept = getattr(source, "CONTENT_TYPES", None)  # a source may parse JSON, XML…
     try:
-        raw: list[tuple[str, RawItem]] = []
         try:
             async with asyncio.timeout_at(deadline):
-                for url in result.urls:
-                    page = await fetcher.get(url, source=ref.name, accept=accept,
-                                             obey_robots=settings.obey_robots, stats=result)
-                    raw.extend((page.url, item)
-                               for item in source.parse(page, settings.selectors, req))
+                try:
+                    raw = await _read_pages(fetcher, source, settings, req, result, result.urls)
+                except SourceError as exc:
+                    backup = _fallback_urls(source, req, result.urls)
+                    if not backup:
+                        raise
+                    note = f"{ref.name}: {exc.message} ({exc.url}); read {backup[0]} instead"
+                    result.notes.append(note)
+                    result.urls.extend(backup)
+                    raw = await _read_pages(fetcher, source, settings, req, result, backup)
         except TimeoutError:
             which = "run" if deadline == run_deadline else "source"
             seconds = config.fetch.run_budget if which == "run" else budget
@@ -202,6 +207,15 @@ async def _collect_source(
                 f"only {len(result.articles)} usable items, fewer than min_items "
                 f"{settings.min_items}: layout changed?",
             )
+        if job.thumbnails:  # optional: running out of budget here only costs thumbnails
+            try:
+                async with asyncio.timeout_at(deadline):
+                    result.articles = await thumbnails.fill(
+                        fetcher, result.articles, source=ref.name,
+                        obey_robots=settings.obey_robots, stats=result,
+                    )
+            except TimeoutError:
+                result.notes.append(f"{ref.name}: thumbnails cut short by the source budget")
     except SourceError as exc:
         result.status, result.message = exc.status, str(exc)
         result.articles = []
@@ -221,6 +235,36 @@ def _check_encoding(raw: list[tuple[str, RawItem]], source: str, url: str) -> No
     if titles and bad / len(titles) > 0.01:
         raise SourceError(source, url, f"{bad} of {len(titles)} title characters are U+FFFD or "
                           "mojibake: the page's encoding was misread", status="encoding_error")
+
+
+async def _read_pages(
+    fetcher: Fetcher,
+    source: sources.Source,
+    settings: sources.Settings,
+    req: ListRequest,
+    result: SourceResult,
+    urls: list[str],
+) -> list[tuple[str, RawItem]]:
+    """Fetch and parse ``urls`` in order, stopping once ``max_items`` raw items are in hand."""
+    raw: list[tuple[str, RawItem]] = []
+    accept = getattr(source, "CONTENT_TYPES", None)  # a source may read JSON, RSS…
+    for url in urls:
+        page = await fetcher.get(
+            url, source=source.NAME, obey_robots=settings.obey_robots, stats=result,
+            accept=accept,
+        )
+        items = sources.parse_page(source, page, settings.selectors, req)
+        raw.extend((page.url, item) for item in items)
+        if len(raw) >= settings.max_items:
+            break  # enough items: the next list pages would only be cut off
+    return raw
+
+
+def _fallback_urls(source: sources.Source, req: ListRequest, tried: list[str]) -> list[str]:
+    """A source's second way to its list (e.g. HTML when the feed fails), if it has one."""
+    fallback = getattr(source, "fallback_urls", None)
+    backup: list[str] = fallback(req) if fallback is not None else []
+    return [] if backup == tried else backup
 
 
 def _normalize(
@@ -271,7 +315,10 @@ def _plan(
         result.message = f"not written: {names} failed and the job does not allow partial posts"
         return None
     healthy = [s for s in result.sources if s.ok]
-    articles, _ = plan.merge((s.articles for s in healthy), config.state.title_similarity)
+    groups = [s.articles for s in healthy]
+    if job.order == "interleaved":
+        groups = [plan.interleave(groups)]
+    articles, _ = plan.merge(groups, config.state.title_similarity)
     name = post_name(day, job.slug)
     path = config.output.dir / name
     existing_text = _read_existing(path)

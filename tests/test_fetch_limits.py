@@ -105,6 +105,10 @@ def test_check_page_incomplete_is_retryable() -> None:
     assert err.value.status == "incomplete" and err.value.retryable
 
 
+def test_check_page_wants_the_marker_only_from_a_page_that_opened_html() -> None:
+    check(b'<?xml version="1.0"?><rss><channel><item>x</item></channel></rss>')
+
+
 @pytest.mark.parametrize(("target", "allowed"), [
     ("https://news.naver.com/x", True), ("https://n.news.naver.com/x", True),
     ("https://naver.com/", True), ("https://naver.com.evil.com/", False),
