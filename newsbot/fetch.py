@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import random
-import socket
 import time
 from collections.abc import AsyncIterator
-from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
@@ -23,18 +21,17 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_aft
 
 from newsbot import __version__
 from newsbot.body import ACCEPT_ENCODING, check_page, read_capped
-from newsbot.charset import decode
 from newsbot.config import FetchConfig
 from newsbot.errors import FetchError
-from newsbot.hosts import Hosts, Sleep
+from newsbot.hosts import Hosts, Sleep, host_key
 from newsbot.models import Page, SourceResult
 from newsbot.redact import guard_logger
+from newsbot.robots import ROBOTS_TOKEN, Robots
+from newsbot.statuses import check_head, raise_for_status, retry_after, translate
 
-ROBOTS_TOKEN = "newsbot"
-ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309 asks crawlers to parse at least 500 KiB
-MAX_HEAD_BYTES = 64 * 1024
+__all__ = ["Fetcher", "host_key", "map_url", "retry_after", "unmap_url", "user_agent"]
+
 REDIRECTS = (301, 302, 303, 307, 308)
-RETRY_CODES = {408, 429, 500, 502, 503, 504, 522, 524}  # Scrapy's RETRY_HTTP_CODES
 
 # httpx logs every request URL at INFO, secrets included (L9); httpcore logs headers at DEBUG
 for _name in ("httpx", "httpcore", "httpcore.connection", "httpcore.http11", "httpcore.proxy"):
@@ -67,25 +64,6 @@ def unmap_url(url: str, host_map: dict[str, str]) -> str:
     return url
 
 
-def host_key(url: str) -> str:
-    """``host`` or ``host:port``: what politeness and the breaker count by."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    return f"{host}:{parts.port}" if parts.port else host
-
-
-def retry_after(value: str, now: float | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP-date."""
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
-
-
 class Fetcher:
     """Fetch pages for sources. Use as ``async with Fetcher(config) as f``."""
 
@@ -97,9 +75,9 @@ class Fetcher:
         self._transport = transport
         self._sleep = sleep
         self._client: httpx.AsyncClient | None = None
-        self._robots: dict[str, object] = {}
-        self._robots_locks: dict[str, asyncio.Lock] = {}
         self.hosts = Hosts(config.host_delay, config.breaker_failures, sleep=sleep)
+        self.robots = Robots(lambda url, source: self._request(url, source, None), self.hosts,
+                             config.max_crawl_delay)
 
     async def __aenter__(self) -> Fetcher:
         cfg = self.config
@@ -128,7 +106,7 @@ class Fetcher:
         start = time.monotonic()
         try:
             if obey_robots:
-                await self._check_robots(url, source)
+                await self.robots.check(url, source)
             return await self._with_retries(url, source, stats, accept or self.config.content_types)
         finally:
             if stats is not None:
@@ -193,7 +171,7 @@ class Fetcher:
             if status in REDIRECTS and "location" in headers:
                 current = self._next_hop(url, current, headers["location"], source)
                 continue
-            _raise_for_status(status, headers, current, source)
+            raise_for_status(status, headers, current, source)
             content_type = headers.get("content-type", "")
             check_page(body, content_type, accept=accept, min_bytes=cfg.min_bytes,
                        marker=cfg.complete_marker, block_markers=cfg.block_markers,
@@ -243,7 +221,7 @@ class Fetcher:
                 async with asyncio.timeout(self.config.deadline):
                     async with self._client.stream("GET", wire_url) as response:
                         headers = {k.lower(): v for k, v in response.headers.items()}
-                        _check_head(response, source, url)
+                        check_head(response, source, url)
                         if stats is not None:
                             stats.http_codes.append(response.status_code)
                         body = await read_capped(*_raw(response, headers),
@@ -254,61 +232,10 @@ class Fetcher:
                 error.retryable = True
                 raise error from None
             except (httpx.HTTPError, httpx.InvalidURL) as exc:  # httpx parses a bad Location
-                raise _translate(exc, url, source) from None
+                raise translate(exc, url, source) from None
         if stats is not None:
             stats.bytes += len(body)
         return response.status_code, headers, body
-
-    async def _check_robots(self, url: str, source: str) -> None:
-        parts = urlsplit(url)
-        origin = f"{parts.scheme}://{parts.netloc}"
-        async with self._robots_locks.setdefault(origin, asyncio.Lock()):
-            if origin not in self._robots:
-                self._robots[origin] = await self._load_robots(origin, source)
-        rules = self._robots[origin]
-        if isinstance(rules, FetchError):
-            raise FetchError(source, rules.url, rules.message, status=rules.status)
-        if rules is None:
-            return
-        delay = rules.crawl_delay(ROBOTS_TOKEN)  # type: ignore[attr-defined]
-        if delay is not None and delay > self.config.max_crawl_delay:
-            raise FetchError(source, f"{origin}/robots.txt", f"Crawl-delay of {delay}s is over "
-                             f"max_crawl_delay {self.config.max_crawl_delay}s; source skipped",
-                             status="robots_disallowed")
-        if delay is not None:
-            self.hosts.set_crawl_delay(host_key(url), float(delay))
-        if not rules.can_fetch(url, ROBOTS_TOKEN):  # type: ignore[attr-defined]
-            raise FetchError(source, url, "robots.txt disallows this URL for newsbot",
-                             status="robots_disallowed")
-
-    async def _load_robots(self, origin: str, source: str) -> object:
-        """Protego rules; None means allow all; a FetchError means disallow all."""
-        from protego import Protego  # imported lazily: only sources that obey robots need it
-
-        url = f"{origin}/robots.txt"
-        try:
-            status, headers, body = await self._request(url, source, None)
-        except FetchError as exc:
-            return FetchError(source, url, f"robots.txt unreachable, so disallowed ({exc.message})",
-                              status="robots_disallowed")
-        if status == 429 or status >= 500:  # RFC 9309 §2.3.1.4: assume complete disallow
-            return FetchError(source, url, f"robots.txt answered {status}, so everything is "
-                              "disallowed", status="robots_disallowed")
-        if status >= 300:
-            return None  # 3xx/4xx: no usable robots.txt, RFC 9309 allows access
-        text, _ = decode(body[:ROBOTS_MAX_BYTES], headers.get("content-type", ""))
-        return Protego.parse(text)
-
-
-def _check_head(response: httpx.Response, source: str, url: str) -> None:
-    """Refuse a response head over 64 KiB (httpcore allows 100 KiB; Nutch's bad-server set)."""
-    size = sum(len(k) + len(v) + 4 for k, v in response.headers.raw)
-    if size > MAX_HEAD_BYTES:
-        error = FetchError(source, url, f"response headers of {size} bytes are over "
-                           f"{MAX_HEAD_BYTES}", status="protocol_error")
-        error.retryable = True
-        raise error
-
 
 def _raw(
     response: httpx.Response, headers: dict[str, str]
@@ -323,49 +250,3 @@ def _raw(
         yield content
 
     return once(), {k: v for k, v in headers.items() if k != "content-encoding"}
-
-
-def _raise_for_status(status: int, headers: dict[str, str], url: str, source: str) -> None:
-    if status < 400:
-        return
-    if status == 403:
-        kind = "blocked"
-    elif status == 429:
-        kind = "rate_limited"
-    elif status >= 500:
-        kind = "http_5xx"
-    else:
-        kind = "http_4xx"
-    error = FetchError(source, url, f"HTTP {status}", status=kind)
-    error.retryable = status in RETRY_CODES
-    if status in (429, 503) and "retry-after" in headers:
-        error.retry_after = retry_after(headers["retry-after"])
-    raise error
-
-
-def _is_dns(exc: BaseException) -> bool:
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, socket.gaierror):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    text = str(exc).lower()
-    return "name or service not known" in text or "nodename nor servname" in text \
-        or "temporary failure in name resolution" in text
-
-
-def _translate(exc: httpx.HTTPError | httpx.InvalidURL, url: str, source: str) -> FetchError:
-    """Map an httpx exception to the report vocabulary, keeping its class name."""
-    name = type(exc).__name__
-    retryable = True
-    if isinstance(exc, httpx.TimeoutException):
-        status = "timeout"
-    elif isinstance(exc, httpx.ConnectError):
-        status = "dns_error" if _is_dns(exc) else "unreachable"
-    elif isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
-        status, retryable = "redirect_blocked", False
-    else:
-        status = "protocol_error"
-    error = FetchError(source, url, f"{name}: {exc}", status=status)
-    error.retryable = retryable
-    return error

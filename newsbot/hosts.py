@@ -14,10 +14,18 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from newsbot.errors import FetchError
 
 Sleep = Callable[[float], Awaitable[None]]
+
+
+def host_key(url: str) -> str:
+    """``host`` or ``host:port``: what politeness and the breaker count by."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return f"{host}:{parts.port}" if parts.port else host
 
 
 @dataclass

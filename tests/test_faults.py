@@ -36,6 +36,7 @@ from newsbot.fetch import Fetcher
 from newsbot.jobs import load_jobs
 from newsbot.models import RunReport
 from newsbot.sources import naver
+from newsbot.statuses import STATUSES
 from tests.conftest import GOLDEN, PAGES, ROOT
 from tests.faultserver import (
     FaultServer,
@@ -60,10 +61,7 @@ PAGE = (PAGES / "naver" / "breakingnews_105_230_20250204.html").read_bytes()
 GOLDEN_POST = GOLDEN / "2025-02-04-krnews-it-20250204.md"
 TWIN_POST = "2025-02-04-twin-it-20250204.md"
 TWIN_HOST = "news.twin.test"
-VOCABULARY = {"ok", "unreachable", "dns_error", "timeout", "http_4xx", "http_5xx", "rate_limited",
-              "blocked", "redirect_loop", "redirect_blocked", "protocol_error", "too_large",
-              "unexpected_content", "encoding_error", "parse_empty", "incomplete",
-              "robots_disallowed"}
+VOCABULARY = set(STATUSES)
 # RELIABILITY.md §1.4, scaled: connect/read 0.3 s, deadline 1 s, backoff 0.1+0.2 s at most.
 SCALED: dict[str, Any] = {"connect_timeout": 0.3, "read_timeout": 0.3, "deadline": 1.0,
                           "backoff": 0.1, "host_delay": 0.0, "source_budget": 8.0,

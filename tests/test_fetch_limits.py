@@ -17,6 +17,7 @@ from newsbot.errors import FetchError
 from newsbot.fetch import Fetcher, host_key, retry_after, unmap_url
 from newsbot.hosts import Hosts
 from newsbot.redact import redact
+from newsbot.statuses import STATUSES
 
 
 def test_retry_after_seconds_and_http_date() -> None:
@@ -140,3 +141,18 @@ def test_breaker_opens_after_n_failures_and_a_success_resets() -> None:
     with pytest.raises(FetchError) as err:
         hosts.check("h", "other", "u2")
     assert err.value.status == "http_5xx" and err.value.source == "other"
+
+
+def test_every_status_the_code_sets_is_in_the_vocabulary() -> None:
+    """A status word outside the fixed vocabulary fails here (RELIABILITY.md §1.3)."""
+    import re
+    from pathlib import Path
+
+    used = set()
+    for path in (Path(__file__).parents[1] / "newsbot").rglob("*.py"):
+        text = path.read_text()
+        used |= set(re.findall(r'status="(\w+)"', text))  # FetchError(..., status="…")
+        used |= set(re.findall(r'status(?:, retryable)? = "(\w+)"', text)) if path.name in (
+            "statuses.py", "errors.py") else set()
+    used.discard("error")  # SourceError's placeholder; every subclass sets its own
+    assert len(used) > 10 and used <= set(STATUSES), used - set(STATUSES)
