@@ -76,8 +76,7 @@ class Fetcher:
         self._sleep = sleep
         self._client: httpx.AsyncClient | None = None
         self.hosts = Hosts(config.host_delay, config.breaker_failures, sleep=sleep)
-        self.robots = Robots(lambda url, source: self._request(url, source, None), self.hosts,
-                             config.max_crawl_delay)
+        self.robots = Robots(self._robots_request, self.hosts, config.max_crawl_delay)
 
     async def __aenter__(self) -> Fetcher:
         cfg = self.config
@@ -165,24 +164,35 @@ class Fetcher:
         self, url: str, source: str, stats: SourceResult | None, accept: list[str]
     ) -> Page:
         cfg = self.config
+        current, status, headers, body = await self._final(url, source, stats)
+        raise_for_status(status, headers, current, source)
+        content_type = headers.get("content-type", "")
+        check_page(body, content_type, accept=accept, min_bytes=cfg.min_bytes,
+                   marker=cfg.complete_marker, block_markers=cfg.block_markers,
+                   max_nesting=cfg.max_nesting, source=source, url=current)
+        if stats is not None and len(body) > cfg.warn_bytes:
+            stats.notes.append(f"{source}: {current} is {len(body)} bytes (warn_bytes "
+                               f"{cfg.warn_bytes})")
+        # decoded on first use: an HTML parser may read UTF-8 bytes directly
+        return Page(current, status=status, content_type=content_type, body=body)
+
+    async def _final(
+        self, url: str, source: str, stats: SourceResult | None
+    ) -> tuple[str, int, dict[str, str], bytes]:
+        """Follow ``url``'s redirects; the last URL and its answer."""
         current = url
-        for _hop in range(cfg.max_redirects + 1):
+        for _hop in range(self.config.max_redirects + 1):
             status, headers, body = await self._request(current, source, stats)
-            if status in REDIRECTS and "location" in headers:
-                current = self._next_hop(url, current, headers["location"], source)
-                continue
-            raise_for_status(status, headers, current, source)
-            content_type = headers.get("content-type", "")
-            check_page(body, content_type, accept=accept, min_bytes=cfg.min_bytes,
-                       marker=cfg.complete_marker, block_markers=cfg.block_markers,
-                       max_nesting=cfg.max_nesting, source=source, url=current)
-            if stats is not None and len(body) > cfg.warn_bytes:
-                stats.notes.append(f"{source}: {current} is {len(body)} bytes (warn_bytes "
-                                   f"{cfg.warn_bytes})")
-            # decoded on first use: an HTML parser may read UTF-8 bytes directly
-            return Page(current, status=status, content_type=content_type, body=body)
-        raise FetchError(source, url, f"more than {cfg.max_redirects} redirects",
+            if status not in REDIRECTS or "location" not in headers:
+                return current, status, headers, body
+            current = self._next_hop(url, current, headers["location"], source)
+        raise FetchError(source, url, f"more than {self.config.max_redirects} redirects",
                          status="redirect_loop")
+
+    async def _robots_request(self, url: str, source: str) -> tuple[int, dict[str, str], bytes]:
+        """robots.txt through the same hops and checks (RFC 9309: follow at least 5)."""
+        _, status, headers, body = await self._final(url, source, None)
+        return status, headers, body
 
     def _next_hop(self, first: str, current: str, location: str, source: str) -> str:
         """The next URL, if it is http(s) on an allowed host; redirect_blocked otherwise."""

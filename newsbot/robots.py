@@ -68,6 +68,6 @@ class Robots:
             return FetchError(source, url, f"robots.txt answered {status}, so everything is "
                               "disallowed", status="robots_disallowed")
         if status >= 300:
-            return None  # 3xx/4xx: no usable robots.txt, RFC 9309 allows access
+            return None  # 4xx (or a 3xx without Location): no robots.txt, RFC 9309 allows all
         text, _ = decode(body[:ROBOTS_MAX_BYTES], headers.get("content-type", ""))
         return Protego.parse(text)

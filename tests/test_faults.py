@@ -37,7 +37,7 @@ from newsbot.jobs import load_jobs
 from newsbot.models import RunReport
 from newsbot.sources import naver
 from newsbot.statuses import STATUSES
-from tests.conftest import GOLDEN, PAGES, ROOT
+from tests.conftest import GOLDEN, PAGES, ROOT, PageServer
 from tests.faultserver import (
     FaultServer,
     SilentServer,
@@ -53,6 +53,8 @@ from tests.faultserver import (
     stream_bytes,
 )
 from tests.pagegen import archive_page
+from tests.test_cli_sources import DAY as CLI_DAY
+from tests.test_cli_sources import HOSTS, JOBS, MIXED, WRITTEN, serve_all_sites
 
 DAY = date(2025, 2, 4)
 NOW = datetime(2025, 2, 5, 9, 0, tzinfo=KST)
@@ -526,6 +528,23 @@ def test_F40_S09_disallowed_path_is_never_requested(world: World) -> None:
     assert all(h.user_agent.startswith("newsbot/") for h in world.faulty.hits)  # the token we match
 
 
+def test_F40_robots_txt_redirect_is_followed(world: World) -> None:
+    world.faulty.routes["/robots.txt"] = respond(301, Location="/rules.txt")
+    world.faulty.routes["/rules.txt"] = respond(200, b"User-agent: *\nDisallow: /breakingnews/\n",
+                                                Content_Type="text/plain")
+    world.faulty.routes[ARCHIVE] = GOOD
+    report, took = world.run(twin_robots=True)
+    assert_partial(world, report, "robots_disallowed", took)
+    assert [h.path for h in world.faulty.hits] == ["/robots.txt", "/rules.txt"]
+
+
+def test_F18_a_body_over_warn_bytes_gets_a_note(world: World) -> None:
+    world.faulty.routes[ARCHIVE] = GOOD
+    report, _ = world.run(warn_bytes=1000)
+    assert_all_ok(world, report)
+    assert any("warn_bytes 1000" in n for n in world.source(report).notes)
+
+
 def test_F40_source_that_opts_out_is_said_in_the_report(world: World) -> None:
     world.faulty.routes["/robots.txt"] = respond(200, b"User-agent: *\nDisallow: /\n",
                                                  Content_Type="text/plain")
@@ -797,3 +816,54 @@ def test_F07_hostile_rerun_through_the_cli_leaves_the_published_post_intact(
     assert before == {GOLDEN_POST.name: GOLDEN_POST.read_bytes()}
     [job] = json.loads((world.tmp / "r.json").read_text())["jobs"]
     assert job["sources"][0]["status"] == "incomplete" and job["sources"][0]["attempts"] == 3
+
+
+@pytest.mark.parametrize(("fault", "status"), [
+    ("bomb", "too_large"), ("drip", "timeout"), ("503", "http_5xx"), ("reset", "protocol_error"),
+    ("robots-503", "robots_disallowed"),
+])
+def test_four_sources_with_one_hostile_host_publish_the_other_three(
+    page_server: PageServer, shared_fixtures: Path, tmp_path: Path, fault: str, status: str
+) -> None:
+    """The 'done' criterion: python -m newsbot run, four real sources, Nate's host hostile."""
+    serve_all_sites(page_server, shared_fixtures, nate_layout_changed=False)
+    hostile, stop = start_fault_server()
+    behaviours = {
+        "bomb": bomb("gzip"), "drip": drip(0.2, hostile), "503": respond(503),
+        "reset": raw(head(Content_Length="90000") + b"<html>" * 500, reset=True),
+        "robots-503": GOOD,
+    }
+    hostile.routes["/recent"] = behaviours[fault]
+    if fault == "robots-503":
+        hostile.routes["/robots.txt"] = respond(503)
+    jobs = tmp_path / "jobs"
+    jobs.mkdir()
+    for name in (*JOBS, "kr-it-mix"):
+        text = MIXED if name == "kr-it-mix" else (ROOT / "jobs" / f"{name}.toml").read_text()
+        (jobs / f"{name}.toml").write_text(text, encoding="utf-8")
+    config = tmp_path / "newsbot.toml"
+    lines = ["[fetch]"] + [f"{k} = {v!r}" for k, v in SCALED.items()] + ["[fetch.host_map]"]
+    lines += [f'"{h}" = "{hostile.origin if h == "news.nate.com" else page_server.origin}"'
+              for h in HOSTS]
+    lines += ["[sources.nate]", "obey_robots = true"]
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    posts, report = tmp_path / "posts", tmp_path / "report.json"
+    cmd = [sys.executable, "-m", "newsbot", "run", "--config", str(config), "--jobs-dir",
+           str(jobs), "--output", str(posts), "--date", CLI_DAY, "--report", str(report)]
+    start = time.monotonic()
+    try:
+        done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    finally:
+        stop()
+    assert done.returncode == 2, done.stderr
+    assert time.monotonic() - start < BOUND + 8  # one hostile source, plus interpreter start
+    names = sorted(p.name for p in posts.iterdir())
+    assert names == sorted(f"{CLI_DAY}-{j}-{CLI_DAY.replace('-', '')}.md" for j in WRITTEN)
+    for name in names:
+        assert (posts / name).read_bytes() == (GOLDEN / name).read_bytes(), name
+    by_job = {j["job"]: j for j in json.loads(report.read_text())["jobs"]}
+    assert by_job["nate-it"]["sources"][0]["status"] == status
+    assert by_job["nate-it"]["status"] == by_job["kr-it-mix"]["status"] == "skipped"
+    assert all(s["status"] == "ok" for j in WRITTEN for s in by_job[j]["sources"])
+    if fault == "robots-503":
+        assert hostile.count("/recent") == 0
