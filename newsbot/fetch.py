@@ -13,7 +13,8 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TypeVar
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
@@ -32,6 +33,7 @@ from newsbot.statuses import check_head, raise_for_status, retry_after, translat
 __all__ = ["Fetcher", "host_key", "map_url", "retry_after", "unmap_url", "user_agent"]
 
 REDIRECTS = (301, 302, 303, 307, 308)
+T = TypeVar("T")
 
 # httpx logs every request URL at INFO, secrets included (L9); httpcore logs headers at DEBUG
 for _name in ("httpx", "httpcore", "httpcore.connection", "httpcore.http11", "httpcore.proxy"):
@@ -105,15 +107,19 @@ class Fetcher:
         start = time.monotonic()
         try:
             if obey_robots:
-                await self.robots.check(url, source)
-            return await self._with_retries(url, source, stats, accept or self.config.content_types)
+                await self.robots.check(url, source, stats)
+            types = accept or self.config.content_types
+            return await self._with_retries(
+                url, source, stats, lambda: self._follow(url, source, stats, types)
+            )
         finally:
             if stats is not None:
                 stats.elapsed_s += time.monotonic() - start
 
     async def _with_retries(
-        self, url: str, source: str, stats: SourceResult | None, accept: list[str]
-    ) -> Page:
+        self, url: str, source: str, stats: SourceResult | None, once: Callable[[], Awaitable[T]]
+    ) -> T:
+        """``once()`` until it succeeds, fails for good, or the attempts are used up."""
         host = host_key(url)
 
         def count_retry(state: RetryCallState) -> None:
@@ -132,13 +138,13 @@ class Fetcher:
             with attempt:
                 self.hosts.check(host, source, url)
                 try:
-                    page = await self._follow(url, source, stats, accept)
+                    result = await once()
                 except FetchError as exc:
                     if exc.retryable:
                         raise self._failed(host, exc) from None
                     raise
                 self.hosts.succeeded(host)
-                return page
+                return result
         raise AssertionError("unreachable: tenacity re-raises the last error")
 
     def _failed(self, host: str, exc: FetchError) -> FetchError:
@@ -189,9 +195,13 @@ class Fetcher:
         raise FetchError(source, url, f"more than {self.config.max_redirects} redirects",
                          status="redirect_loop")
 
-    async def _robots_request(self, url: str, source: str) -> tuple[int, dict[str, str], bytes]:
-        """robots.txt through the same hops and checks (RFC 9309: follow at least 5)."""
-        _, status, headers, body = await self._final(url, source, None)
+    async def _robots_request(
+        self, url: str, source: str, stats: SourceResult | None
+    ) -> tuple[int, dict[str, str], bytes]:
+        """robots.txt with the same hops, checks and retries (RFC 9309: follow at least 5)."""
+        _, status, headers, body = await self._with_retries(
+            url, source, stats, lambda: self._final(url, source, stats)
+        )
         return status, headers, body
 
     def _next_hop(self, first: str, current: str, location: str, source: str) -> str:

@@ -178,6 +178,13 @@ def test_F01_connection_refused_is_unreachable_after_3_attempts(world: World) ->
     assert "ConnectError" in twin.message and TWIN_HOST in twin.message
 
 
+def test_F01_refused_while_fetching_robots_txt_is_still_unreachable(world: World) -> None:
+    """robots.txt comes first; a host that is down is reported as down, not as forbidding."""
+    report, took = world.run(f"http://127.0.0.1:{free_port()}", twin_robots=True)
+    twin = assert_partial(world, report, "unreachable", took)
+    assert twin.attempts == 3 and "robots.txt" in twin.message
+
+
 def test_F02_dns_failure_is_dns_error(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     real = socket.getaddrinfo
 
@@ -820,7 +827,7 @@ def test_F07_hostile_rerun_through_the_cli_leaves_the_published_post_intact(
 
 @pytest.mark.parametrize(("fault", "status"), [
     ("bomb", "too_large"), ("drip", "timeout"), ("503", "http_5xx"), ("reset", "protocol_error"),
-    ("robots-503", "robots_disallowed"),
+    ("robots-503", "robots_disallowed"), ("refused", "unreachable"),
 ])
 def test_four_sources_with_one_hostile_host_publish_the_other_three(
     page_server: PageServer, shared_fixtures: Path, tmp_path: Path, fault: str, status: str
@@ -831,7 +838,7 @@ def test_four_sources_with_one_hostile_host_publish_the_other_three(
     behaviours = {
         "bomb": bomb("gzip"), "drip": drip(0.2, hostile), "503": respond(503),
         "reset": raw(head(Content_Length="90000") + b"<html>" * 500, reset=True),
-        "robots-503": GOOD,
+        "robots-503": GOOD, "refused": GOOD,
     }
     hostile.routes["/recent"] = behaviours[fault]
     if fault == "robots-503":
@@ -843,8 +850,8 @@ def test_four_sources_with_one_hostile_host_publish_the_other_three(
         (jobs / f"{name}.toml").write_text(text, encoding="utf-8")
     config = tmp_path / "newsbot.toml"
     lines = ["[fetch]"] + [f"{k} = {v!r}" for k, v in SCALED.items()] + ["[fetch.host_map]"]
-    lines += [f'"{h}" = "{hostile.origin if h == "news.nate.com" else page_server.origin}"'
-              for h in HOSTS]
+    bad = f"http://127.0.0.1:{free_port()}" if fault == "refused" else hostile.origin
+    lines += [f'"{h}" = "{bad if h == "news.nate.com" else page_server.origin}"' for h in HOSTS]
     lines += ["[sources.nate]", "obey_robots = true"]
     config.write_text("\n".join(lines) + "\n", encoding="utf-8")
     posts, report = tmp_path / "posts", tmp_path / "report.json"
