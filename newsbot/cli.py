@@ -262,6 +262,20 @@ def _print_summary(report: Any) -> None:
         for src in job.sources:
             detail = f"{len(src.articles)} items" if src.ok else src.message
             print(f"  {src.source} {src.section}: {src.status} ({detail})", file=sys.stderr)
+        if job.digest is not None:
+            print(f"  {_digest_line(job.digest)}", file=sys.stderr)
+
+
+def _digest_line(stats: Any) -> str:
+    """``digest: 4 candidates, 3 summarized (extractive 3), skipped http_4xx 1, …``."""
+    used = ", ".join(f"{k} {v}" for k, v in stats.summaries.items()) or "none"
+    parts = [f"digest: {stats.candidates} candidates, {stats.fetched} summarized ({used})"]
+    if stats.failed:
+        parts.append("skipped " + ", ".join(f"{k} {v}" for k, v in stats.failed.items()))
+    if stats.llm_calls or stats.summarizer == "llm":
+        parts.append(f"llm calls {stats.llm_calls}, tokens {stats.tokens}, "
+                     f"bullets dropped {stats.bullets_dropped}, invalid {stats.llm_invalid}")
+    return ", ".join(parts)
 
 
 def _publish(posts: list[Any], cfg: Any, *, dry_run: bool) -> None:
