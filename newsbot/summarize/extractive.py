@@ -20,7 +20,7 @@ BOILERPLATE = re.compile(
     r"[\w.]+@[\w.]+|^\[[^\]]{1,12}\]$|^\([^)]{1,20}=[^)]{1,20}\)$",
     re.I,
 )
-MIN_CHARS, MAX_CHARS = 15, 400
+MIN_CHARS, MAX_CHARS = 10, 400  # characters; a dense CJK sentence can be short
 NOT_WORD = re.compile(r"[\W_]+")
 
 

@@ -157,10 +157,15 @@ def checked(answer: Answer, article: ArticleText, *, backend: str, tokens: int) 
 
 
 def grounded(text: str, source: str) -> bool:
-    """Every number and Latin-script name in ``text`` occurs in ``source``."""
-    digits = source.replace(",", "")
+    """Every number and Latin-script name in ``text`` occurs in ``source``.
+
+    Numbers compare whole, thousands separators ignored ("1,200" is "1200"; "20" is not in
+    "2026"); names compare case-insensitively as substrings ("AI" is in "오픈AI").
+    """
+    found = NUMBER.findall(source)
+    numbers = {n.replace(",", "") for n in found} | {p for n in found for p in re.split("[.,]", n)}
     lowered = source.lower()
-    if any(n.replace(",", "") not in digits for n in NUMBER.findall(text)):
+    if any(n.replace(",", "") not in numbers for n in NUMBER.findall(text)):
         return False
     return all(name.lower() in lowered for name in LATIN.findall(text))
 
