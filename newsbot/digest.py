@@ -15,13 +15,14 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date
+from urllib.parse import urlsplit
 
 import httpx
 
 from newsbot import plan, sources
 from newsbot.config import Config
 from newsbot.errors import FetchError
-from newsbot.extract import Extracted, extract, rules_with
+from newsbot.extract import Extracted, extract, rule_for, rules_with
 from newsbot.fetch import Fetcher
 from newsbot.jobs import DigestOptions, Job
 from newsbot.models import Article, DigestStats, JobResult, Page
@@ -102,6 +103,27 @@ async def _collect(
                                    extracted.text, _source_name(job, article))
                 summary, llm = await _summarize(text, llm, fallback, stats, job, notes)
                 stats.entries.append((article.id, _entry(article, extracted, text, summary, day)))
+
+
+def read_article(
+    url: str, *, config: Config, transport: httpx.AsyncBaseTransport | None = None
+) -> Extracted:
+    """Fetch one article page (host_map applies) and extract it: ``newsbot extract``."""
+    return asyncio.run(_read_article(url, config, transport))
+
+
+async def _read_article(
+    url: str, config: Config, transport: httpx.AsyncBaseTransport | None
+) -> Extracted:
+    rules = rules_with(config.extract)
+    rule = rule_for(url, rules)
+    name = rule.name if rule is not None else (urlsplit(url).hostname or "article")
+    obey = config.fetch.obey_robots
+    if name in sources.SOURCES:  # a source's own robots policy covers its article pages
+        obey = sources.settings_for(name, config).obey_robots
+    async with Fetcher(config.fetch, transport=transport) as fetcher:
+        page = await fetcher.get(url, source=name, obey_robots=obey)
+    return extract(page, rules)
 
 
 def _llm(config: Config, store: Store | None, notes: list[str]) -> LlmSummarizer | None:
