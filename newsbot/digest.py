@@ -44,6 +44,11 @@ def keyword_pattern(keywords: Iterable[str]) -> re.Pattern[str]:
     return re.compile("|".join(parts), re.I)
 
 
+def validate_config(config: Config) -> None:
+    """Fail early on an [extract.X] table naming an unknown rule or selector."""
+    rules_with(config.extract)
+
+
 def select(articles: Sequence[Article], options: DigestOptions) -> list[Article]:
     """Articles mentioning a keyword, most mentions first (ties: list order), capped."""
     pattern = keyword_pattern(options.keywords)

@@ -63,6 +63,7 @@ def run(
     if day > today_kst(now):
         raise UsageError(f"--date {day} is in the future (today in Seoul is {today_kst(now)})")
     sources.validate_config(config)
+    digest.validate_config(config)
     report = RunReport(started_at=now)
     posts_dir = config.output.dir
     if dry_run:

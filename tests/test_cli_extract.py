@@ -64,3 +64,10 @@ def test_failures_exit_1_and_bad_input_64(page_server: PageServer) -> None:
 def test_help_shows_an_example() -> None:
     done = newsbot("extract", "--help")
     assert done.returncode == 0 and "Example: newsbot extract" in done.stdout
+
+
+def test_unknown_extract_rule_in_config_is_refused_before_fetching(tmp_path: Path) -> None:
+    cfg = tmp_path / "newsbot.toml"
+    cfg.write_text('[extract.daum]\nbody = "#x"\n')
+    done = newsbot("run", "--job", "ai-news", "--config", str(cfg), "--output", str(tmp_path))
+    assert done.returncode == 64 and "[extract.daum]: unknown rule" in done.stderr
