@@ -55,13 +55,24 @@ def bs4_naver(raw: bytes) -> list[tuple[str, str]]:
     return out  # type: ignore[return-value]
 
 
+def minimal_naver(raw: bytes) -> list[tuple[str, str]]:
+    """Title and link only, one query: the least a selectolax extractor can do."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    links = LexborHTMLParser(raw).css(
+        'ul[id^="_SECTION_HEADLINE_LIST_"] > li.sa_item a.sa_text_title, '
+        "div.list_body ul.type06_headline > li dt:not(.photo) > a, "
+        "div.list_body ul.type06 > li dt:not(.photo) > a"
+    )
+    return [(a.text(), a.attributes.get("href") or "") for a in links]
+
+
 def parse_table() -> None:
     from selectolax.lexbor import LexborHTMLParser
 
-    from newsbot.charset import decode
     from newsbot.dates import KST
     from newsbot.models import Page
-    from newsbot.sources import naver
+    from newsbot.sources import naver, parse_page
     from newsbot.sources.base import ListRequest
 
     pages = sorted((FIXTURES / "naver").glob("list-*.html")) + sorted(
@@ -72,23 +83,27 @@ def parse_table() -> None:
         return
     req = ListRequest(day=date(2025, 2, 4), section="105", now=datetime.now(KST))
     print("\n## List parsing (items/s; ratios: newsbot vs bare parse, BeautifulSoup vs newsbot)\n")
-    print("| page | items | bare lexbor | newsbot | bs4 html.parser | newsbot/bare | bs4/newsbot |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| page | items | bare lexbor | minimal | newsbot | bs4 html.parser "
+          "| minimal/bare | newsbot/bare | bs4/newsbot |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for path in pages:
         raw = path.read_bytes()
         url = ("https://news.naver.com/main/list.naver" if "list-" in path.name
                else "https://news.naver.com/section/100")
 
         def ours(raw: bytes = raw, url: str = url) -> list[object]:
-            text, _ = decode(raw)
-            return naver.parse(Page(url, text), naver.SELECTORS, req)  # type: ignore[return-value]
+            # bytes as fetched, charset handling included (a fresh Page each call)
+            page = Page(url, body=raw, content_type="text/html")
+            return parse_page(naver, page, naver.SELECTORS, req)  # type: ignore[return-value]
 
         items = len(ours())
         bare = best_of(lambda raw=raw: LexborHTMLParser(raw))
+        least = best_of(lambda raw=raw: minimal_naver(raw))
         mine = best_of(ours)
         soup = best_of(lambda raw=raw: bs4_naver(raw), repeat=3, number=3)
-        print(f"| {path.name[:40]} | {items} | {items / bare:,.0f} | {items / mine:,.0f} | "
-              f"{items / soup:,.0f} | {mine / bare:.2f}× | {soup / mine:.0f}× |")
+        print(f"| {path.name[:40]} | {items} | {items / bare:,.0f} | {items / least:,.0f} | "
+              f"{items / mine:,.0f} | {items / soup:,.0f} | {least / bare:.2f}× | "
+              f"{mine / bare:.2f}× | {soup / mine:.0f}× |")
 
 
 def startup_table() -> None:

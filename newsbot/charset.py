@@ -4,6 +4,12 @@ Order: BOM, then valid UTF-8, then the HTTP header, then ``<meta>``, then detect
 label is widened to the superset browsers use (euc-kr → cp949, gb2312/gbk →
 gb18030), and a declaration whose codec cannot decode the bytes is skipped,
 so a lying header or meta falls through to the next candidate.
+
+Two lies decode without error and need more: a Latin-1 header (many servers'
+default for any page) decodes every byte, so a single-byte declaration gives
+way to a CJK codec that the page's ``<meta>`` or detection names and that
+decodes; and when two CJK declarations both decode (gb18030 decodes nearly
+anything), detection restricted to the two picks the one that reads as text.
 """
 
 from __future__ import annotations
@@ -31,6 +37,9 @@ WIDER = {
     "shift_jis": "cp932",
     "big5": "big5hkscs",
 }
+# Multi-byte East Asian codecs (after widening): a page that decodes in one of
+# these without error is practically never in a single-byte codec.
+CJK = frozenset({"cp949", "gb18030", "big5hkscs", "cp932", "euc_jp", "iso2022_jp"})
 BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF16_LE, "utf-16"),
@@ -77,16 +86,31 @@ def decode(body: bytes, content_type: str = "") -> tuple[str, str]:
         # Non-ASCII bytes that are valid UTF-8 are practically never an accident,
         # while a page re-saved as UTF-8 often keeps its old euc-kr <meta>.
         return _strip_bom(body.decode("utf-8")), "utf-8"
-    for name in candidates:
-        try:
-            return _strip_bom(body.decode(name)), name
-        except UnicodeDecodeError:
-            continue
+    if body.isascii():
+        return body.decode("ascii"), candidates[0] if candidates else "utf-8"
+    fitting = [name for name in candidates if _decodes(body, name)]
+    wide = [name for name in fitting if name in CJK]
+    if len(wide) > 1:
+        wide = [_detect(body, among=wide) or wide[0]]
+    if wide:
+        return _strip_bom(body.decode(wide[0])), wide[0]
     guess = _detect(body)
+    if guess in CJK and _decodes(body, guess):
+        return body.decode(guess), guess  # a single-byte declaration lied
+    if fitting:
+        return _strip_bom(body.decode(fitting[0])), fitting[0]
     if guess:
         return body.decode(guess, errors="replace"), guess
     fallback = candidates[0] if candidates else "utf-8"
     return body.decode(fallback, errors="replace"), fallback
+
+
+def _decodes(body: bytes, name: str) -> bool:
+    try:
+        body.decode(name)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _is_utf8(body: bytes) -> bool:
@@ -99,10 +123,10 @@ def _is_utf8(body: bytes) -> bool:
     return True
 
 
-def _detect(body: bytes) -> str | None:
+def _detect(body: bytes, among: list[str] | None = None) -> str | None:
     from charset_normalizer import from_bytes  # imported lazily: only odd pages need it
 
-    best = from_bytes(body).best()
+    best = from_bytes(body, cp_isolation=among).best()
     return normalize_label(best.encoding) if best else None
 
 

@@ -256,7 +256,7 @@ def _load_config(args: argparse.Namespace) -> Any:
     if output:
         overrides["output"] = output
     if getattr(args, "publish_repo", None):
-        overrides["publish"] = {"repo": str(args.publish_repo)}
+        overrides["publish"] = {"repo": str(args.publish_repo), "url": None}
     return config.load(args.config, overrides)
 
 
@@ -267,6 +267,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     cfg = _load_config(args)
     jobs = load_jobs(cfg.output.jobs_dir, args.job)
+    if (args.publish or cfg.publish.enabled) and cfg.publish.url:
+        from newsbot.publish import checkout
+
+        # Clone or update before the run, so a --output inside the checkout sees its posts.
+        repo = checkout(cfg.publish)
+        cfg = cfg.model_copy(update={"publish": cfg.publish.model_copy(
+            update={"repo": repo, "url": None})})
     now = datetime.now(KST)
     transport = _transport(args, now)
     now = getattr(transport, "recorded_at", None) or now  # a replay runs at the recorded time
@@ -276,12 +283,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.dry_run:
         for post in posts:
             print(f"# {post.result.path}\n{post.text}", end="")
-    if args.log_format == "json":
-        from newsbot import runlog
+    from newsbot import runlog
 
+    if args.log_format == "json":
         runlog.write(report, sys.stderr)
     else:
-        _print_summary(report)
+        runlog.write_text(report, sys.stderr)
     if args.report:
         _write_report(args.report, report.to_json())
     code: int = report.exit_code
@@ -291,32 +298,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
         else:
             _publish(posts, cfg, dry_run=args.dry_run)
     return code
-
-
-def _print_summary(report: Any) -> None:
-    """The human summary on stderr: notes, one line per job, one per source."""
-    for note in report.notes:
-        print(f"note: {note}", file=sys.stderr)
-    for job in report.jobs:
-        print(f"{job.job} {job.day}: {job.status} {job.path or job.message}".rstrip(),
-              file=sys.stderr)
-        for src in job.sources:
-            detail = f"{len(src.articles)} items" if src.ok else src.message
-            print(f"  {src.source} {src.section}: {src.status} ({detail})", file=sys.stderr)
-        if job.digest is not None:
-            print(f"  {_digest_line(job.digest)}", file=sys.stderr)
-
-
-def _digest_line(stats: Any) -> str:
-    """``digest: 4 candidates, 3 summarized (extractive 3), skipped http_4xx 1, …``."""
-    used = ", ".join(f"{k} {v}" for k, v in stats.summaries.items()) or "none"
-    parts = [f"digest: {stats.candidates} candidates, {stats.fetched} summarized ({used})"]
-    if stats.failed:
-        parts.append("skipped " + ", ".join(f"{k} {v}" for k, v in stats.failed.items()))
-    if stats.llm_calls or stats.summarizer == "llm":
-        parts.append(f"llm calls {stats.llm_calls}, tokens {stats.tokens}, "
-                     f"bullets dropped {stats.bullets_dropped}, invalid {stats.llm_invalid}")
-    return ", ".join(parts)
 
 
 def _publish(posts: list[Any], cfg: Any, *, dry_run: bool) -> None:
@@ -344,6 +325,7 @@ def _cmd_backfill(args: argparse.Namespace) -> int:
     from newsbot import pipeline
     from newsbot.dates import KST
     from newsbot.jobs import load_jobs
+    from newsbot.progress import DayProgress
     from newsbot.write import post_name
 
     cfg = _load_config(args)
@@ -353,16 +335,20 @@ def _cmd_backfill(args: argparse.Namespace) -> int:
     days = [date.fromordinal(n) for n in range(args.start.toordinal(), args.end.toordinal() + 1)]
     worst = 0
     out = cfg.output.dir
-    for i, day in enumerate(days, 1):
-        todo = [j for j in jobs if args.force or not (out / post_name(day, j.slug)).is_file()]
-        if not todo:
-            print(f"[{i}/{len(days)}] {day}: every post exists, skipped", file=sys.stderr)
-            continue
-        report, _ = pipeline.run(todo, day, config=cfg, now=datetime.now(KST))
-        for job in report.jobs:
-            print(f"[{i}/{len(days)}] {day} {job.job}: {job.status} "
-                  + ", ".join(f"{s.source}={s.status}" for s in job.sources), file=sys.stderr)
-        worst = _worse(worst, report.exit_code)
+    with DayProgress(len(days)) as progress:
+        for i, day in enumerate(days, 1):
+            progress.start(day)
+            todo = [j for j in jobs if args.force or not (out / post_name(day, j.slug)).is_file()]
+            if not todo:
+                progress.line(f"[{i}/{len(days)}] {day}: every post exists, skipped")
+                progress.advance()
+                continue
+            report, _ = pipeline.run(todo, day, config=cfg, now=datetime.now(KST))
+            for job in report.jobs:
+                progress.line(f"[{i}/{len(days)}] {day} {job.job}: {job.status} "
+                              + ", ".join(f"{s.source}={s.status}" for s in job.sources))
+            progress.advance()
+            worst = _worse(worst, report.exit_code)
     return worst
 
 
@@ -420,7 +406,7 @@ def _cmd_sources(args: argparse.Namespace) -> int:
         s = sources.settings_for(name, cfg)
         robots = "obeyed" if s.obey_robots else f"not obeyed: {s.robots_note or 'config'}"
         print(f"{name}\t{source.LABEL}\tmin_items={s.min_items} max_items={s.max_items}"
-              f"\trobots.txt {robots}")
+              f" max_pages={s.max_pages}\trobots.txt {robots}")
     return 0
 
 

@@ -6,6 +6,7 @@ and passed down; no other module reads files or the environment for settings.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -64,6 +65,7 @@ class SourceConfig(_Strict):
     obey_robots: bool | None = Field(None, description="Override the source's robots.txt policy")
     min_items: int | None = Field(None, ge=0, description="Fewer items than this fails the source")
     max_items: int | None = Field(None, ge=1, description="Items kept per source and job")
+    max_pages: int | None = Field(None, ge=1, le=20, description="Cap on list pages read per job")
     selectors: dict[str, str] = Field(
         default_factory=dict, description="Replace named CSS selectors without a release"
     )
@@ -92,6 +94,14 @@ class PublishConfig(_Strict):
 
     enabled: bool = Field(False, description="Publish after every run, as if --publish were given")
     repo: Path | None = Field(None, description="Path of a local clone of the blog repository")
+    url: str | None = Field(
+        None, description="Or: the blog repository's URL, cloned shallowly into workdir"
+    )
+    workdir: Path = Field(Path(".newsbot/blog"), description="Where url is cloned and kept")
+    token_env: str = Field(
+        "BLOG_TOKEN", min_length=1,
+        description="Environment variable holding an HTTPS token for url (never logged)",
+    )
     branch: str = Field("main", min_length=1, description="Branch the checkout must be on")
     posts_dir: str = Field("_posts", min_length=1, description="Posts directory inside repo")
     remote: str = Field("origin", min_length=1, description="Remote pushed to")
@@ -99,6 +109,23 @@ class PublishConfig(_Strict):
     author_email: str = Field("41898282+github-actions[bot]@users.noreply.github.com", min_length=1)
     push: bool = Field(True, description="Push the commit (false: commit locally only)")
     attempts: int = Field(3, ge=1, le=10, description="Push attempts, rebasing between them")
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not re.match(r"^(https?|ssh|git|file)://|^[\w.-]+@[\w.-]+:", value):
+            raise ValueError(
+                "url must be https://, ssh://, git://, file:// or user@host:path"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _one_repo(self) -> PublishConfig:
+        if self.repo is not None and self.url is not None:
+            raise ValueError("set either repo (a local clone) or url (cloned for you), not both")
+        return self
 
     @field_validator("posts_dir")
     @classmethod

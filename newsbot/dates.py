@@ -1,4 +1,8 @@
-"""Dates as news sites print them, turned into aware datetimes."""
+"""Dates as news sites print them, turned into aware datetimes in Seoul time.
+
+Sites print local times: Korean sites KST, Sina Beijing time (+08:00). Every
+parsed time is returned aware and converted to KST, the zone posts are shown in.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,14 @@ KO_ABSOLUTE = re.compile(
 )
 KO_RELATIVE = re.compile(r"(\d+)\s*(초|분|시간|일)\s*전")
 RELATIVE_UNIT = {"초": "seconds", "분": "minutes", "시간": "hours", "일": "days"}
+# "2019-09-11T01:53:41+08:00", "2026-08-10 13:13": tried before KO_ABSOLUTE,
+# which would read the date and drop the time and offset
+ISO = re.compile(
+    r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
+)
+# a clock time with no date: "오후 12:05", "오전 9:10", "23:40"
+CLOCK = re.compile(r"^(오전|오후)?\s*(\d{1,2}):(\d{2})$")
+CLOCK_SLACK = timedelta(minutes=10)  # a list may run a little ahead of our clock
 
 
 def today_kst(now: datetime) -> date:
@@ -23,25 +35,56 @@ def today_kst(now: datetime) -> date:
 
 
 def parse_korean(text: str, *, now: datetime, tz: ZoneInfo = KST) -> datetime | None:
-    """Absolute ("2017.01.01. 오후 10:20") or relative ("3시간 전") Korean time, or None."""
+    """A time as Korean (or ISO) lists print it, aware and in KST; None if unreadable.
+
+    Absolute ("2017.01.01. 오후 10:20"), ISO with or without offset, relative
+    ("3시간 전") or a bare clock time ("오후 12:05", taken as today's, or
+    yesterday's if that would lie in the future). ``tz`` is the zone of times
+    printed without an offset.
+    """
     text = text.strip()
     rel = KO_RELATIVE.search(text)
     if rel:
         delta = timedelta(**{RELATIVE_UNIT[rel.group(2)]: int(rel.group(1))})
-        return (now - delta).astimezone(tz).replace(microsecond=0)
+        return (now - delta).astimezone(KST).replace(microsecond=0)
+    if ISO.match(text):
+        return _iso(text, tz)
+    if CLOCK.match(text):
+        return parse_clock(text, day=now.astimezone(tz).date(), now=now, tz=tz)
     m = KO_ABSOLUTE.search(text)
     if not m:
         return _iso(text, tz)
     year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
-    hour, minute = int(m.group(5) or 0), int(m.group(6) or 0)
-    if m.group(4) == "오후" and hour < 12:
-        hour += 12
-    elif m.group(4) == "오전" and hour == 12:  # 오전 12:05 is five past midnight
-        hour = 0
+    hour = _hour24(m.group(4), int(m.group(5) or 0))
     try:
-        return datetime(year, month, day, hour, minute, tzinfo=tz)
+        return datetime(year, month, day, hour, int(m.group(6) or 0), tzinfo=tz).astimezone(KST)
     except ValueError:
         return None
+
+
+def parse_clock(text: str, *, day: date, now: datetime, tz: ZoneInfo = KST) -> datetime | None:
+    """A bare clock time on a list for ``day``; on today's list a future time is yesterday's."""
+    m = CLOCK.match(text.strip())
+    if not m:
+        return None
+    if m.group(1) and int(m.group(2)) > 12:
+        return None  # "오후 13:05" is no time
+    hour, minute = _hour24(m.group(1), int(m.group(2))), int(m.group(3))
+    if hour > 23 or minute > 59:
+        return None
+    value = datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)
+    if value > now + CLOCK_SLACK:
+        value -= timedelta(days=1)
+    return value.astimezone(KST)
+
+
+def _hour24(meridiem: str | None, hour: int) -> int:
+    """12-hour Korean clock to 24-hour: 오전 12:05 is 00:05, 오후 12:05 is 12:05."""
+    if meridiem == "오후" and hour < 12:
+        return hour + 12
+    if meridiem == "오전" and hour == 12:
+        return 0
+    return hour
 
 
 def _iso(text: str, tz: ZoneInfo) -> datetime | None:
@@ -49,4 +92,4 @@ def _iso(text: str, tz: ZoneInfo) -> datetime | None:
         value = datetime.fromisoformat(text)
     except ValueError:
         return None
-    return value if value.tzinfo else value.replace(tzinfo=tz)
+    return (value if value.tzinfo else value.replace(tzinfo=tz)).astimezone(KST)

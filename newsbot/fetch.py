@@ -85,8 +85,9 @@ class Fetcher:
                 current = self._next_hop(current, headers["location"], source)
                 continue
             _raise_for_status(status, current, source)
-            text, encoding = decode(body, headers.get("content-type", ""))
-            return Page(current, text, status, encoding, headers.get("content-type", ""))
+            # decoded on first use: an HTML parser may read UTF-8 bytes directly
+            return Page(current, status=status, content_type=headers.get("content-type", ""),
+                        body=body)
         raise FetchError(
             source, url, f"more than {self.config.max_redirects} redirects", status="redirect_loop"
         )

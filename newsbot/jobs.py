@@ -65,6 +65,14 @@ class Job(BaseModel):
     schedule: str = Field("30 12 * * *", description="cron (min hour dom mon dow), Asia/Seoul")
     snippet_chars: int = Field(120, ge=1)
     allow_partial: bool = Field(False, description="Write the post even if a source failed")
+    order: Literal["grouped", "interleaved"] = Field(
+        "grouped",
+        description="Several sources: each source's items in a block (job order), or taken "
+        "in turn, one from each source",
+    )
+    thumbnails: bool = Field(
+        False, description="Fetch an article's og:image when its list shows no thumbnail"
+    )
     front_matter_extra: dict[str, Any] = Field(
         default_factory=dict, description="Keys appended after the standard front matter"
     )

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from newsbot import digest, plan, render, sources
+from newsbot import digest, plan, render, sources, thumbnails
 from newsbot.config import Config
 from newsbot.dates import KST, today_kst
 from newsbot.errors import (
@@ -166,19 +166,24 @@ async def _collect_source(
 ) -> tuple[str, SourceResult]:
     source = sources.get(ref.name)
     settings = sources.settings_for(ref.name, config)
-    req = ListRequest(day=day, section=ref.section, now=now, options=ref.options)
+    req = ListRequest(
+        day=day, section=ref.section, now=now, options=ref.options, max_pages=settings.max_pages
+    )
     result = SourceResult(source=ref.name, section=ref.section, urls=source.urls(req))
     result.notes.extend(source.notes(req))
     if not settings.obey_robots:
         why = settings.robots_note or "config"
         result.notes.append(f"{ref.name}: robots.txt not obeyed ({why})")
     try:
-        raw: list[tuple[str, RawItem]] = []
-        for url in result.urls:
-            page = await fetcher.get(
-                url, source=ref.name, obey_robots=settings.obey_robots, stats=result
-            )
-            raw.extend((page.url, item) for item in source.parse(page, settings.selectors, req))
+        try:
+            raw = await _read_pages(fetcher, source, settings, req, result, result.urls)
+        except SourceError as exc:
+            backup = _fallback_urls(source, req, result.urls)
+            if not backup:
+                raise
+            result.notes.append(f"{ref.name}: {exc.message} ({exc.url}); read {backup[0]} instead")
+            result.urls.extend(backup)
+            raw = await _read_pages(fetcher, source, settings, req, result, backup)
         result.items_found = len(raw)
         result.articles = _normalize(raw, source, ref, job, now, settings.max_items, result)
         if len(result.articles) < settings.min_items:
@@ -188,10 +193,43 @@ async def _collect_source(
                 f"only {len(result.articles)} usable items, fewer than min_items "
                 f"{settings.min_items}: layout changed?",
             )
+        if job.thumbnails:
+            result.articles = await thumbnails.fill(
+                fetcher, result.articles, source=ref.name,
+                obey_robots=settings.obey_robots, stats=result,
+            )
     except SourceError as exc:
         result.status, result.message = exc.status, str(exc)
         result.articles = []
     return job.name, result
+
+
+async def _read_pages(
+    fetcher: Fetcher,
+    source: sources.Source,
+    settings: sources.Settings,
+    req: ListRequest,
+    result: SourceResult,
+    urls: list[str],
+) -> list[tuple[str, RawItem]]:
+    """Fetch and parse ``urls`` in order, stopping once ``max_items`` raw items are in hand."""
+    raw: list[tuple[str, RawItem]] = []
+    for url in urls:
+        page = await fetcher.get(
+            url, source=source.NAME, obey_robots=settings.obey_robots, stats=result
+        )
+        items = sources.parse_page(source, page, settings.selectors, req)
+        raw.extend((page.url, item) for item in items)
+        if len(raw) >= settings.max_items:
+            break  # enough items: the next list pages would only be cut off
+    return raw
+
+
+def _fallback_urls(source: sources.Source, req: ListRequest, tried: list[str]) -> list[str]:
+    """A source's second way to its list (e.g. HTML when the feed fails), if it has one."""
+    fallback = getattr(source, "fallback_urls", None)
+    backup: list[str] = fallback(req) if fallback is not None else []
+    return [] if backup == tried else backup
 
 
 def _normalize(
@@ -244,7 +282,10 @@ def _plan(
     if job.style == "digest":
         return _plan_digest(job, day, now, config, result)
     healthy = [s for s in result.sources if s.ok]
-    articles, _ = plan.merge((s.articles for s in healthy), config.state.title_similarity)
+    groups = [s.articles for s in healthy]
+    if job.order == "interleaved":
+        groups = [plan.interleave(groups)]
+    articles, _ = plan.merge(groups, config.state.title_similarity)
     name = post_name(day, job.slug)
     path = config.output.dir / name
     existing_text = _read_existing(path)

@@ -53,6 +53,15 @@ def merge(groups: Iterable[list[Article]], similarity: float) -> tuple[list[Arti
     return kept, dropped
 
 
+def interleave(groups: Iterable[list[Article]]) -> list[Article]:
+    """One article from each group in turn (a job with ``order = "interleaved"``)."""
+    lists = [g for g in groups if g]
+    out: list[Article] = []
+    for i in range(max((len(g) for g in lists), default=0)):
+        out.extend(g[i] for g in lists if i < len(g))
+    return out
+
+
 def _similar(key: str, keys: list[str], threshold: float) -> bool:
     if threshold >= 1.0 or not key:
         return key in keys

@@ -13,6 +13,7 @@ surface passes through :func:`redact`, so a token in a remote URL never leaks.
 
 from __future__ import annotations
 
+import base64
 import os
 import random
 import re
@@ -69,6 +70,7 @@ class Git:
 
     def __init__(self, repo: Path, cfg: PublishConfig) -> None:
         self.repo = repo
+        self.secrets: list[str] = []
         self.env = dict(os.environ)
         self.env.update(
             GIT_AUTHOR_NAME=cfg.author_name,
@@ -79,6 +81,17 @@ class Git:
             GIT_EDITOR="true",
             LC_ALL="C",  # stable messages to match on
         )
+        token = os.environ.get(cfg.token_env, "")
+        if token and (cfg.url or "").startswith("https://"):
+            # Passed in the environment (not argv, not the remote URL): git sends it as a
+            # header and never writes it into .git/config or its messages.
+            basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
+            self.env.update(
+                GIT_CONFIG_COUNT="1",
+                GIT_CONFIG_KEY_0="http.extraHeader",
+                GIT_CONFIG_VALUE_0=f"Authorization: Basic {basic}",
+            )
+            self.secrets = [token, basic]
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         try:
@@ -91,11 +104,46 @@ class Git:
         except subprocess.TimeoutExpired:
             raise PublishError(f"git {args[0]} timed out after 300 s") from None
         if check and proc.returncode != 0:
-            raise PublishError(f"git {args[0]} failed: {redact(proc.stderr.strip())}")
+            raise PublishError(f"git {args[0]} failed: {self.redact(proc.stderr.strip())}")
         return proc
+
+    def redact(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, "***")
+        return redact(text)
 
     def out(self, *args: str) -> str:
         return self.run(*args).stdout.strip()
+
+
+def checkout(cfg: PublishConfig) -> Path:
+    """The checkout to publish into: ``repo`` as it is, or ``url`` cloned shallowly into
+    ``workdir`` (first run) and brought up to date (later runs). Local commits a failed
+    push left behind are kept and rebased, never reset away."""
+    if cfg.repo is not None:
+        return cfg.repo
+    if cfg.url is None:
+        raise PublishError(
+            "nowhere to publish: set [publish] repo (a local clone of the blog) or url"
+        )
+    work = cfg.workdir.resolve()
+    if not (work / ".git").exists():
+        if work.exists() and any(work.iterdir()):
+            raise PublishError(f"publish.workdir {work} is not empty and not a git checkout")
+        work.parent.mkdir(parents=True, exist_ok=True)
+        Git(work.parent, cfg).run(
+            "clone", "-q", "--depth", "1", "--single-branch", "--branch", cfg.branch,
+            cfg.url, str(work),
+        )
+        return work
+    git = Git(work, cfg)
+    _check_branch(git, cfg)
+    git.run("fetch", "-q", cfg.remote, cfg.branch)
+    if git.out("rev-list", "--count", "FETCH_HEAD..HEAD") == "0":
+        git.run("merge", "-q", "--ff-only", "FETCH_HEAD")
+    else:
+        _rebase(git, cfg)
+    return work
 
 
 def commit_message(posts: Sequence[_PostLike]) -> str:
@@ -113,9 +161,7 @@ def publish(
     sleep: Sleep = time.sleep,
 ) -> PublishResult:
     """Write ``posts`` into ``cfg.repo``/``cfg.posts_dir``, commit them, and push."""
-    if cfg.repo is None:
-        raise PublishError("publish.repo is not set: the path of a clone of the blog repository")
-    repo = cfg.repo
+    repo = checkout(cfg)
     if not (repo / ".git").exists():
         raise PublishError(f"{repo} is not a git checkout")
     git = Git(repo, cfg)
@@ -208,7 +254,7 @@ def _push(git: Git, cfg: PublishConfig, sleep: Sleep) -> int:
         if not any(marker in text for marker in _REJECTED):
             raise PublishError(
                 f"git push to {cfg.remote} failed; the commit stays local and the next run "
-                f"pushes it: {redact(proc.stderr.strip())}"
+                f"pushes it: {git.redact(proc.stderr.strip())}"
             )
         if attempt == cfg.attempts:
             break

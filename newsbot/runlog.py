@@ -1,6 +1,9 @@
-"""``--log-format json``: the run summary as JSON lines on stderr, one event a line.
+"""The run summary on stderr: human lines by default, JSON lines with ``--log-format json``.
 
-Events: ``note`` (message), ``source`` (job, day and the report's source fields),
+Human form: notes, one line per job, one per source; coloured (rich) on a terminal,
+plain text in a log file. JSON form, one event a line:
+
+``note`` (message), ``source`` (job, day and the report's source fields),
 ``job`` (the report's job fields without sources), ``run`` (started_at, exit_code)
 and ``error`` (message, exit_code) when the run stops on an error. Every line has
 ``event`` and ``level`` (info, warning or error).
@@ -11,7 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from newsbot.models import RunReport
+from newsbot.models import DigestStats, RunReport
 
 
 def events(report: RunReport) -> list[dict[str, Any]]:
@@ -45,3 +48,49 @@ def error(message: str, exit_code: int) -> str:
 
 def line(event: dict[str, Any]) -> str:
     return json.dumps(event, ensure_ascii=False, separators=(",", ":"))
+
+
+STYLE = {"ok": "green", "written": "green", "unchanged": "cyan", "skipped": "yellow",
+         "failed": "bold red"}
+
+
+def text_lines(report: RunReport) -> list[tuple[str, str]]:
+    """The human summary as (line, status) pairs; status picks the colour."""
+    out = [(f"note: {note}", "note") for note in report.notes]
+    for job in report.jobs:
+        out.append((f"{job.job} {job.day}: {job.status} {job.path or job.message}".rstrip(),
+                    job.status))
+        for src in job.sources:
+            detail = f"{len(src.articles)} items" if src.ok else src.message
+            out.append((f"  {src.source} {src.section}: {src.status} ({detail})",
+                        "ok" if src.ok else "failed"))
+        if job.digest is not None:
+            out.append((f"  {digest_line(job.digest)}", "ok"))
+    return out
+
+
+def digest_line(stats: DigestStats) -> str:
+    """``digest: 4 candidates, 3 summarized (extractive 3), skipped http_4xx 1, …``."""
+    used = ", ".join(f"{k} {v}" for k, v in stats.summaries.items()) or "none"
+    parts = [f"digest: {stats.candidates} candidates, {stats.fetched} summarized ({used})"]
+    if stats.failed:
+        parts.append("skipped " + ", ".join(f"{k} {v}" for k, v in stats.failed.items()))
+    if stats.llm_calls or stats.summarizer == "llm":
+        parts.append(f"llm calls {stats.llm_calls}, tokens {stats.tokens}, "
+                     f"bullets dropped {stats.bullets_dropped}, invalid {stats.llm_invalid}")
+    return ", ".join(parts)
+
+
+def write_text(report: RunReport, stream: TextIO) -> None:
+    """Write the human summary; colours only when ``stream`` is a terminal."""
+    lines = text_lines(report)
+    if not stream.isatty():
+        for text, _ in lines:
+            print(text, file=stream)
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(file=stream, highlight=False)
+    for text, status in lines:
+        console.print(Text(text, style=STYLE.get(status, "")), soft_wrap=True)

@@ -111,3 +111,35 @@ def test_schedule_shuts_down_cleanly_on_sigterm(tmp_path: Path) -> None:
             proc.wait()
         if proc.stdout is not None:
             proc.stdout.close()
+
+
+def test_run_publish_to_a_url_clones_before_the_run(
+    blog: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bare = blog.parent / "origin.git"
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(bare)], check=True)
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x.invalid",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@x.invalid"}
+    (blog / "_posts").mkdir()
+    (blog / "_posts" / "2025-02-03-krnews-it-20250203.md").write_text("old\n")
+    for args in (["add", "."], ["commit", "-q", "-m", "init"], ["push", "-q", str(bare), "main"]):
+        subprocess.run(["git", "-C", str(blog), *args], check=True, env=env)
+    seen: list[bool] = []
+    run = fake_run()
+
+    def checked_run(jobs: Any, day: date, **kw: Any) -> Any:
+        # the checkout exists when the run starts, so memory can read its posts
+        seen.append((blog.parent / "work" / "_posts" / "2025-02-03-krnews-it-20250203.md")
+                    .is_file())
+        return run(jobs, day, **kw)
+
+    monkeypatch.setattr(pipeline, "run", checked_run)
+    (blog.parent / "newsbot.toml").write_text(
+        f'[publish]\nurl = "file://{bare}"\nworkdir = "work"\n')
+    code = cli.main(["run", "--jobs-dir", str(ROOT / "jobs"), "--date", "2025-02-04",
+                     "--publish"])
+    assert code == 0 and seen == [True]
+    assert "publish: pushed" in capsys.readouterr().err
+    log = subprocess.run(["git", "-C", str(bare), "log", "--format=%s", "main"],
+                         capture_output=True, text=True, check=True).stdout
+    assert log.splitlines() == ["newsbot: 2025-02-04 krnews-it (+3)", "init"]

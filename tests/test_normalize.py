@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from newsbot.dates import KST, parse_korean
+from newsbot.dates import CST, KST, parse_korean
 from newsbot.errors import Rejected
 from newsbot.models import RawItem
 from newsbot.normalize import clean_text, clean_url, strip_tracking, to_article
@@ -103,3 +103,31 @@ def test_tracking_parameters_removed_and_query_sorted() -> None:
 )
 def test_korean_times(text: str, expected: datetime) -> None:
     assert parse_korean(text, now=NOW) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Sina: Beijing time with its offset, shown in KST (one hour later)
+        ("2019-09-11T01:53:41+08:00", datetime(2019, 9, 11, 2, 53, 41, tzinfo=KST)),
+        ("2026-08-10T13:13:26+09:00", datetime(2026, 8, 10, 13, 13, 26, tzinfo=KST)),
+        ("2026-08-10 13:13", datetime(2026, 8, 10, 13, 13, tzinfo=KST)),
+        # bare clock times on today's list (NOW is 2025-02-04 18:00 KST)
+        ("오후 12:05", datetime(2025, 2, 4, 12, 5, tzinfo=KST)),
+        ("오전 12:05", datetime(2025, 2, 4, 0, 5, tzinfo=KST)),
+        ("오후 5:30", datetime(2025, 2, 4, 17, 30, tzinfo=KST)),
+        ("오후 11:50", datetime(2025, 2, 3, 23, 50, tzinfo=KST)),  # later than now: yesterday
+        ("09:40", datetime(2025, 2, 4, 9, 40, tzinfo=KST)),
+        ("오후 13:05", None),
+    ],
+)
+def test_iso_offsets_and_clock_times_become_kst(text: str, expected: datetime | None) -> None:
+    got = parse_korean(text, now=NOW)
+    assert got == expected
+    if got is not None:
+        assert got.utcoffset() == KST.utcoffset(got)  # stored aware, in KST
+
+
+def test_beijing_time_without_offset_is_read_in_its_zone() -> None:
+    got = parse_korean("2019-11-25 18:57", now=NOW, tz=CST)
+    assert got == datetime(2019, 11, 25, 19, 57, tzinfo=KST)

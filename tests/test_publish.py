@@ -224,3 +224,52 @@ def test_hook_rejection_is_not_retried(origin: Path, tmp_path: Path) -> None:
     with pytest.raises(PublishError, match="posts are frozen"):
         publish([post()], cfg(blog), sleep=slept.append)
     assert slept == []
+
+
+def test_url_is_cloned_shallowly_then_kept_up_to_date(origin: Path, tmp_path: Path) -> None:
+    work = tmp_path / "work" / "blog"
+    url = cfg(None, url=f"file://{origin}", workdir=work)  # type: ignore[arg-type]
+    res = publish([post()], url, sleep=lambda s: None)
+    assert res.status == "pushed" and git(work, "rev-parse", "--is-shallow-repository") == "true"
+    assert git(origin, "rev-parse", "main") == git(work, "rev-parse", "HEAD")
+    other = clone(origin, tmp_path / "other")  # someone else pushes in between
+    (other / "about.md").write_text("about\n")
+    git(other, "add", "about.md")
+    git(other, "commit", "-q", "-m", "about page")
+    git(other, "push", "-q", "origin", "main")
+    res = publish([post("second\n", name="2025-02-05-krnews-it-20250205.md")], url,
+                  sleep=lambda s: None)
+    assert res.status == "pushed" and res.attempts == 1  # updated first: no rejected push
+    log = git(origin, "log", "--format=%s", "main").splitlines()
+    assert log[:2] == ["newsbot: 2025-02-04 krnews-it (+13)", "about page"]
+    assert (work / "about.md").is_file()
+
+
+def test_url_keeps_a_commit_whose_push_failed(origin: Path, tmp_path: Path) -> None:
+    work = tmp_path / "blog"
+    url = cfg(None, url=f"file://{origin}", workdir=work, push=False)  # type: ignore[arg-type]
+    publish([post()], url, sleep=lambda s: None)
+    local = git(work, "rev-parse", "HEAD")
+    pushing = cfg(None, url=f"file://{origin}", workdir=work)  # type: ignore[arg-type]
+    res = publish([post()], pushing, sleep=lambda s: None)  # nothing new, but one to push
+    assert res.status == "pushed" and git(origin, "rev-parse", "main") == local
+
+
+def test_url_token_is_sent_but_never_shown(origin: Path, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    token = "ghp_" + "D" * 36
+    monkeypatch.setenv("BLOG_TOKEN", token)
+    url = cfg(None, url="https://127.0.0.1:9/blog.git", workdir=tmp_path / "b")  # type: ignore[arg-type]
+    with pytest.raises(PublishError) as exc_info:
+        publish([post()], url, sleep=lambda s: None)
+    assert "git clone failed" in str(exc_info.value) and token not in str(exc_info.value)
+    assert not (tmp_path / "b" / ".git").exists()
+
+
+def test_url_config_is_checked() -> None:
+    with pytest.raises(ValueError, match="not both"):
+        PublishConfig(repo=Path("x"), url="https://example.invalid/b.git")
+    with pytest.raises(ValueError, match="url must be"):
+        PublishConfig(url="ftp://example.invalid/b.git")
+    with pytest.raises(PublishError, match="nowhere to publish"):
+        publish([post()], PublishConfig(), sleep=lambda s: None)

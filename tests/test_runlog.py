@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import subprocess
 import sys
+from datetime import date, datetime
 from pathlib import Path
 
+from newsbot import runlog
+from newsbot.dates import KST
+from newsbot.models import JobResult, RunReport, SourceResult
 from tests.conftest import PAGES, ROOT, PageServer
 
 
@@ -43,3 +49,26 @@ def test_failures_are_warnings_and_errors_are_json_too(page_server: PageServer,
     assert future.returncode == 64 and error["event"] == "error" and error["exit_code"] == 64
     text = run(page_server, tmp_path / "_posts", "--date", "2999-01-01")
     assert text.stderr.startswith("newsbot: error:")
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_text_summary_is_coloured_only_on_a_terminal() -> None:
+    ok = SourceResult(source="naver", section="105", status="ok")
+    bad = SourceResult(source="sina", section="2515", status="timeout", message="slow [x]")
+    report = RunReport(started_at=datetime(2025, 2, 4, 12, 30, tzinfo=KST), notes=["hello"])
+    report.jobs = [JobResult(job="krnews-it", day=date(2025, 2, 4), status="skipped",
+                             message="not written", sources=[ok, bad])]
+    plain, term = io.StringIO(), Terminal()
+    runlog.write_text(report, plain)
+    runlog.write_text(report, term)
+    assert plain.getvalue() == (
+        "note: hello\nkrnews-it 2025-02-04: skipped not written\n"
+        "  naver 105: ok (0 items)\n  sina 2515: timeout (slow [x])\n"
+    )
+    coloured = term.getvalue()
+    assert "\x1b[" in coloured and "slow [x]" in coloured  # markup-like text kept as is
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain.getvalue()

@@ -127,3 +127,15 @@ def test_urls_today_and_past_day() -> None:
 )
 def test_article_id(url: str, expected: str | None) -> None:
     assert naver.article_id(url) == expected
+
+
+def test_legacy_archive_is_paged_up_to_the_cap() -> None:
+    past = ListRequest(
+        day=date(2017, 1, 1), section="100", now=NOW,
+        options={"archive": "legacy", "archive_sections": ["267"], "pages": 9}, max_pages=3,
+    )
+    got = naver.urls(past)
+    assert [u.rsplit("&", 1)[1] for u in got] == ["page=1", "page=2", "page=3"]
+    assert all("sid2=267&date=20170101" in u for u in got)
+    one = ListRequest(day=date(2017, 1, 1), section="100", now=NOW, options={"archive": "legacy"})
+    assert len(naver.urls(one)) == 1  # one page unless the job asks for more

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import cast
 
 from newsbot.config import Config
 from newsbot.errors import ConfigError
-from newsbot.sources import naver
+from newsbot.models import Page, RawItem
+from newsbot.sources import etnews, nate, naver, sina
 from newsbot.sources.base import Defaults, ListRequest, Source
 
 SOURCES: MappingProxyType[str, Source] = MappingProxyType({
     naver.NAME: cast(Source, naver),
+    sina.NAME: cast(Source, sina),
+    nate.NAME: cast(Source, nate),
+    etnews.NAME: cast(Source, etnews),
 })
 
-__all__ = ["SOURCES", "Defaults", "ListRequest", "Settings", "Source", "get", "settings_for"]
+__all__ = [
+    "SOURCES", "Defaults", "ListRequest", "Settings", "Source", "get", "parse_page", "settings_for",
+]
 
 
 @dataclass(frozen=True)
@@ -27,6 +34,7 @@ class Settings:
     min_items: int
     max_items: int
     selectors: dict[str, str]
+    max_pages: int = 1
 
 
 def get(name: str) -> Source:
@@ -45,7 +53,9 @@ def settings_for(name: str, config: Config) -> Settings:
     selectors = dict(source.SELECTORS)
     if over is None:
         obey = base.obey_robots and config.fetch.obey_robots
-        return Settings(obey, base.robots_note, base.min_items, base.max_items, selectors)
+        return Settings(
+            obey, base.robots_note, base.min_items, base.max_items, selectors, base.max_pages
+        )
     unknown = set(over.selectors) - set(selectors)
     if unknown:
         raise ConfigError(
@@ -63,7 +73,23 @@ def settings_for(name: str, config: Config) -> Settings:
         min_items=base.min_items if over.min_items is None else over.min_items,
         max_items=base.max_items if over.max_items is None else over.max_items,
         selectors=selectors,
+        max_pages=base.max_pages if over.max_pages is None else over.max_pages,
     )
+
+
+def parse_page(
+    source: Source, page: Page, selectors: Mapping[str, str], req: ListRequest
+) -> list[RawItem]:
+    """``source.parse``, re-read through the charset chain if reading the bytes as
+    UTF-8 put U+FFFD into the items (a cp949 or gb18030 page, declared or not)."""
+    items = source.parse(page, selectors, req)
+    if page.optimistic and any(_garbled(item) for item in items):
+        items = source.parse(page.decoded(), selectors, req)
+    return items
+
+
+def _garbled(item: RawItem) -> bool:
+    return any("\ufffd" in (f or "") for f in (item.title, item.snippet, item.press, item.url))
 
 
 def validate_config(config: Config) -> None:

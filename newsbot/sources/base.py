@@ -22,6 +22,11 @@ class ListRequest:
     section: str
     now: datetime  # aware, Asia/Seoul; tells "today" from a past day
     options: Mapping[str, Any] = field(default_factory=dict)
+    max_pages: int = 1  # the source's cap on list pages ([sources.NAME] max_pages)
+
+    def pages(self, default: int = 1) -> int:
+        """List pages to read: the job's ``pages`` option (or ``default``), at most the cap."""
+        return max(1, min(int(self.options.get("pages", default)), self.max_pages))
 
     @property
     def is_today(self) -> bool:
@@ -34,6 +39,7 @@ class Defaults:
 
     min_items: int = 1
     max_items: int = 50
+    max_pages: int = 1  # cap on list pages per request (pagination)
     obey_robots: bool = True
     robots_note: str = ""  # why a source opts out; printed on every run that does
 

@@ -50,6 +50,7 @@ SELECTORS: Mapping[str, str] = {
 DEFAULTS = Defaults(
     min_items=5,
     max_items=50,
+    max_pages=5,  # legacy archive pages per sub-section
     # Naver's robots.txt disallows every generic bot. The blog's owner asked for
     # this one page a day for their own blog, so this source opts out, openly:
     # every run says so, and [sources.naver] obey_robots = true turns it back on.
@@ -62,7 +63,7 @@ SECTION_URL = "https://news.naver.com/section/{section}"
 ARCHIVE_URL = "https://news.naver.com/breakingnews/section/{section}/{sub}?date={ymd}"
 LEGACY_URL = (
     "https://news.naver.com/main/list.naver?mode=LS2D&mid=shm&sid1={section}&sid2={sub}"
-    "&date={ymd}&page=1"
+    "&date={ymd}&page={page}"
 )
 ARTICLE_URL = "https://n.news.naver.com/mnews/article/{oid}/{aid}"
 ARTICLE_PATH = re.compile(r"/(?:mnews/)?article/(\d{3})/(\d{10})")
@@ -74,10 +75,16 @@ def urls(req: ListRequest) -> list[str]:
     section = req.section or "105"
     if req.is_today and not req.options.get("force_archive"):
         return [SECTION_URL.format(section=section)]
-    template = LEGACY_URL if req.options.get("archive") == "legacy" else ARCHIVE_URL
     subs = req.options.get("archive_sections", DEFAULT_ARCHIVE_SECTIONS)
     ymd = req.day.strftime("%Y%m%d")
-    return [template.format(section=section, sub=sub, ymd=ymd) for sub in subs]
+    if req.options.get("archive") == "legacy":  # 20 rows a page: options.pages pages
+        pages = range(1, req.pages() + 1)
+        return [
+            LEGACY_URL.format(section=section, sub=sub, ymd=ymd, page=n)
+            for sub in subs
+            for n in pages
+        ]
+    return [ARCHIVE_URL.format(section=section, sub=sub, ymd=ymd) for sub in subs]
 
 
 def notes(req: ListRequest) -> list[str]:
@@ -93,7 +100,7 @@ def notes(req: ListRequest) -> list[str]:
 
 def parse(page: Page, sel: Mapping[str, str], req: ListRequest) -> list[RawItem]:
     """Headline items of a section page, or the items of a date-archive page."""
-    tree = LexborHTMLParser(page.text)
+    tree = LexborHTMLParser(page.markup)
     if "/section/" in page.url and "/breakingnews/" not in page.url:
         nodes, kind = tree.css(sel["headline_item"]), "headline_item"
     elif "list.naver" in page.url:

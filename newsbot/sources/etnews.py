@@ -1,0 +1,193 @@
+"""etnews (전자신문, www.etnews.com): the official RSS feed, and section list pages.
+
+The feed is read first (``https://rss.etnews.com/{feed}.xml``; ``options.feed``,
+default the ``section`` code). If it cannot be fetched, is not a feed, or its
+items lack a title, link or date, the run falls back to the HTML section list
+(``news/section.html?id1={section}&page=N``, ``options.pages`` pages up to
+``max_pages``) and says so; ``options.via = "html"`` reads the list directly.
+Neither is date-addressable, so a past ``--date`` keeps only the items of that
+day (KST) from what the feed or list serves, and says so. The feed carries no
+thumbnails: a job with ``thumbnails = true`` gets them from each article's
+``og:image`` (``newsbot.thumbnails``).
+
+Every fact here is **second-hand** (``docs/SITES.md`` §4; no real etnews page
+or feed could be saved): the feed and list URLs, the ``id1`` section codes,
+article URLs ``/YYYYMMDDNNNNNN`` linked relatively from lists, the list
+selectors ``ul.news_list > li``, ``div.text > strong > a``, ``.date``
+("2026-08-10 13:13"), ``li p``, ``.writer``, and ``og:image`` /
+``article:published_time`` (+09:00) on articles. Guessed for our synthetic
+pages (``tests/pages/etnews``): the list's ``figure.thumb img`` with lazy
+``data-src``, and RFC 822 ``pubDate`` in the feed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from newsbot.dates import KST, parse_korean
+from newsbot.errors import LayoutChanged
+from newsbot.models import Page, RawItem
+from newsbot.sources.base import Defaults, ListRequest
+
+NAME = "etnews"
+LABEL = "전자신문"
+
+SELECTORS: Mapping[str, str] = {
+    "item": "ul.news_list > li",
+    "link": "div.text > strong > a",
+    "thumbnail": "figure.thumb img, div.thumb img",
+    "snippet": "p.summary, div.text > p",
+    "press": "span.writer, .writer",
+    "time": "span.date, .date",
+}
+
+DEFAULTS = Defaults(min_items=5, max_items=50, max_pages=5)
+
+FEED_URL = "https://rss.etnews.com/{feed}.xml"
+LIST_URL = "https://www.etnews.com/news/section.html?id1={section}&page={page}"
+ARTICLE_URL = "https://www.etnews.com/{aid}"
+DEFAULT_SECTION = "04"  # SW (2018 menu: SW&게임&성장기업)
+ARTICLE_PATH = re.compile(r"^/(\d{14})$")
+ETNEWS_HOSTS = ("www.etnews.com", "etnews.com", "m.etnews.com")
+XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
+def urls(req: ListRequest) -> list[str]:
+    """The feed, or the section list pages when the job asks for HTML."""
+    if req.options.get("via") == "html":
+        return fallback_urls(req)
+    feed = req.options.get("feed") or req.section or DEFAULT_SECTION
+    return [FEED_URL.format(feed=feed)]
+
+
+def fallback_urls(req: ListRequest) -> list[str]:
+    """The section list pages, read when the feed fails or lacks what a record needs."""
+    section = req.section or DEFAULT_SECTION
+    return [LIST_URL.format(section=section, page=n) for n in range(1, req.pages() + 1)]
+
+
+def notes(req: ListRequest) -> list[str]:
+    """A past day has no listing of its own: say how it is found."""
+    if req.is_today:
+        return []
+    return [f"etnews keeps no date archive; {req.day} keeps that day's items of the current list"]
+
+
+def parse(page: Page, sel: Mapping[str, str], req: ListRequest) -> list[RawItem]:
+    """Items of the RSS feed or of a section list page; a past day keeps its own items."""
+    is_feed = page.text.lstrip().startswith("<?xml") or "<rss" in page.text[:512]
+    items = _parse_feed(page) if is_feed else _parse_list(page, sel)
+    if not req.is_today:
+        items = [i for i in items if _on_day(i.published, req)]
+    return items
+
+
+def _parse_feed(page: Page) -> list[RawItem]:
+    import feedparser  # imported lazily: only feed pages need it
+
+    parsed = feedparser.parse(XML_DECL.sub("", page.text, count=1))  # text is decoded already
+    entries = [e for e in parsed.entries if e.get("title") and e.get("link")]
+    if not entries:
+        raise LayoutChanged(NAME, page.url, "the feed has no items with a title and link")
+    if not any(e.get("published") for e in entries):
+        raise LayoutChanged(NAME, page.url, "the feed's items have no pubDate")
+    return [
+        RawItem(
+            title=str(e.title),
+            url=str(e.link),
+            thumbnail=_feed_image(e),
+            snippet=_strip_tags(str(e.get("summary", ""))),
+            press=str(e.get("author", "")),
+            published=_rfc822(str(e.get("published", ""))),
+        )
+        for e in entries
+    ]
+
+
+def _feed_image(entry: Mapping[str, Any]) -> str | None:
+    for key in ("media_thumbnail", "media_content"):
+        for media in entry.get(key) or []:
+            if media.get("url") and media.get("medium", "image") == "image":
+                return str(media["url"])
+    for enc in entry.get("enclosures") or []:
+        if str(enc.get("type", "")).startswith("image/") and enc.get("href"):
+            return str(enc["href"])
+    return None
+
+
+def _rfc822(text: str) -> str:
+    """``Fri, 28 Sep 2018 17:00:00 +0900`` as ISO; anything else as printed."""
+    try:
+        return parsedate_to_datetime(text).isoformat()
+    except (TypeError, ValueError, IndexError):
+        return text
+
+
+def _strip_tags(html: str) -> str:
+    return LexborHTMLParser(f"<div>{html}</div>").text(separator=" ") if "<" in html else html
+
+
+def _parse_list(page: Page, sel: Mapping[str, str]) -> list[RawItem]:
+    tree = LexborHTMLParser(page.markup)
+    items = [i for i in (_card(n, sel) for n in tree.css(sel["item"])) if i is not None]
+    if not items:
+        raise LayoutChanged(NAME, page.url, f"no items matched selector item={sel['item']!r}")
+    return items
+
+
+def _card(node: LexborNode, sel: Mapping[str, str]) -> RawItem | None:
+    link = node.css_first(sel["link"])
+    if link is None:
+        return None
+    return RawItem(
+        title=link.text(strip=True),
+        url=link.attributes.get("href") or "",
+        thumbnail=_image(node.css_first(sel["thumbnail"])),
+        snippet=_text(node.css_first(sel["snippet"])),
+        press=_text(node.css_first(sel["press"])),
+        published=_text(node.css_first(sel["time"])),
+    )
+
+
+def _image(img: LexborNode | None) -> str | None:
+    """Lazy images keep the URL in data-src; src is then a placeholder."""
+    if img is None:
+        return None
+    attrs = img.attributes
+    return attrs.get("data-src") or attrs.get("src") or None
+
+
+def _text(node: LexborNode | None) -> str:
+    return node.text(strip=True) if node is not None else ""
+
+
+def _on_day(published: str, req: ListRequest) -> bool:
+    when: datetime | None = parse_korean(published, now=req.now) if published else None
+    return when is not None and when.astimezone(KST).date() == req.day
+
+
+def article_id(url: str) -> str | None:
+    """``etnews:YYYYMMDDNNNNNN`` from ``/NNN…`` or the older ``article.html?id=…``."""
+    parts = urlsplit(url)
+    if (parts.hostname or "").lower() not in ETNEWS_HOSTS:
+        return None
+    m = ARTICLE_PATH.match(parts.path)
+    if m:
+        return f"{NAME}:{m.group(1)}"
+    ids = parse_qs(parts.query).get("id", [])
+    if parts.path.endswith("/article.html") and ids and re.fullmatch(r"\d{14}", ids[0]):
+        return f"{NAME}:{ids[0]}"
+    return None
+
+
+def canonical_url(url: str) -> str:
+    """``https://www.etnews.com/YYYYMMDDNNNNNN``, whatever host, form or query was linked."""
+    aid = article_id(url)
+    return ARTICLE_URL.format(aid=aid.split(":", 1)[1]) if aid else url

@@ -1,0 +1,243 @@
+"""Sina (新浪) news: the roll-news JSON API, and HTML list pages where it does not serve.
+
+A numeric ``section`` is a roll-API channel ``lid`` (2515 = 科技, tech); the
+source reads ``options.pages`` pages of it (capped by ``max_pages``). A job
+that needs a list the API does not serve names it with ``options.list_url``;
+that page is parsed with the ``list_*`` selectors below.
+
+The roll API has no date parameter, so a past ``--date`` pages back through the
+roll list (up to the cap) and keeps only items published on that day (KST);
+every run that does so says it.
+
+Facts and their grade (``docs/SITES.md``): the roll API URL and its
+``result.status.code`` / ``result.data[]`` shape with ``title``, ``url``,
+``intro``, ``media_name``, ``ctime`` (epoch seconds, strings) are second-hand
+(RSSHub code; no real roll response exists). The flat shape of the sibling
+"tianyi" feed (``status`` and ``data`` at the top, ``media``, ``thumb``) is
+seen in a real file and read the same way. The ``news.sina.cn`` list markup
+(``li.swiper-slide``, lazy ``data-src`` images) is seen in a real page saved as
+GBK bytes under a UTF-8 ``<meta>``; ``charset`` decodes such pages by their
+bytes, and gb2312/gbk labels as gb18030. Times are Beijing time (+08:00),
+stored aware and converted to KST. RSSHub sends the API a
+``Referer: https://news.sina.com.cn/``; the fetch layer sends no per-source
+headers yet, so a 403 from the API would show up as ``http_4xx``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from newsbot.dates import CST, KST
+from newsbot.errors import LayoutChanged
+from newsbot.models import Page, RawItem
+from newsbot.sources.base import Defaults, ListRequest
+
+NAME = "sina"
+LABEL = "新浪新闻"
+
+SELECTORS: Mapping[str, str] = {
+    # HTML list pages (news.sina.cn channel pages: the focus list)
+    "list_item": "ul.swiper-wrapper > li.swiper-slide",
+    "list_link": "a[href]",
+    "list_title": "em.swiper-slide_tit, h2",
+    "list_thumbnail": "img",
+    "list_time": "time, span.time",
+    "list_snippet": "p.summary",
+}
+
+DEFAULTS = Defaults(min_items=5, max_items=50, max_pages=5)
+
+ROLL_URL = (
+    "https://feed.mix.sina.com.cn/api/roll/get?pageid={pageid}&lid={lid}&k=&num={num}&page={page}"
+)
+DEFAULT_LID = "2515"  # 科技
+DEFAULT_PAGEID = "153"
+PAGE_SIZE = 50  # the API's maximum
+PAST_DAY_PAGES = 5  # how far back a past --date pages (still capped by max_pages)
+
+# doc-ifxeuwwr9218647.shtml (PC), detail-ifxeuwwr9218647.d.html (mobile, video): one id
+DOC_ID = re.compile(r"/(?:doc|detail)-i([a-z0-9]{8,})(?:\.d)?\.s?html", re.I)
+OTHER_IDS = (
+    (re.compile(r"^k\.sina\.com\.cn$"), re.compile(r"/article_(\w+)\.html"), "k"),
+    (re.compile(r"(^|\.)cj\.sina\.com\.cn$"), re.compile(r"/articles/view/(\d+/\w+)"), "cj"),
+    (re.compile(r"^photo\.sina\.cn$"), re.compile(r"/album_([\d_]+)\.htm"), "album"),
+)
+SINA_HOST = re.compile(r"(^|\.)sina\.(com\.cn|cn)$")
+TRACKING = {"vt", "pos", "cre", "mod", "loc", "r", "doct", "rfunc", "tj", "tr", "from", "subch"}
+
+
+def urls(req: ListRequest) -> list[str]:
+    """Roll-API pages for the section's lid, or the job's HTML list page."""
+    if req.options.get("list_url"):
+        return [str(req.options["list_url"])]
+    lid = req.section or DEFAULT_LID
+    pageid = str(req.options.get("pageid", DEFAULT_PAGEID))
+    pages = req.pages(1 if req.is_today else PAST_DAY_PAGES)
+    return [
+        ROLL_URL.format(pageid=pageid, lid=lid, num=PAGE_SIZE, page=n) for n in range(1, pages + 1)
+    ]
+
+
+def notes(req: ListRequest) -> list[str]:
+    """A past day has no listing of its own: say how it is found."""
+    if req.is_today or req.options.get("list_url"):
+        return []
+    pages = req.pages(PAST_DAY_PAGES)
+    return [
+        f"sina keeps no date archive; {req.day} is taken from up to {pages} roll pages, "
+        "items of that day only"
+    ]
+
+
+def parse(page: Page, sel: Mapping[str, str], req: ListRequest) -> list[RawItem]:
+    """Items of a roll-API (or tianyi feed) JSON page, or of an HTML list page."""
+    if page.text.lstrip().startswith(("{", "[")):
+        items = _parse_json(page)
+    else:
+        items = _parse_html(page, sel)
+    if not req.is_today and not req.options.get("list_url"):
+        items = [i for i in items if _on_day(i, req)]
+    return items
+
+
+def _parse_json(page: Page) -> list[RawItem]:
+    try:
+        data = json.loads(page.text)
+    except ValueError as exc:
+        raise LayoutChanged(NAME, page.url, f"roll API answer is not JSON ({exc})") from None
+    body = data.get("result", data) if isinstance(data, dict) else None
+    status = body.get("status") if isinstance(body, dict) else None
+    rows = body.get("data") if isinstance(body, dict) else None
+    if not isinstance(status, dict) or not isinstance(rows, list):
+        raise LayoutChanged(NAME, page.url, "roll API answer has no status/data")
+    if str(status.get("code")) != "0":
+        raise LayoutChanged(NAME, page.url, f"roll API status {status.get('code')}: "
+                            f"{status.get('msg', '')}")
+    return [item for item in (_row(r) for r in rows if isinstance(r, dict)) if item is not None]
+
+
+def _row(row: Mapping[str, Any]) -> RawItem | None:
+    title, url = row.get("title"), row.get("url") or row.get("url_https")
+    if not title or not url:
+        return None
+    return RawItem(
+        title=str(title),
+        url=str(url),
+        thumbnail=_json_image(row),
+        snippet=str(row.get("intro") or row.get("summary") or ""),
+        press=str(row.get("media_name") or row.get("media") or ""),
+        published=_epoch(row.get("ctime") or row.get("intime")),
+    )
+
+
+def _json_image(row: Mapping[str, Any]) -> str | None:
+    """``thumb`` (feed), ``img.u`` or ``images[0].u`` (roll API), ``thumbs[0]``."""
+    img = row.get("img")
+    images = row.get("images") or row.get("thumbs") or []
+    candidates = [
+        row.get("thumb"),
+        img.get("u") if isinstance(img, dict) else img,
+        images[0].get("u") if images and isinstance(images[0], dict) else None,
+        images[0] if images and isinstance(images[0], str) else None,
+    ]
+    found = next((str(c) for c in candidates if c), None)
+    return _https_image(found) if found else None
+
+
+def _https_image(url: str) -> str:
+    """Feeds give sinaimg.cn images as http; the CDN serves https too (pages link them
+    protocol-relative), and an https blog must not embed http images."""
+    parts = urlsplit(url)
+    if parts.scheme == "http" and (parts.hostname or "").endswith(".sinaimg.cn"):
+        return urlunsplit(parts._replace(scheme="https"))
+    return url
+
+
+def _epoch(value: object) -> str:
+    """Epoch seconds (int or string) as an ISO time in Beijing time."""
+    try:
+        return datetime.fromtimestamp(int(str(value)), CST).isoformat()
+    except (TypeError, ValueError, OverflowError, OSError):
+        return ""
+
+
+def _parse_html(page: Page, sel: Mapping[str, str]) -> list[RawItem]:
+    tree = LexborHTMLParser(page.markup)
+    items = [i for i in (_card(n, sel) for n in tree.css(sel["list_item"])) if i is not None]
+    if not items:
+        raise LayoutChanged(
+            NAME, page.url, f"no items matched selector list_item={sel['list_item']!r}"
+        )
+    return items
+
+
+def _card(node: LexborNode, sel: Mapping[str, str]) -> RawItem | None:
+    link = node.css_first(sel["list_link"])
+    if link is None:
+        return None
+    title = node.css_first(sel["list_title"])
+    text = title.text(strip=True) if title is not None else (link.attributes.get("title") or "")
+    return RawItem(
+        title=text,
+        url=link.attributes.get("href") or "",
+        thumbnail=_image(node.css_first(sel["list_thumbnail"])),
+        snippet=_text(node.css_first(sel["list_snippet"])),
+        published=_text(node.css_first(sel["list_time"])),
+    )
+
+
+def _image(img: LexborNode | None) -> str | None:
+    """Lazy images keep the URL in data-src; src is then a data: placeholder."""
+    if img is None:
+        return None
+    for key in ("data-src", "src"):
+        value = img.attributes.get(key) or ""
+        if value and not value.startswith("data:"):
+            return value
+    return None
+
+
+def _text(node: LexborNode | None) -> str:
+    return node.text() if node is not None else ""
+
+
+def _on_day(item: RawItem, req: ListRequest) -> bool:
+    try:
+        when = datetime.fromisoformat(item.published)
+    except ValueError:
+        return False  # an undated item cannot be placed on a past day
+    return when.astimezone(KST).date() == req.day
+
+
+def article_id(url: str) -> str | None:
+    """``sina:<docid>`` for doc-/detail- pages, ``sina:k/…``, ``sina:cj/…``, ``sina:album/…``."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if not SINA_HOST.search(host):
+        return None
+    m = DOC_ID.search(parts.path)
+    if m:
+        return f"{NAME}:{m.group(1).lower()}"
+    for host_re, path_re, kind in OTHER_IDS:
+        found = path_re.search(parts.path) if host_re.search(host) else None
+        if found:
+            return f"{NAME}:{kind}/{found.group(1)}"
+    return None
+
+
+def canonical_url(url: str) -> str:
+    """Article pages: https and no query (feeds add ``cre=…&loc=…``); others: tracking dropped."""
+    parts = urlsplit(url)
+    if not SINA_HOST.search((parts.hostname or "").lower()):
+        return url
+    if article_id(url):  # article hosts serve https (RSSHub rewrites the API's http links)
+        return urlunsplit(("https", parts.netloc, parts.path, "", ""))
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k not in TRACKING])
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
