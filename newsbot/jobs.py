@@ -44,7 +44,7 @@ class DigestOptions(BaseModel):
         description="A list item is a candidate when its title or snippet has one of these",
     )
     max_articles: int = Field(8, ge=1, le=50, description="Entries per post, best first")
-    min_chars: int = Field(200, ge=0, description="Shorter extracted text: article skipped")
+    min_chars: int = Field(100, ge=0, description="Shorter extracted text: article skipped")
     concurrency: int = Field(4, ge=1, le=16, description="Article pages fetched at once")
     source_names: dict[str, str] = Field(
         default_factory=dict, description="Source name → the link text (default: its label)"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from tests.conftest import PAGES, PageServer
+from newsbot.jobs import Job, load_job
+from tests.conftest import PAGES, ROOT, PageServer
 
 DAY = "2026-01-03"
 LIST_PATH = "/breakingnews/section/105/230"
@@ -97,3 +98,15 @@ def serve(server: PageServer) -> None:
 
 def host_map(server: PageServer) -> dict[str, str]:
     return {"news.naver.com": server.origin, "n.news.naver.com": server.origin}
+
+
+def naver_only_toml() -> str:
+    """jobs/ai-news.toml with Naver as its only source (these tests serve only Naver)."""
+    text = (ROOT / "jobs" / "ai-news.toml").read_text(encoding="utf-8")
+    head, *blocks = text.split("[[sources]]")
+    return head + "[[sources]]" + next(b for b in blocks if 'name = "naver"' in b)
+
+
+def naver_only_job() -> Job:
+    job = load_job(ROOT / "jobs" / "ai-news.toml")
+    return job.model_copy(update={"sources": [r for r in job.sources if r.name == "naver"]})

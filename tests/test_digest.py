@@ -24,8 +24,13 @@ NOW = datetime(2026, 1, 4, 8, 0, tzinfo=KST)
 
 
 def run_cli(server: PageServer, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """ai-news with Naver as its only source, from a jobs dir beside ``out``."""
+    jobs = out.parent / "jobs"
+    jobs.mkdir(exist_ok=True)
+    (jobs / "ai-news.toml").write_text(digestsite.naver_only_toml(), encoding="utf-8")
     return subprocess.run(
         [sys.executable, "-m", "newsbot", "run", "--job", "ai-news", "--date", DAY.isoformat(),
+         "--jobs-dir", str(jobs),
          "--output", str(out), "--host-map", f"news.naver.com={server.origin}",
          "--host-map", f"n.news.naver.com={server.origin}", *extra],
         cwd=ROOT, capture_output=True, text=True, timeout=60,
@@ -97,7 +102,7 @@ def test_articles_posted_on_an_earlier_day_are_not_repeated(
     digestsite.serve(page_server)
     cfg = config_mod.load(None, {"fetch": {"host_map": digestsite.host_map(page_server)},
                                  "output": {"dir": str(tmp_path / "posts")}})
-    job = load_job(JOB)
+    job = digestsite.naver_only_job()
     pipeline.run([job], DAY, config=cfg, now=NOW)
     page_server.add(f"{digestsite.LIST_PATH}", digestsite.list_page())  # same list next day
     report, posts = pipeline.run([job], date(2026, 1, 4), config=cfg, now=NOW)

@@ -22,12 +22,11 @@ import pytest
 from newsbot import config as config_mod
 from newsbot import pipeline
 from newsbot.dates import KST
-from newsbot.jobs import load_job
 from newsbot.models import RunReport
 from newsbot.summarize.base import ArticleText
 from newsbot.summarize.llm import Answer, checked, grounded
 from tests import digestsite
-from tests.conftest import ROOT, PageServer
+from tests.conftest import PageServer
 
 DAY = date(2026, 1, 3)
 NOW = datetime(2026, 1, 4, 8, 0, tzinfo=KST)
@@ -137,8 +136,7 @@ def run(site: PageServer, tmp: Path, base_url: str, **llm: Any) -> tuple[RunRepo
         "summarize": {"backend": "llm", "llm": {"base_url": base_url, "model": "test-model",
                                                 "api_key_env": "NEWSBOT_TEST_KEY", **llm}},
     })
-    report, _ = pipeline.run([load_job(ROOT / "jobs" / "ai-news.toml")], DAY, config=cfg,
-                             now=NOW)
+    report, _ = pipeline.run([digestsite.naver_only_job()], DAY, config=cfg, now=NOW)
     path = out / POST
     return report, path.read_text(encoding="utf-8") if path.is_file() else ""
 
