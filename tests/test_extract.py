@@ -176,3 +176,21 @@ def test_overrides_replace_a_selector_and_unknown_names_are_refused() -> None:
 def test_parse_time(text: str, expected: str | None) -> None:
     got = parse_time(text, KST)
     assert (got.isoformat() if got else None) == expected
+
+
+@pytest.mark.parametrize("name", [
+    "naver/article-421-0008770777-20260212.html",
+    "naver/article-437-0000483987-20260321.html",
+    "naver/article-607-0000001728-20231102.html",
+    "sina/article-news-c-iihnzahi3275702-20191125-dom.html",
+])
+def test_generic_fallback_finds_the_body_of_real_pages(shared_fixtures: Path, name: str) -> None:
+    """As if the site were unknown: the body still comes out, without the page's menus."""
+    want = REAL_PAGES[name]
+    page = Page("https://unknown.example/a", (shared_fixtures / name).read_text(encoding="utf-8"))
+    got = extract(page)
+    assert got.rule == "generic"
+    for snippet in want["with_"]:  # type: ignore[attr-defined]
+        assert snippet in got.text
+    for menu in ("로그인", "구독", "언론사홈", "新浪首页", "网站地图"):
+        assert menu not in got.text, menu
