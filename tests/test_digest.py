@@ -96,16 +96,23 @@ def test_ai_news_offline_post_and_report(page_server: PageServer, tmp_path: Path
     assert (out / "2026-01-03-ai-news-20260103.md").read_text(encoding="utf-8") == post
 
 
+@pytest.mark.parametrize("lose_store", [False, True])
 def test_articles_posted_on_an_earlier_day_are_not_repeated(
-    page_server: PageServer, tmp_path: Path
+    page_server: PageServer, tmp_path: Path, lose_store: bool
 ) -> None:
     digestsite.serve(page_server)
     cfg = config_mod.load(None, {"fetch": {"host_map": digestsite.host_map(page_server)},
                                  "output": {"dir": str(tmp_path / "posts")}})
     job = digestsite.naver_only_job()
     pipeline.run([job], DAY, config=cfg, now=NOW)
+    if lose_store:  # a fresh CI runner: the store is rebuilt from the digest post's links
+        (tmp_path / ".newsbot-state.sqlite").unlink()
     page_server.add(f"{digestsite.LIST_PATH}", digestsite.list_page())  # same list next day
-    report, posts = pipeline.run([job], date(2026, 1, 4), config=cfg, now=NOW)
+    later = datetime(2026, 1, 5, 8, 0, tzinfo=KST)  # 01-04 is a past day: the archive list
+    report, posts = pipeline.run([job], date(2026, 1, 4), config=cfg, now=later)
+    assert [s.status for s in report.jobs[0].sources] == ["ok"]
+    digest_stats = report.jobs[0].digest  # only story 4 (404, never posted) is left
+    assert digest_stats is not None and digest_stats.candidates == 1
     assert report.jobs[0].status == "skipped" and posts == []
     assert "no new article" in report.jobs[0].message
 
