@@ -126,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     reindex.set_defaults(func=_cmd_reindex)
 
     _status_parser(sub)
+    _extract_parser(sub)
 
     jobs = sub.add_parser(
         "jobs", help="list the jobs and check their files",
@@ -154,6 +155,46 @@ def _status_parser(sub: Any) -> None:
     status.add_argument("--config", type=Path, metavar="PATH",
                         help="config file (default: ./newsbot.toml if present)")
     status.set_defaults(func=_cmd_status, host_map=[])
+
+
+def _extract_parser(sub: Any) -> None:
+    ext = sub.add_parser(
+        "extract", help="print what the extractor gets from one article page",
+        description="Fetch one article page through the fetch layer (host_map applies) and "
+        "print its title, publication time, image and main text, as the digest sees them. "
+        "Exit 1 when the page cannot be fetched or yields no text.",
+        epilog="Example: newsbot extract https://n.news.naver.com/article/001/0009205077 --json",
+    )
+    ext.add_argument("url", help="article page URL (http or https)")
+    ext.add_argument("--json", action="store_true", help="print a JSON object instead")
+    _common(ext)
+    ext.set_defaults(func=_cmd_extract)
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    import json
+
+    from newsbot.digest import read_article
+    from newsbot.errors import SourceError
+
+    if not args.url.startswith(("http://", "https://")):
+        raise UsageError(f"expected an http(s) URL, got {args.url!r}")
+    cfg = _load_config(args)
+    try:
+        got = read_article(args.url, config=cfg)
+    except SourceError as exc:
+        print(f"newsbot: error: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(got.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        published = got.published.isoformat() if got.published else "-"
+        print(f"title: {got.title or '-'}\npublished: {published}\nimage: {got.image or '-'}\n"
+              f"rule: {got.rule}\nurl: {got.url}\n\n{got.text}")
+    if not got.text:
+        print(f"newsbot: no article text found ({got.rule} rule)", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _positive(value: str) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -177,6 +177,45 @@ class PublishConfig(_Strict):
         return value
 
 
+class LlmConfig(_Strict):
+    """An OpenAI-compatible chat-completions endpoint for the ``llm`` summarizer."""
+
+    base_url: str = Field("", description="API root, e.g. https://api.openai.com/v1")
+    model: str = Field("", description="Model name sent with every request")
+    api_key_env: str = Field(
+        "OPENAI_API_KEY", description="Environment variable holding the key ('' = no key)"
+    )
+    timeout: float = Field(60.0, gt=0, description="Seconds per request, answer included")
+    max_articles: int = Field(20, ge=0, description="LLM calls per run (cache hits are free)")
+    max_tokens: int = Field(60_000, ge=0, description="Tokens per run, prompts and answers")
+    max_output_tokens: int = Field(900, ge=64, description="max_tokens of one answer")
+    max_input_chars: int = Field(6000, ge=200, description="Article text sent, cut here")
+    temperature: float = Field(0.2, ge=0, le=2)
+
+    @field_validator("base_url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        if value and urlsplit(value).scheme not in ("http", "https"):
+            raise ValueError("base_url must be an http(s) URL")
+        return value.rstrip("/")
+
+
+class SummarizeConfig(_Strict):
+    """How the digest summarizes articles."""
+
+    backend: Literal["extractive", "llm"] = Field(
+        "extractive", description="extractive: offline key sentences; llm: [summarize.llm]"
+    )
+    sentences: int = Field(3, ge=1, le=5, description="Bullets the extractive backend picks")
+    llm: LlmConfig = Field(default_factory=LlmConfig)
+
+    @model_validator(mode="after")
+    def _llm_needs_endpoint(self) -> SummarizeConfig:
+        if self.backend == "llm" and not (self.llm.base_url and self.llm.model):
+            raise ValueError("backend = 'llm' needs [summarize.llm] base_url and model")
+        return self
+
+
 class Config(_Strict):
     """The whole configuration of a run."""
 
@@ -185,6 +224,10 @@ class Config(_Strict):
     state: StateConfig = Field(default_factory=StateConfig)
     publish: PublishConfig = Field(default_factory=PublishConfig)
     sources: dict[str, SourceConfig] = Field(default_factory=dict)
+    summarize: SummarizeConfig = Field(default_factory=SummarizeConfig)
+    extract: dict[str, dict[str, str]] = Field(
+        default_factory=dict, description="[extract.RULE]: replace an article-page selector"
+    )
 
 
 def load(path: Path | None, overrides: dict[str, Any] | None = None) -> Config:

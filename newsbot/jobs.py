@@ -27,6 +27,30 @@ class SourceRef(BaseModel):
     options: dict[str, Any] = Field(default_factory=dict)
 
 
+DEFAULT_KEYWORDS = (
+    "AI", "인공지능", "생성형", "LLM", "GPT", "챗GPT", "ChatGPT", "딥러닝", "머신러닝",
+    "거대언어모델", "초거대", "人工智能", "生成式", "大模型", "智能体", "机器学习", "深度学习",
+    "artificial intelligence", "machine learning", "generative", "OpenAI", "DeepSeek",
+)
+
+
+class DigestOptions(BaseModel):
+    """``[digest]`` of a ``style = "digest"`` job: which list items become digest entries."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    keywords: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_KEYWORDS), min_length=1,
+        description="A list item is a candidate when its title or snippet has one of these",
+    )
+    max_articles: int = Field(8, ge=1, le=50, description="Entries per post, best first")
+    min_chars: int = Field(100, ge=0, description="Shorter extracted text: article skipped")
+    concurrency: int = Field(4, ge=1, le=16, description="Article pages fetched at once")
+    source_names: dict[str, str] = Field(
+        default_factory=dict, description="Source name → the link text (default: its label)"
+    )
+
+
 class Job(BaseModel):
     """A post series: which sources feed it and how its post looks."""
 
@@ -35,7 +59,7 @@ class Job(BaseModel):
     name: str
     title: str = Field(description="str.format template; {date} is the post's day")
     slug: str = Field(description="ASCII [a-z0-9-]; the file is YYYY-MM-DD-<slug>-YYYYMMDD.md")
-    style: Literal["daily_list"] = "daily_list"
+    style: Literal["daily_list", "digest"] = "daily_list"
     categories: list[str] = Field(default_factory=list, max_length=2)
     tags: list[str] = Field(default_factory=list)
     schedule: str = Field("30 12 * * *", description="cron (min hour dom mon dow), Asia/Seoul")
@@ -53,6 +77,7 @@ class Job(BaseModel):
         default_factory=dict, description="Keys appended after the standard front matter"
     )
     sources: list[SourceRef] = Field(min_length=1)
+    digest: DigestOptions = Field(default_factory=DigestOptions)
 
     @field_validator("slug")
     @classmethod

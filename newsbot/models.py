@@ -146,6 +146,32 @@ class SourceResult:
 
 
 @dataclass
+class DigestStats:
+    """What a digest job did after the lists: article pages, summaries, LLM use."""
+
+    summarizer: str = "extractive"  # the configured backend
+    candidates: int = 0  # list items matching the job's keywords, after the cap
+    fetched: int = 0  # article pages fetched and extracted
+    failed: dict[str, int] = field(default_factory=dict)  # skipped articles by reason
+    summaries: dict[str, int] = field(default_factory=dict)  # by backend: llm, llm-cache, …
+    bullets_dropped: int = 0  # LLM bullets naming a number or name not in the article
+    llm_invalid: int = 0  # articles whose LLM answer stayed invalid after the retry
+    llm_calls: int = 0
+    tokens: int = 0
+    fallback: str = ""  # why (part of) the run fell back to extractive
+    entries: list[Any] = field(default_factory=list)  # (article id, DigestEntry), in order
+
+    def fail(self, reason: str) -> None:
+        self.failed[reason] = self.failed.get(reason, 0) + 1
+
+    def used(self, backend: str) -> None:
+        self.summaries[backend] = self.summaries.get(backend, 0) + 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "entries"}
+
+
+@dataclass
 class JobResult:
     """One post series on one day: what was written (or why not)."""
 
@@ -156,9 +182,11 @@ class JobResult:
     items: int = 0
     message: str = ""
     sources: list[SourceResult] = field(default_factory=list)
+    digest: DigestStats | None = None  # digest jobs only
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        extra = {"digest": self.digest.to_dict()} if self.digest is not None else {}
+        return extra | {
             "job": self.job,
             "day": self.day.isoformat(),
             "status": self.status,

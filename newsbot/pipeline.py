@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 
-from newsbot import plan, render, sources, thumbnails
+from newsbot import digest, plan, render, sources, thumbnails
 from newsbot.config import Config
 from newsbot.dates import KST, today_kst
 from newsbot.errors import (
@@ -33,6 +33,7 @@ from newsbot.jobs import Job, SourceRef
 from newsbot.lock import lock_path, run_lock
 from newsbot.models import Article, JobResult, RawItem, RunReport, SourceResult
 from newsbot.normalize import to_article
+from newsbot.render import digest as render_digest
 from newsbot.render.frontmatter import read_metadata
 from newsbot.sources.base import ListRequest
 from newsbot.store import Store, StoreError
@@ -64,16 +65,22 @@ def run(
     if day > today_kst(now):
         raise UsageError(f"--date {day} is in the future (today in Seoul is {today_kst(now)})")
     sources.validate_config(config)
+    digest.validate_config(config)
     report = RunReport(started_at=now)
     posts_dir = config.output.dir
     if dry_run:
         results = asyncio.run(_collect(jobs, day, now, config, transport))
-        posts = _plan_all(jobs, day, now, config, results, report, _peek_store(config))
+        peek = _peek_store(config)
+        digest.collect(jobs, day, results, config=config, store=peek, notes=report.notes,
+                       transport=transport)
+        posts = _plan_all(jobs, day, now, config, results, report, peek)
         return report, posts
     with run_lock(lock_path(posts_dir)):
         store = open_store(config, jobs, report)
         try:
             results = asyncio.run(_collect(jobs, day, now, config, transport))
+            digest.collect(jobs, day, results, config=config, store=store, notes=report.notes,
+                           transport=transport)
             posts = _plan_all(jobs, day, now, config, results, report, store)
             _write(posts, posts_dir, store)
             _record_history(store, report)
@@ -314,6 +321,8 @@ def _plan(
         result.status = "skipped"
         result.message = f"not written: {names} failed and the job does not allow partial posts"
         return None
+    if job.style == "digest":
+        return _plan_digest(job, day, now, config, result)
     healthy = [s for s in result.sources if s.ok]
     groups = [s.articles for s in healthy]
     if job.order == "interleaved":
@@ -339,6 +348,27 @@ def _plan(
     result.status = "unchanged" if text == existing_text else "written"
     ids = [b.id for b in blocks] + [a.id for a in new]
     return Post(result, name, text, ids)
+
+
+def _plan_digest(
+    job: Job, day: date, now: datetime, config: Config, result: JobResult
+) -> Post | None:
+    """Render the digest from the entries ``digest.collect`` left on ``result``."""
+    entries = result.digest.entries if result.digest else []
+    if not entries:
+        result.status = "skipped"
+        result.message = "not written: no new article matched the job's keywords and could be read"
+        return None
+    path = config.output.dir / post_name(day, job.slug)
+    existing_text = _read_existing(path)
+    posted_at = _existing_date(existing_text, path) or _post_time(job, day, now)
+    meta = render_digest.front_matter(job.post_title(posted_at.date()), posted_at,
+                                      job.categories, job.tags, job.front_matter_extra)
+    text = render_digest.render(meta, [entry for _, entry in entries])
+    result.items = len(entries)
+    result.path = str(path)
+    result.status = "unchanged" if text == existing_text else "written"
+    return Post(result, path.name, text, [article_id for article_id, _ in entries])
 
 
 def link_id_for(job: Job) -> Callable[[str], str]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from newsbot.models import RunReport
+from newsbot.models import DigestStats, RunReport
 
 
 def events(report: RunReport) -> list[dict[str, Any]]:
@@ -64,7 +64,21 @@ def text_lines(report: RunReport) -> list[tuple[str, str]]:
             detail = f"{len(src.articles)} items" if src.ok else src.message
             out.append((f"  {src.source} {src.section}: {src.status} ({detail})",
                         "ok" if src.ok else "failed"))
+        if job.digest is not None:
+            out.append((f"  {digest_line(job.digest)}", "ok"))
     return out
+
+
+def digest_line(stats: DigestStats) -> str:
+    """``digest: 4 candidates, 3 summarized (extractive 3), skipped http_4xx 1, …``."""
+    used = ", ".join(f"{k} {v}" for k, v in stats.summaries.items()) or "none"
+    parts = [f"digest: {stats.candidates} candidates, {stats.fetched} summarized ({used})"]
+    if stats.failed:
+        parts.append("skipped " + ", ".join(f"{k} {v}" for k, v in stats.failed.items()))
+    if stats.llm_calls or stats.summarizer == "llm":
+        parts.append(f"llm calls {stats.llm_calls}, tokens {stats.tokens}, "
+                     f"bullets dropped {stats.bullets_dropped}, invalid {stats.llm_invalid}")
+    return ", ".join(parts)
 
 
 def write_text(report: RunReport, stream: TextIO) -> None:

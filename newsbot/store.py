@@ -19,6 +19,7 @@ from newsbot.models import RunReport
 
 POST_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9-]+)-\d{8}\.md$")
 HEADING_LINK = re.compile(r"^## \[.*\]\((\S+)\)\s*$", re.M)
+DIGEST_LINK = re.compile(r"^\[.*\]\((\S+)\) - 발행일: \S+\s*$", re.M)  # digest posts
 
 # Numbered migrations; the store's user_version says how many have run.
 MIGRATIONS = (
@@ -51,6 +52,16 @@ MIGRATIONS = (
         message TEXT NOT NULL
     )""",
     "CREATE INDEX source_runs_day ON source_runs (day)",
+    # LLM answers for the digest, per article and model (sha: the text they answered).
+    """CREATE TABLE summaries (
+        article_id TEXT NOT NULL,
+        model TEXT NOT NULL,
+        sha TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        tokens INTEGER NOT NULL,
+        created_at TEXT NOT NULL DEFAULT (datetime('now')),
+        PRIMARY KEY (article_id, model)
+    )""",
 )
 HISTORY_COLUMNS = ("started_at", "job", "day", "job_status", "source", "section", "status",
                    "items_found", "items_new", "elapsed_s", "bytes", "message")
@@ -66,8 +77,9 @@ def default_path(posts_dir: Path) -> Path:
 
 
 def post_links(text: str) -> list[str]:
-    """The article links of a post, in order."""
-    return HEADING_LINK.findall(text)
+    """The article links of a post, in order (list headings and digest source lines)."""
+    found = [*HEADING_LINK.finditer(text), *DIGEST_LINK.finditer(text)]
+    return [m.group(1) for m in sorted(found, key=lambda m: m.start())]
 
 
 def parse_post_name(name: str) -> tuple[date, str] | None:
@@ -139,6 +151,27 @@ class Store:
                 self._db.executemany(
                     "INSERT INTO source_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [(cur.lastrowid, *row) for row in rows],
+                )
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot update state store {self.path}: {exc}") from None
+
+    def get_summary(self, article_id: str, model: str, sha: str) -> str | None:
+        """A cached LLM answer for this article text and model, or None."""
+        row = self._db.execute(
+            "SELECT answer FROM summaries WHERE article_id = ? AND model = ? AND sha = ?",
+            (article_id, model, sha),
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def put_summary(self, article_id: str, model: str, sha: str, answer: str,
+                    tokens: int) -> None:
+        """Keep an LLM answer so the next run for this article costs nothing."""
+        try:
+            with self._db:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO summaries (article_id, model, sha, answer, tokens) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (article_id, model, sha, answer, tokens),
                 )
         except sqlite3.Error as exc:
             raise StoreError(f"cannot update state store {self.path}: {exc}") from None

@@ -25,6 +25,19 @@ def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
 
 _Dumper.add_representer(list, _represent_list)
 
+
+class Quoted(str):
+    """A string the dumper writes in double quotes (``title: "2026-01-03 AI 뉴스"``)."""
+
+    __slots__ = ()
+
+
+def _represent_quoted(dumper: yaml.SafeDumper, data: Quoted) -> yaml.Node:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(data), style='"')
+
+
+_Dumper.add_representer(Quoted, _represent_quoted)
+
 DUMP_OPTIONS: dict[str, Any] = {
     "Dumper": _Dumper,
     "sort_keys": False,

@@ -1,0 +1,26 @@
+"""Summarizers behind one interface: ``extractive`` (offline, the default) and ``llm``.
+
+Both take an ``ArticleText`` and return a ``Summary``. The digest falls back to
+``extractive`` whenever the ``llm`` backend is unreachable, over budget or
+answers nonsense, so a digest is always published.
+"""
+
+from __future__ import annotations
+
+from newsbot.summarize.base import (
+    ArticleText,
+    LlmInvalid,
+    LlmUnavailable,
+    OverBudget,
+    Summarizer,
+    Summary,
+)
+
+__all__ = [
+    "ArticleText",
+    "LlmInvalid",
+    "LlmUnavailable",
+    "OverBudget",
+    "Summarizer",
+    "Summary",
+]

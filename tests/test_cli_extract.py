@@ -1,0 +1,73 @@
+"""``newsbot extract URL``: one page through the fetch layer, as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import PAGES, ROOT, PageServer
+
+ARTICLE = "/mnews/article/421/0008770777"
+
+
+def newsbot(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "newsbot", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_json_from_a_real_naver_page_through_host_map(
+    shared_fixtures: Path, page_server: PageServer
+) -> None:
+    real = shared_fixtures / "naver" / "article-421-0008770777-20260212.html"
+    page_server.add(ARTICLE, real.read_bytes(), Content_Type="text/html; charset=utf-8")
+    done = newsbot("extract", f"https://n.news.naver.com{ARTICLE}?sid=110", "--json",
+                   "--host-map", f"n.news.naver.com={page_server.origin}")
+    assert done.returncode == 0, done.stderr
+    got = json.loads(done.stdout)
+    assert got["rule"] == "naver" and got["published"] == "2026-02-12T10:30:00+09:00"
+    assert got["title"] == "3분의 물이 지키는 것…예비주수, 산불 대응의 새로운 전략 [기고]"
+    assert got["image"].startswith("https://imgnews.pstatic.net/image/421/2026/02/12/")
+    assert "초속 20m가 넘는 강풍" in got["text"]
+    assert got["url"] == f"https://n.news.naver.com{ARTICLE}?sid=110"
+    assert [p for p, _ in page_server.log] == [f"{ARTICLE}?sid=110"]  # naver: no robots.txt
+
+
+def test_text_output_of_a_board_page(page_server: PageServer) -> None:
+    board = PAGES / "board" / "board_repost_menu_and_list_seed002.html"
+    page_server.add("/board/42870", board.read_bytes())
+    done = newsbot("extract", "https://board.example/board/42870",
+                   "--host-map", f"board.example={page_server.origin}")
+    assert done.returncode == 0, done.stderr
+    head, text = done.stdout.split("\n\n", 1)
+    assert head.splitlines() == [
+        'title: 카카오,"딥시크 사내 업무 목적 이용 금지"', "published: -", "image: -",
+        "rule: generic", "url: https://board.example/board/42870"]
+    assert text.startswith("개인정보 유출 막고 동맹 강화 '일석 이조'\n\n")
+    assert "랭크뉴스" not in text
+    # a generic site obeys robots.txt: it was asked for first (404 = allowed)
+    assert [p for p, _ in page_server.log] == ["/robots.txt", "/board/42870"]
+
+
+def test_failures_exit_1_and_bad_input_64(page_server: PageServer) -> None:
+    page_server.add("/empty", "<html><body><nav><a href='/'>홈</a></nav></body></html>")
+    mapped = ("--host-map", f"e.example={page_server.origin}")
+    missing = newsbot("extract", "https://e.example/nope", *mapped)
+    assert missing.returncode == 1 and "HTTP 404" in missing.stderr
+    empty = newsbot("extract", "https://e.example/empty", *mapped)
+    assert empty.returncode == 1 and "no article text found" in empty.stderr
+    assert newsbot("extract", "ftp://e.example/x").returncode == 64
+    assert newsbot("extract").returncode == 64
+
+
+def test_help_shows_an_example() -> None:
+    done = newsbot("extract", "--help")
+    assert done.returncode == 0 and "Example: newsbot extract" in done.stdout
+
+
+def test_unknown_extract_rule_in_config_is_refused_before_fetching(tmp_path: Path) -> None:
+    cfg = tmp_path / "newsbot.toml"
+    cfg.write_text('[extract.daum]\nbody = "#x"\n')
+    done = newsbot("run", "--job", "ai-news", "--config", str(cfg), "--output", str(tmp_path))
+    assert done.returncode == 64 and "[extract.daum]: unknown rule" in done.stderr
