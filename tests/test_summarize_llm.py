@@ -26,7 +26,7 @@ from newsbot.models import RunReport
 from newsbot.summarize.base import ArticleText
 from newsbot.summarize.llm import Answer, checked, grounded
 from tests import digestsite
-from tests.conftest import PageServer
+from tests.conftest import FAST_FETCH, PageServer
 
 DAY = date(2026, 1, 3)
 NOW = datetime(2026, 1, 4, 8, 0, tzinfo=KST)
@@ -131,7 +131,7 @@ def run(site: PageServer, tmp: Path, base_url: str, **llm: Any) -> tuple[RunRepo
     out = tmp / "posts"
     digestsite.serve(site)
     cfg = config_mod.load(None, {
-        "fetch": {"host_map": digestsite.host_map(site)},
+        "fetch": {"host_map": digestsite.host_map(site), **FAST_FETCH},
         "output": {"dir": str(out)},
         "summarize": {"backend": "llm", "llm": {"base_url": base_url, "model": "test-model",
                                                 "api_key_env": "NEWSBOT_TEST_KEY", **llm}},
