@@ -56,13 +56,13 @@ def map_url(url: str, host_map: dict[str, str]) -> str:
     return urlunsplit((target.scheme, target.netloc, parts.path or "/", parts.query, ""))
 
 
-def unmap_url(url: str, host_map: dict[str, str]) -> str:
+def unmap_url(url: str, host_map: dict[str, str], scheme: str = "https") -> str:
     """The logical URL of a wire URL that points at a host_map origin (a redirect's target)."""
     parts = urlsplit(url)
     origin = f"{parts.scheme}://{parts.netloc}".lower()
     for host, mapped in host_map.items():
         if mapped.lower() == origin:
-            return urlunsplit(("https", host, parts.path, parts.query, parts.fragment))
+            return urlunsplit((scheme, host, parts.path, parts.query, parts.fragment))
     return url
 
 
@@ -206,7 +206,8 @@ class Fetcher:
 
     def _next_hop(self, first: str, current: str, location: str, source: str) -> str:
         """The next URL, if it is http(s) on an allowed host; redirect_blocked otherwise."""
-        target = unmap_url(urljoin(current, location.strip()), self.config.host_map)
+        scheme = urlsplit(current).scheme  # the logical URL's, not the mirror's
+        target = unmap_url(urljoin(current, location.strip()), self.config.host_map, scheme)
         parts = urlsplit(target)
         if parts.scheme not in ("http", "https"):
             raise FetchError(source, current, f"redirect to a non-http(s) URL refused: "

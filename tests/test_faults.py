@@ -320,11 +320,15 @@ def test_F11_redirect_loop_stops_after_5_hops(world: World, loop: str) -> None:
     assert twin.attempts == 6 and len(world.faulty.hits) == 6  # 1 + 5 hops, not retried
 
 
-def test_F11_a_short_redirect_chain_is_followed(world: World) -> None:
-    world.faulty.routes[ARCHIVE] = respond(302, Location="/moved")
-    world.faulty.routes["/moved"] = GOOD
+@pytest.mark.parametrize("absolute", [False, True], ids=["relative", "to-the-mirror-origin"])
+def test_F11_a_short_redirect_chain_is_followed(world: World, absolute: bool) -> None:
+    """A Location on the host_map origin itself counts as the mapped host."""
+    location = f"{world.faulty.origin}/moved" if absolute else "/moved"
+    world.faulty.routes[ARCHIVE] = respond(302, Location=location)
+    world.faulty.routes["/moved"] = respond(302, Location="/final")
+    world.faulty.routes["/final"] = GOOD
     report, _ = world.run()
-    assert report.exit_code == 0 and world.source(report).http_codes == [302, 200]
+    assert report.exit_code == 0 and world.source(report).http_codes == [302, 302, 200]
 
 
 @pytest.mark.parametrize("target", [
