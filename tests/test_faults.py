@@ -52,7 +52,7 @@ from tests.faultserver import (
     start_fault_server,
     stream_bytes,
 )
-from tests.pagegen import archive_page
+from tests.pagegen import archive_page, article_url
 from tests.test_cli_sources import DAY as CLI_DAY
 from tests.test_cli_sources import HOSTS, JOBS, MIXED, WRITTEN, serve_all_sites
 
@@ -689,6 +689,25 @@ def test_F24_renamed_list_container_is_parse_empty_naming_the_selector(world: Wo
     report, took = world.run()
     twin = assert_partial(world, report, "parse_empty", took)
     assert "latest_item" in twin.message and twin.attempts == 1
+
+
+@pytest.mark.parametrize(("broken", "status"), [(1, "ok"), (2, "incomplete")])
+def test_F25_items_missing_fields_are_counted_and_under_90_percent_fail(
+    world: World, broken: int, status: str
+) -> None:
+    page = archive_page(list(range(1, 11)))
+    for n in range(1, broken + 1):  # these items' links become javascript: (no usable link)
+        page = page.replace(article_url(n).encode(), b"javascript:void(0)")
+    world.faulty.routes[ARCHIVE] = respond(200, page)
+    report, took = world.run()
+    twin = world.source(report)
+    assert twin.status == status and twin.items_found == 10
+    assert twin.items_dropped == {"bad_scheme": broken}
+    if status == "ok":
+        assert report.exit_code == 0 and twin.items_new == 10 - broken
+    else:
+        assert_partial(world, report, "incomplete", took)
+        assert "8 of 10 items" in twin.message
 
 
 @pytest.mark.parametrize("target", [
