@@ -276,6 +276,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
             update={"repo": repo, "url": None})})
     now = datetime.now(KST)
     transport = _transport(args, now)
+    if args.replay:  # a replay touches no server, so it owes no host any delay
+        cfg = cfg.model_copy(update={"fetch": cfg.fetch.model_copy(update={"host_delay": 0.0})})
     now = getattr(transport, "recorded_at", None) or now  # a replay runs at the recorded time
     day = args.date or getattr(transport, "day", None) or today_kst(now)  # for the recorded day
     report, posts = pipeline.run(jobs, day, config=cfg, now=now, dry_run=args.dry_run,

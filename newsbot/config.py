@@ -40,7 +40,49 @@ class FetchConfig(_Strict):
     read_timeout: float = Field(10.0, gt=0, description="Seconds of silence between bytes")
     deadline: float = Field(30.0, gt=0, description="Total seconds per request, body included")
     max_bytes: int = Field(5 * 1024 * 1024, gt=0, description="Cap on a decoded body")
+    warn_bytes: int = Field(2 * 1024 * 1024, gt=0, description="A body over this gets a note")
+    min_bytes: int = Field(256, ge=0, description="A page body under this is unexpected_content")
     max_redirects: int = Field(5, ge=0, description="Redirect hops followed per request")
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Extra hosts a redirect may go to (a page's own host and its site's "
+        "subdomains always may)",
+    )
+    retries: int = Field(2, ge=0, le=10, description="Retries after a failed attempt")
+    backoff: float = Field(
+        1.0, ge=0, description="First retry waits up to this (full jitter); doubles per retry"
+    )
+    retry_after_max: float = Field(
+        60.0, ge=0, description="Longest Retry-After honoured; longer gives the host up"
+    )
+    breaker_failures: int = Field(
+        3, ge=1, description="Consecutive failed attempts that stop a host for the run"
+    )
+    host_delay: float = Field(
+        2.0, ge=0, description="Seconds between request starts to one host, randomised x0.5-1.5"
+    )
+    max_crawl_delay: float = Field(
+        30.0, ge=0, description="A robots.txt Crawl-delay over this skips the source"
+    )
+    source_budget: float = Field(120.0, gt=0, description="Total seconds one source may take")
+    run_budget: float = Field(600.0, gt=0, description="Total seconds all fetching may take")
+    content_types: list[str] = Field(
+        default_factory=lambda: ["text/html", "application/xhtml+xml"],
+        description="MIME types a page may have (a source may declare its own)",
+    )
+    complete_marker: str = Field(
+        "</html>", description="An HTML page without this text is incomplete ('' turns it off)"
+    )
+    block_markers: list[str] = Field(
+        default_factory=lambda: [
+            "captcha", "access denied", "attention required", "just a moment",
+            "are you a robot", "비정상적인 접근", "접근이 제한",
+        ],
+        description="Text in a page's <title> that marks a block or captcha page",
+    )
+    max_nesting: int = Field(
+        1000, gt=0, description="HTML nested deeper than this is refused before parsing"
+    )
     obey_robots: bool = Field(True, description="Obey robots.txt unless a source opts out")
     host_map: dict[str, str] = Field(
         default_factory=dict,

@@ -16,6 +16,8 @@ Only ``cli`` turns these into messages and exit codes.
 
 from __future__ import annotations
 
+from newsbot.redact import redact
+
 
 class NewsbotError(Exception):
     """Root of every error newsbot raises on purpose."""
@@ -44,6 +46,7 @@ class SourceError(NewsbotError):
     status = "error"
 
     def __init__(self, source: str, url: str, message: str, *, status: str | None = None) -> None:
+        url, message = redact(url), redact(message)  # reports and logs never carry secrets
         super().__init__(f"{source}: {message} ({url})")
         self.source = source
         self.url = url
@@ -53,9 +56,15 @@ class SourceError(NewsbotError):
 
 
 class FetchError(SourceError):
-    """A page could not be fetched: network, HTTP status, size, robots.txt."""
+    """A page could not be fetched: network, HTTP status, size, robots.txt.
+
+    ``retryable`` says whether another attempt may help; ``retry_after`` is the
+    server's ``Retry-After`` in seconds, when it sent one.
+    """
 
     status = "unreachable"
+    retryable = False
+    retry_after: float | None = None
 
 
 class LayoutChanged(SourceError):

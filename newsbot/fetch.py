@@ -1,25 +1,41 @@
-"""The network edge: one shared httpx client, robots.txt, host_map and decoding.
+"""The network edge: one shared httpx client, robots.txt, host_map, retries and limits.
 
 Every httpx exception is translated here into a ``FetchError`` whose ``status``
 is a word from the run report's vocabulary; nothing above this module sees httpx.
+Per request: one connection per host, spaced by the host delay (``hosts``); a total
+deadline outside httpx (a slow drip cannot run for ever); a cap on the decoded body
+(``body``); at most ``max_redirects`` hops, each to an allowed http(s) host. Failed
+attempts are retried by tenacity with full-jitter backoff or the server's Retry-After.
 """
 
 from __future__ import annotations
 
 import asyncio
+import random
 import time
+from collections.abc import AsyncIterator
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
 from newsbot import __version__
-from newsbot.charset import decode
+from newsbot.body import ACCEPT_ENCODING, check_page, read_capped
 from newsbot.config import FetchConfig
 from newsbot.errors import FetchError
+from newsbot.hosts import Hosts, Sleep, host_key
 from newsbot.models import Page, SourceResult
+from newsbot.redact import guard_logger
+from newsbot.robots import ROBOTS_TOKEN, Robots
+from newsbot.statuses import check_head, raise_for_status, retry_after, translate
 
-ROBOTS_TOKEN = "newsbot"
-ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309 asks crawlers to parse at least 500 KiB
+__all__ = ["Fetcher", "host_key", "map_url", "retry_after", "unmap_url", "user_agent"]
+
+REDIRECTS = (301, 302, 303, 307, 308)
+
+# httpx logs every request URL at INFO, secrets included (L9); httpcore logs headers at DEBUG
+for _name in ("httpx", "httpcore", "httpcore.connection", "httpcore.http11", "httpcore.proxy"):
+    guard_logger(_name)
 
 
 def user_agent(config: FetchConfig) -> str:
@@ -38,21 +54,36 @@ def map_url(url: str, host_map: dict[str, str]) -> str:
     return urlunsplit((target.scheme, target.netloc, parts.path or "/", parts.query, ""))
 
 
+def unmap_url(url: str, host_map: dict[str, str]) -> str:
+    """The logical URL of a wire URL that points at a host_map origin (a redirect's target)."""
+    parts = urlsplit(url)
+    origin = f"{parts.scheme}://{parts.netloc}".lower()
+    for host, mapped in host_map.items():
+        if mapped.lower() == origin:
+            return urlunsplit(("https", host, parts.path, parts.query, parts.fragment))
+    return url
+
+
 class Fetcher:
     """Fetch pages for sources. Use as ``async with Fetcher(config) as f``."""
 
     def __init__(
-        self, config: FetchConfig, *, transport: httpx.AsyncBaseTransport | None = None
+        self, config: FetchConfig, *, transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
         self.config = config
         self._transport = transport
+        self._sleep = sleep
         self._client: httpx.AsyncClient | None = None
-        self._robots: dict[str, object] = {}
+        self.hosts = Hosts(config.host_delay, config.breaker_failures, sleep=sleep)
+        self.robots = Robots(lambda url, source: self._request(url, source, None), self.hosts,
+                             config.max_crawl_delay)
 
     async def __aenter__(self) -> Fetcher:
         cfg = self.config
         self._client = httpx.AsyncClient(
-            headers={"User-Agent": user_agent(cfg), "Accept-Language": "ko,zh;q=0.8,en;q=0.5"},
+            headers={"User-Agent": user_agent(cfg), "Accept-Language": "ko,zh;q=0.8,en;q=0.5",
+                     "Accept-Encoding": ACCEPT_ENCODING},
             timeout=httpx.Timeout(cfg.read_timeout, connect=cfg.connect_timeout),
             follow_redirects=False,  # followed by hand so each hop is checked
             trust_env=False,  # a stray proxy variable on a CI runner must not reroute us
@@ -65,143 +96,157 @@ class Fetcher:
             await self._client.aclose()
 
     async def get(
-        self, url: str, *, source: str, obey_robots: bool, stats: SourceResult | None = None
+        self, url: str, *, source: str, obey_robots: bool, stats: SourceResult | None = None,
+        accept: list[str] | None = None,
     ) -> Page:
-        """Fetch ``url`` for ``source``; raises FetchError with a report status."""
-        if obey_robots:
-            await self._check_robots(url, source)
+        """Fetch ``url`` for ``source``; raises FetchError with a report status.
+
+        ``accept`` lists the MIME types the source can parse (default: ``content_types``).
+        """
         start = time.monotonic()
         try:
-            return await self._follow(url, source, stats)
+            if obey_robots:
+                await self.robots.check(url, source)
+            return await self._with_retries(url, source, stats, accept or self.config.content_types)
         finally:
             if stats is not None:
                 stats.elapsed_s += time.monotonic() - start
 
-    async def _follow(self, url: str, source: str, stats: SourceResult | None) -> Page:
-        current = url
-        for _hop in range(self.config.max_redirects + 1):
-            status, headers, body = await self._request(current, source, stats)
-            if status in (301, 302, 303, 307, 308) and "location" in headers:
-                current = self._next_hop(current, headers["location"], source)
-                continue
-            _raise_for_status(status, current, source)
-            # decoded on first use: an HTML parser may read UTF-8 bytes directly
-            return Page(current, status=status, content_type=headers.get("content-type", ""),
-                        body=body)
-        raise FetchError(
-            source, url, f"more than {self.config.max_redirects} redirects", status="redirect_loop"
-        )
+    async def _with_retries(
+        self, url: str, source: str, stats: SourceResult | None, accept: list[str]
+    ) -> Page:
+        host = host_key(url)
 
-    def _next_hop(self, current: str, location: str, source: str) -> str:
-        target = urljoin(current, location.strip())
-        if urlsplit(target).scheme not in ("http", "https"):
-            raise FetchError(
-                source, current, f"redirect to a non-http(s) URL refused: {target[:80]}",
-                status="redirect_blocked",
-            )
+        def count_retry(state: RetryCallState) -> None:
+            if stats is not None:
+                stats.retries += 1
+
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.config.retries + 1),
+            wait=self._wait,
+            retry=retry_if_exception(lambda e: isinstance(e, FetchError) and e.retryable),
+            before_sleep=count_retry,
+            sleep=self._sleep,
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                self.hosts.check(host, source, url)
+                try:
+                    page = await self._follow(url, source, stats, accept)
+                except FetchError as exc:
+                    if exc.retryable:
+                        raise self._failed(host, exc) from None
+                    raise
+                self.hosts.succeeded(host)
+                return page
+        raise AssertionError("unreachable: tenacity re-raises the last error")
+
+    def _failed(self, host: str, exc: FetchError) -> FetchError:
+        """Count a failed attempt against ``host``; the error to raise (final if given up)."""
+        if exc.retry_after is not None and exc.retry_after > self.config.retry_after_max:
+            why = f"Retry-After of {exc.retry_after:.0f}s is over {self.config.retry_after_max}s"
+            self.hosts.stop(host, exc, why)
+            return FetchError(exc.source, exc.url, f"{exc.message}; {why}: {host} given up "
+                              "for this run", status=exc.status)  # not waiting that long
+        self.hosts.failed(host, exc)
+        if self.hosts.is_stopped(host):
+            exc.retryable = False
+        return exc
+
+    def _wait(self, state: RetryCallState) -> float:
+        """The server's Retry-After if it sent one, else full jitter: U(0, backoff x 2^n)."""
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, FetchError) and exc.retry_after is not None:
+            return exc.retry_after
+        return random.uniform(0, self.config.backoff * 2 ** (state.attempt_number - 1))
+
+    async def _follow(
+        self, url: str, source: str, stats: SourceResult | None, accept: list[str]
+    ) -> Page:
+        cfg = self.config
+        current = url
+        for _hop in range(cfg.max_redirects + 1):
+            status, headers, body = await self._request(current, source, stats)
+            if status in REDIRECTS and "location" in headers:
+                current = self._next_hop(url, current, headers["location"], source)
+                continue
+            raise_for_status(status, headers, current, source)
+            content_type = headers.get("content-type", "")
+            check_page(body, content_type, accept=accept, min_bytes=cfg.min_bytes,
+                       marker=cfg.complete_marker, block_markers=cfg.block_markers,
+                       max_nesting=cfg.max_nesting, source=source, url=current)
+            if stats is not None and len(body) > cfg.warn_bytes:
+                stats.notes.append(f"{source}: {current} is {len(body)} bytes (warn_bytes "
+                                   f"{cfg.warn_bytes})")
+            # decoded on first use: an HTML parser may read UTF-8 bytes directly
+            return Page(current, status=status, content_type=content_type, body=body)
+        raise FetchError(source, url, f"more than {cfg.max_redirects} redirects",
+                         status="redirect_loop")
+
+    def _next_hop(self, first: str, current: str, location: str, source: str) -> str:
+        """The next URL, if it is http(s) on an allowed host; redirect_blocked otherwise."""
+        target = unmap_url(urljoin(current, location.strip()), self.config.host_map)
+        parts = urlsplit(target)
+        if parts.scheme not in ("http", "https"):
+            raise FetchError(source, current, f"redirect to a non-http(s) URL refused: "
+                             f"{target[:80]}", status="redirect_blocked")
+        if not self._allowed(first, target):
+            raise FetchError(source, current, f"redirect to {parts.hostname} refused: not "
+                             "on the allow-list", status="redirect_blocked")
         return target
+
+    def _allowed(self, first: str, target: str) -> bool:
+        """Same host, or a host of the same site (news.naver.com → *.naver.com), or listed."""
+        a, b = urlsplit(first), urlsplit(target)
+        home, host = (a.hostname or "").lower(), (b.hostname or "").lower()
+        if b.port is not None and b.port != a.port:
+            return False
+        if host in (h.lower() for h in self.config.allowed_hosts):
+            return True
+        labels = home.split(".")
+        site = ".".join(labels[1:]) if len(labels) >= 3 and not home.replace(".", "").isdigit() \
+            else home
+        return host in (home, site) or host.endswith("." + site)
 
     async def _request(
         self, url: str, source: str, stats: SourceResult | None
     ) -> tuple[int, dict[str, str], bytes]:
         assert self._client is not None, "use Fetcher as an async context manager"
         wire_url = map_url(url, self.config.host_map)
+        async with self.hosts.slot(host_key(url)):
+            if stats is not None:
+                stats.attempts += 1
+            try:
+                async with asyncio.timeout(self.config.deadline):
+                    async with self._client.stream("GET", wire_url) as response:
+                        headers = {k.lower(): v for k, v in response.headers.items()}
+                        check_head(response, source, url)
+                        if stats is not None:
+                            stats.http_codes.append(response.status_code)
+                        body = await read_capped(*_raw(response, headers),
+                                                 self.config.max_bytes, source=source, url=url)
+            except TimeoutError:
+                error = FetchError(source, url, f"no complete answer within the deadline of "
+                                   f"{self.config.deadline}s", status="timeout")
+                error.retryable = True
+                raise error from None
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:  # httpx parses a bad Location
+                raise translate(exc, url, source) from None
         if stats is not None:
-            stats.attempts += 1
-        try:
-            async with asyncio.timeout(self.config.deadline):
-                async with self._client.stream("GET", wire_url) as response:
-                    body = await self._read_capped(response, url, source)
-        except TimeoutError:
-            raise FetchError(
-                source, url, f"no complete answer within {self.config.deadline}s",
-                status="timeout",
-            ) from None
-        except httpx.HTTPError as exc:
-            raise _translate(exc, url, source) from None
-        if stats is not None:
-            stats.http_codes.append(response.status_code)
             stats.bytes += len(body)
-        headers = {k.lower(): v for k, v in response.headers.items()}
         return response.status_code, headers, body
 
-    async def _read_capped(self, response: httpx.Response, url: str, source: str) -> bytes:
-        cap = self.config.max_bytes
-        declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > cap and not response.is_redirect:
-            raise FetchError(
-                source, url, f"declared body {declared} bytes exceeds cap {cap}", status="too_large"
-            )
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > cap:
-                raise FetchError(source, url, f"body exceeds cap {cap} bytes", status="too_large")
-            chunks.append(chunk)
-        return b"".join(chunks)
+def _raw(
+    response: httpx.Response, headers: dict[str, str]
+) -> tuple[AsyncIterator[bytes], dict[str, str]]:
+    """The wire bytes and their headers; an in-memory response (replay) is already decoded."""
+    try:
+        content = response.content
+    except httpx.ResponseNotRead:
+        return response.aiter_raw(), headers
 
-    async def _check_robots(self, url: str, source: str) -> None:
-        parts = urlsplit(url)
-        origin = f"{parts.scheme}://{parts.netloc}"
-        if origin not in self._robots:
-            self._robots[origin] = await self._load_robots(origin, source)
-        rules = self._robots[origin]
-        if isinstance(rules, FetchError):
-            raise rules
-        if rules is not None and not rules.can_fetch(url, ROBOTS_TOKEN):  # type: ignore[attr-defined]
-            raise FetchError(
-                source, url, "robots.txt disallows this URL for newsbot",
-                status="robots_disallowed",
-            )
+    async def once() -> AsyncIterator[bytes]:
+        yield content
 
-    async def _load_robots(self, origin: str, source: str) -> object:
-        """Protego rules; None means allow all; a FetchError means disallow all."""
-        from protego import Protego  # imported lazily: only sources that obey robots need it
-
-        url = f"{origin}/robots.txt"
-        try:
-            status, headers, body = await self._request(url, source, None)
-        except FetchError as exc:
-            return FetchError(
-                source, url, f"robots.txt unreachable, so disallowed ({exc.message})",
-                status="robots_disallowed",
-            )
-        if status in (429,) or status >= 500:
-            return FetchError(
-                source, url, f"robots.txt answered {status}, so everything is disallowed",
-                status="robots_disallowed",
-            )
-        if status >= 300:
-            return None  # 3xx/4xx: no usable robots.txt, RFC 9309 allows access
-        text, _ = decode(body[:ROBOTS_MAX_BYTES], headers.get("content-type", ""))
-        return Protego.parse(text)
-
-
-def _raise_for_status(status: int, url: str, source: str) -> None:
-    if status < 400:
-        return
-    if status == 403:
-        kind = "blocked"
-    elif status == 429:
-        kind = "rate_limited"
-    elif status >= 500:
-        kind = "http_5xx"
-    else:
-        kind = "http_4xx"
-    raise FetchError(source, url, f"HTTP {status}", status=kind)
-
-
-def _translate(exc: httpx.HTTPError, url: str, source: str) -> FetchError:
-    """Map an httpx exception to the report vocabulary, keeping its class name."""
-    name = type(exc).__name__
-    if isinstance(exc, httpx.TimeoutException):
-        status = "timeout"
-    elif isinstance(exc, httpx.ConnectError):
-        status = "dns_error" if "name" in str(exc).lower() and "resol" in str(exc).lower() \
-            else "unreachable"
-    elif isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
-        status = "redirect_blocked"
-    else:
-        status = "protocol_error"
-    return FetchError(source, url, f"{name}: {exc}", status=status)
+    return once(), {k: v for k, v in headers.items() if k != "content-encoding"}

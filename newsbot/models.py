@@ -9,6 +9,8 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from newsbot.redact import redact
+
 
 class Page:
     """A fetched page. ``url`` is the logical URL (before any host_map).
@@ -116,6 +118,7 @@ class SourceResult:
     message: str = ""
     urls: list[str] = field(default_factory=list)
     attempts: int = 0
+    retries: int = 0
     http_codes: list[int] = field(default_factory=list)
     bytes: int = 0
     elapsed_s: float = 0.0
@@ -135,6 +138,9 @@ class SourceResult:
 
     def to_dict(self) -> dict[str, Any]:
         data = {k: v for k, v in self.__dict__.items() if k != "articles"}
+        data["message"] = redact(self.message)
+        data["urls"] = [redact(u) for u in self.urls]
+        data["notes"] = [redact(n) for n in self.notes]
         data["elapsed_s"] = round(self.elapsed_s, 3)
         return data
 

@@ -8,6 +8,7 @@ only fails its own result; nothing is written until every post is rendered.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,6 +20,7 @@ from newsbot import digest, plan, render, sources, thumbnails
 from newsbot.config import Config
 from newsbot.dates import KST, today_kst
 from newsbot.errors import (
+    FetchError,
     LayoutChanged,
     NewsbotError,
     Rejected,
@@ -147,12 +149,13 @@ async def _collect(
     config: Config,
     transport: httpx.AsyncBaseTransport | None,
 ) -> dict[str, JobResult]:
+    run_deadline = asyncio.get_running_loop().time() + config.fetch.run_budget
     async with Fetcher(config.fetch, transport=transport) as fetcher:
         results = {job.name: JobResult(job=job.name, day=day) for job in jobs}
         tasks = []
         for job in jobs:
             for ref in job.sources:
-                tasks.append(_collect_source(fetcher, job, ref, day, now, config))
+                tasks.append(_collect_source(fetcher, job, ref, day, now, config, run_deadline))
         for job_name, source_result in await asyncio.gather(*tasks):
             results[job_name].sources.append(source_result)
     for job in jobs:  # gather keeps order, but say so: sources appear in job order
@@ -162,7 +165,13 @@ async def _collect(
 
 
 async def _collect_source(
-    fetcher: Fetcher, job: Job, ref: SourceRef, day: date, now: datetime, config: Config
+    fetcher: Fetcher,
+    job: Job,
+    ref: SourceRef,
+    day: date,
+    now: datetime,
+    config: Config,
+    run_deadline: float,
 ) -> tuple[str, SourceResult]:
     source = sources.get(ref.name)
     settings = sources.settings_for(ref.name, config)
@@ -174,17 +183,29 @@ async def _collect_source(
     if not settings.obey_robots:
         why = settings.robots_note or "config"
         result.notes.append(f"{ref.name}: robots.txt not obeyed ({why})")
+    budget = config.fetch.source_budget
+    deadline = min(asyncio.get_running_loop().time() + budget, run_deadline)
     try:
         try:
-            raw = await _read_pages(fetcher, source, settings, req, result, result.urls)
-        except SourceError as exc:
-            backup = _fallback_urls(source, req, result.urls)
-            if not backup:
-                raise
-            result.notes.append(f"{ref.name}: {exc.message} ({exc.url}); read {backup[0]} instead")
-            result.urls.extend(backup)
-            raw = await _read_pages(fetcher, source, settings, req, result, backup)
+            async with asyncio.timeout_at(deadline):
+                try:
+                    raw = await _read_pages(fetcher, source, settings, req, result, result.urls)
+                except SourceError as exc:
+                    backup = _fallback_urls(source, req, result.urls)
+                    if not backup:
+                        raise
+                    note = f"{ref.name}: {exc.message} ({exc.url}); read {backup[0]} instead"
+                    result.notes.append(note)
+                    result.urls.extend(backup)
+                    raw = await _read_pages(fetcher, source, settings, req, result, backup)
+        except TimeoutError:
+            which = "run" if deadline == run_deadline else "source"
+            seconds = config.fetch.run_budget if which == "run" else budget
+            message = f"the {which} budget of {seconds}s ran out"
+            first = result.urls[0] if result.urls else ""
+            raise FetchError(ref.name, first, message, status="timeout") from None
         result.items_found = len(raw)
+        _check_encoding(raw, ref.name, result.urls[0] if result.urls else "")
         result.articles = _normalize(raw, source, ref, job, now, settings.max_items, result)
         if len(result.articles) < settings.min_items:
             raise LayoutChanged(
@@ -193,15 +214,34 @@ async def _collect_source(
                 f"only {len(result.articles)} usable items, fewer than min_items "
                 f"{settings.min_items}: layout changed?",
             )
-        if job.thumbnails:
-            result.articles = await thumbnails.fill(
-                fetcher, result.articles, source=ref.name,
-                obey_robots=settings.obey_robots, stats=result,
-            )
+        if job.thumbnails:  # optional: running out of budget here only costs thumbnails
+            try:
+                async with asyncio.timeout_at(deadline):
+                    result.articles = await thumbnails.fill(
+                        fetcher, result.articles, source=ref.name,
+                        obey_robots=settings.obey_robots, stats=result,
+                    )
+            except TimeoutError:
+                result.notes.append(f"{ref.name}: thumbnails cut short by the source budget")
     except SourceError as exc:
         result.status, result.message = exc.status, str(exc)
         result.articles = []
     return job.name, result
+
+
+# UTF-8 read as cp1252/latin-1: a lead byte Â-ï shown as a letter, then a continuation byte.
+MOJIBAKE = re.compile(
+    "[\u00c2-\u00ef][\u0080-\u00bf\u0152-\u0178\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
+)
+
+
+def _check_encoding(raw: list[tuple[str, RawItem]], source: str, url: str) -> None:
+    """A source whose titles are over 1 % U+FFFD or mojibake publishes nothing (F23)."""
+    titles = "".join(item.title for _, item in raw)
+    bad = titles.count("\ufffd") + len(MOJIBAKE.findall(titles))
+    if titles and bad / len(titles) > 0.01:
+        raise SourceError(source, url, f"{bad} of {len(titles)} title characters are U+FFFD or "
+                          "mojibake: the page's encoding was misread", status="encoding_error")
 
 
 async def _read_pages(
@@ -214,9 +254,11 @@ async def _read_pages(
 ) -> list[tuple[str, RawItem]]:
     """Fetch and parse ``urls`` in order, stopping once ``max_items`` raw items are in hand."""
     raw: list[tuple[str, RawItem]] = []
+    accept = getattr(source, "CONTENT_TYPES", None)  # a source may read JSON, RSS…
     for url in urls:
         page = await fetcher.get(
-            url, source=source.NAME, obey_robots=settings.obey_robots, stats=result
+            url, source=source.NAME, obey_robots=settings.obey_robots, stats=result,
+            accept=accept,
         )
         items = sources.parse_page(source, page, settings.selectors, req)
         raw.extend((page.url, item) for item in items)

@@ -14,6 +14,10 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 PAGES = ROOT / "tests" / "pages"
 GOLDEN = ROOT / "tests" / "golden"
+# Politeness and backoff scaled down for tests that fetch several pages from one host
+# (production: host_delay 2 s, backoff 1 s; the fault suite measures both for real).
+FAST_FETCH = {"host_delay": 0.0, "backoff": 0.05}
+FAST_FETCH_TOML = "[fetch]\nhost_delay = 0.0\nbackoff = 0.05\n"
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import GOLDEN, PAGES, ROOT, PageServer
+from tests.conftest import FAST_FETCH_TOML, GOLDEN, PAGES, ROOT, PageServer
 from tests.test_cli import newsbot
 
 DAY = "2018-09-28"
@@ -56,6 +56,13 @@ def run_all(server: PageServer, tmp_path: Path, *extra: str) -> tuple[int, str, 
         shutil.copy(ROOT / "jobs" / f"{name}.toml", jobs)
     (jobs / "kr-it-mix.toml").write_text(MIXED)
     host_maps = [arg for host in HOSTS for arg in ("--host-map", f"{host}={server.origin}")]
+    if "--config" in extra:  # add scaled politeness to the test's own config file
+        given = Path(extra[extra.index("--config") + 1])
+        given.write_text(FAST_FETCH_TOML + given.read_text())
+    else:
+        fast = tmp_path / "fast.toml"
+        fast.write_text(FAST_FETCH_TOML)
+        extra = ("--config", str(fast), *extra)
     report = tmp_path / "report.json"
     done = newsbot("run", "--date", DAY, "--jobs-dir", str(jobs), "--output",
                    str(tmp_path / "posts"), "--report", str(report), *host_maps, *extra)

@@ -13,7 +13,7 @@ from newsbot.dates import KST
 from newsbot.jobs import Job, load_job, load_jobs
 from newsbot.plan import interleave
 from newsbot.render.frontmatter import read_metadata
-from tests.conftest import PAGES, ROOT, PageServer
+from tests.conftest import FAST_FETCH, PAGES, ROOT, PageServer
 
 DAY = date(2018, 9, 28)
 NOW = datetime(2018, 9, 28, 18, 0, tzinfo=KST)
@@ -54,7 +54,8 @@ def _run_mixed(server: PageServer, tmp_path: Path, order: str) -> list[str]:
     server.add("/recent", (PAGES / "nate" / "recent_n0105_20250204_today_cp949_meta.html").read_bytes())
     server.add("/04.xml", (PAGES / "etnews" / "rss_04_20180928.xml").read_bytes())
     hosts = {h: server.origin for h in ("news.nate.com", "rss.etnews.com")}
-    cfg = Config.model_validate({"fetch": {"host_map": hosts}, "output": {"dir": str(tmp_path)}})
+    cfg = Config.model_validate({"fetch": {"host_map": hosts, **FAST_FETCH},
+                                 "output": {"dir": str(tmp_path)}})
     report, posts = pipeline.run([_mixed(order)], DAY, config=cfg, now=NOW, dry_run=True)
     assert report.exit_code == 0 and len(posts) == 1
     assert read_metadata(posts[0].text)["title"] == "2018.09.28 IT 뉴스 모음"

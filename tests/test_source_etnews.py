@@ -18,7 +18,7 @@ from newsbot.models import Article, Page
 from newsbot.normalize import to_article
 from newsbot.sources import etnews
 from newsbot.sources.base import ListRequest
-from tests.conftest import PAGES, PageServer
+from tests.conftest import FAST_FETCH, PAGES, PageServer
 
 NOW = datetime(2018, 9, 28, 18, 0, tzinfo=KST)
 TODAY = ListRequest(day=date(2018, 9, 28), section="04", now=NOW)
@@ -150,7 +150,7 @@ def _job(**extra: object) -> Job:
 def _run(server: PageServer, job: Job, tmp_path: Path) -> pipeline.SourceResult:
     hosts = {h: server.origin for h in ("rss.etnews.com", "www.etnews.com")}
     cfg = Config.model_validate(
-        {"fetch": {"host_map": hosts}, "output": {"dir": str(tmp_path / "posts")}}
+        {"fetch": {"host_map": hosts, **FAST_FETCH}, "output": {"dir": str(tmp_path / "posts")}}
     )
     report, _ = pipeline.run([job], date(2018, 9, 28), config=cfg, now=NOW, dry_run=True)
     return report.jobs[0].sources[0]

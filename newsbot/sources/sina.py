@@ -53,6 +53,9 @@ SELECTORS: Mapping[str, str] = {
 }
 
 DEFAULTS = Defaults(min_items=5, max_items=50, max_pages=5)
+# MIME types fetch accepts for this source's pages (the roll API answers JSON or JSONP)
+CONTENT_TYPES = ["application/json", "text/json", "application/javascript", "text/javascript",
+                 "application/x-javascript", "text/plain"]
 
 ROLL_URL = (
     "https://feed.mix.sina.com.cn/api/roll/get?pageid={pageid}&lid={lid}&k=&num={num}&page={page}"
