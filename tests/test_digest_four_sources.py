@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from tests import digestsite, digestsites4
-from tests.conftest import ROOT, PageServer
+from tests.conftest import FAST_FETCH_TOML, ROOT, PageServer
 
 POST = "2026-01-03-ai-news-20260103.md"
 
@@ -26,9 +26,11 @@ def test_four_sources_make_one_seed_001_format_digest(
     hosts = (*digestsites4.HOSTS, *digestsite.host_map(page_server))
     maps = [a for h in hosts for a in ("--host-map", f"{h}={page_server.origin}")]
     report_path = tmp_path / "report.json"
+    fast = tmp_path / "fast.toml"
+    fast.write_text(FAST_FETCH_TOML)
     done = subprocess.run(
         [sys.executable, "-m", "newsbot", "run", "--job", "ai-news", "--date", "2026-01-03",
-         "--jobs-dir", str(jobs), "--output", str(tmp_path / "posts"),
+         "--jobs-dir", str(jobs), "--config", str(fast), "--output", str(tmp_path / "posts"),
          "--report", str(report_path), *maps],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )
