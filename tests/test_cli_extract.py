@@ -51,7 +51,8 @@ def test_text_output_of_a_board_page(page_server: PageServer) -> None:
 
 
 def test_failures_exit_1_and_bad_input_64(page_server: PageServer) -> None:
-    page_server.add("/empty", "<html><body><nav><a href='/'>홈</a></nav></body></html>")
+    menu = "".join(f"<li><a href='/{i}'>메뉴 {i}</a></li>" for i in range(20))
+    page_server.add("/empty", f"<html><body><nav><ul>{menu}</ul></nav></body></html>")
     mapped = ("--host-map", f"e.example={page_server.origin}")
     missing = newsbot("extract", "https://e.example/nope", *mapped)
     assert missing.returncode == 1 and "HTTP 404" in missing.stderr
