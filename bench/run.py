@@ -1,7 +1,7 @@
 """newsbot benchmarks: print tables, assert nothing.
 
     python bench/run.py            # all sections
-    python bench/run.py parse      # one section: parse | startup | run
+    python bench/run.py parse      # one section: parse | startup | run (full runs, ~1 min)
 
 Needs the `bench` extra (BeautifulSoup, the baseline most Korean news crawlers use):
     pip install -e '.[bench]'
@@ -171,13 +171,17 @@ def startup_table() -> None:
 
 
 def main(argv: list[str]) -> None:
-    wanted = set(argv) or {"parse", "startup"}
+    wanted = set(argv) or {"parse", "startup", "run"}
     print(f"newsbot bench — {platform.node()} {platform.machine()}, Python "
           f"{platform.python_version()}, {datetime.now(UTC).date()}")
     if "parse" in wanted:
         parse_table()
     if "startup" in wanted:
         startup_table()
+    if "run" in wanted:
+        from fullrun import run_table
+
+        run_table()
 
 
 if __name__ == "__main__":
