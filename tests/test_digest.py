@@ -16,7 +16,7 @@ from newsbot.dates import KST
 from newsbot.jobs import DigestOptions, load_job
 from newsbot.models import Article
 from tests import digestsite
-from tests.conftest import ROOT, PageServer
+from tests.conftest import FAST_FETCH, FAST_FETCH_TOML, ROOT, PageServer
 
 JOB = ROOT / "jobs" / "ai-news.toml"
 DAY = date(2026, 1, 3)
@@ -28,9 +28,11 @@ def run_cli(server: PageServer, out: Path, *extra: str) -> subprocess.CompletedP
     jobs = out.parent / "jobs"
     jobs.mkdir(exist_ok=True)
     (jobs / "ai-news.toml").write_text(digestsite.naver_only_toml(), encoding="utf-8")
+    fast = out.parent / "fast.toml"
+    fast.write_text(FAST_FETCH_TOML)
     return subprocess.run(
         [sys.executable, "-m", "newsbot", "run", "--job", "ai-news", "--date", DAY.isoformat(),
-         "--jobs-dir", str(jobs),
+         "--jobs-dir", str(jobs), "--config", str(fast),
          "--output", str(out), "--host-map", f"news.naver.com={server.origin}",
          "--host-map", f"n.news.naver.com={server.origin}", *extra],
         cwd=ROOT, capture_output=True, text=True, timeout=60,
@@ -101,7 +103,7 @@ def test_articles_posted_on_an_earlier_day_are_not_repeated(
     page_server: PageServer, tmp_path: Path, lose_store: bool
 ) -> None:
     digestsite.serve(page_server)
-    cfg = config_mod.load(None, {"fetch": {"host_map": digestsite.host_map(page_server)},
+    cfg = config_mod.load(None, {"fetch": {"host_map": digestsite.host_map(page_server), **FAST_FETCH},
                                  "output": {"dir": str(tmp_path / "posts")}})
     job = digestsite.naver_only_job()
     pipeline.run([job], DAY, config=cfg, now=NOW)

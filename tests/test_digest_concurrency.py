@@ -15,6 +15,7 @@ from newsbot import config as config_mod
 from newsbot import pipeline
 from newsbot.dates import KST
 from tests import digestsite
+from tests.conftest import FAST_FETCH
 from tests.digestsite import Story
 
 STORIES = tuple(
@@ -74,7 +75,7 @@ def slow_site(monkeypatch: pytest.MonkeyPatch) -> Iterator[SlowSite]:
 
 def test_article_fetches_are_bounded(slow_site: SlowSite, tmp_path: Path) -> None:
     hosts = {h: slow_site.origin for h in ("news.naver.com", "n.news.naver.com")}
-    cfg = config_mod.load(None, {"fetch": {"host_map": hosts},
+    cfg = config_mod.load(None, {"fetch": {"host_map": hosts, **FAST_FETCH},
                                  "output": {"dir": str(tmp_path / "posts")}})
     job = digestsite.naver_only_job()
     job = job.model_copy(update={"digest": job.digest.model_copy(update={"concurrency": 2})})
