@@ -22,7 +22,7 @@ import httpx
 from newsbot import plan, sources
 from newsbot.config import Config
 from newsbot.errors import FetchError
-from newsbot.extract import Extracted, extract, rule_for, rules_with
+from newsbot.extract import Extracted, Rule, extract, rule_for, rules_with
 from newsbot.fetch import Fetcher
 from newsbot.jobs import DigestOptions, Job
 from newsbot.models import Article, DigestStats, JobResult, Page
@@ -91,23 +91,44 @@ async def _collect(
     llm = _llm(config, store, notes)
     async with Fetcher(config.fetch, transport=transport) as fetcher:
         for job in jobs:
-            stats = DigestStats(summarizer=config.summarize.backend)
-            results[job.name].digest = stats
-            candidates = _candidates(job, day, results[job.name], config, store)
-            stats.candidates = len(candidates)
-            pages = await _fetch_all(fetcher, candidates, job.digest.concurrency, config, stats)
-            for article, page in zip(candidates, pages, strict=True):
-                if page is None:
-                    continue
-                extracted = extract(page, rules)
-                if len(extracted.text) < job.digest.min_chars:
-                    stats.fail("too_short")
-                    continue
-                stats.fetched += 1
-                text = ArticleText(article.id, article.url, extracted.title or article.title,
-                                   extracted.text, _source_name(job, article))
-                summary, llm = await _summarize(text, llm, fallback, stats, job, notes)
-                stats.entries.append((article.id, _entry(article, extracted, text, summary, day)))
+            result = results[job.name]
+            if any(not s.ok for s in result.sources) and not job.allow_partial:
+                continue  # the job is not written anyway: fetch nothing for it
+            result.digest = DigestStats(summarizer=config.summarize.backend)
+            llm = await _collect_job(fetcher, job, day, result, result.digest, config, store,
+                                     notes, rules, (llm, fallback))
+
+
+async def _collect_job(
+    fetcher: Fetcher,
+    job: Job,
+    day: date,
+    result: JobResult,
+    stats: DigestStats,
+    config: Config,
+    store: Store | None,
+    notes: list[str],
+    rules: dict[str, Rule],
+    summarizers: tuple[LlmSummarizer | None, ExtractiveSummarizer],
+) -> LlmSummarizer | None:
+    """One job's entries; returns the llm backend if it is still usable."""
+    llm, fallback = summarizers
+    candidates = _candidates(job, day, result, config, store)
+    stats.candidates = len(candidates)
+    pages = await _fetch_all(fetcher, candidates, job.digest.concurrency, config, stats)
+    for article, page in zip(candidates, pages, strict=True):
+        if page is None:
+            continue
+        extracted = extract(page, rules)
+        if len(extracted.text) < job.digest.min_chars:
+            stats.fail("too_short")
+            continue
+        stats.fetched += 1
+        text = ArticleText(article.id, article.url, extracted.title or article.title,
+                           extracted.text, _source_name(job, article))
+        summary, llm = await _summarize(text, llm, fallback, stats, job, notes)
+        stats.entries.append((article.id, _entry(article, extracted, text, summary, day)))
+    return llm
 
 
 def read_article(

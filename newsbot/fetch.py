@@ -24,7 +24,7 @@ from newsbot import __version__
 from newsbot.body import ACCEPT_ENCODING, check_page, read_capped
 from newsbot.config import FetchConfig
 from newsbot.errors import FetchError
-from newsbot.hosts import Hosts, Sleep, host_key
+from newsbot.hosts import RECENT_STARTS, Hosts, Sleep, host_key
 from newsbot.models import Page, SourceResult
 from newsbot.redact import guard_logger
 from newsbot.robots import ROBOTS_TOKEN, Robots
@@ -77,7 +77,9 @@ class Fetcher:
         self._transport = transport
         self._sleep = sleep
         self._client: httpx.AsyncClient | None = None
-        self.hosts = Hosts(config.host_delay, config.breaker_failures, sleep=sleep)
+        # Real time only: then spacing carries over to the next run in this process.
+        recent = RECENT_STARTS if sleep is asyncio.sleep else None
+        self.hosts = Hosts(config.host_delay, config.breaker_failures, sleep=sleep, recent=recent)
         self.robots = Robots(self._robots_request, self.hosts, config.max_crawl_delay)
 
     async def __aenter__(self) -> Fetcher:

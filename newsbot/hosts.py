@@ -4,6 +4,9 @@ Each host gets one request at a time, and request starts are spaced by the
 configured delay (randomised x0.5-1.5, as Scrapy does) or by robots.txt's
 ``Crawl-delay``, whichever is longer. After ``breaker_failures`` failed attempts
 in a row, or a ``Retry-After`` too long to wait, the host is stopped for the run.
+
+Spacing also holds across runs in one process (a backfill's days, the schedule
+daemon's jobs): the last request start per host is kept in ``RECENT_STARTS``.
 """
 
 from __future__ import annotations
@@ -19,6 +22,9 @@ from urllib.parse import urlsplit
 from newsbot.errors import FetchError
 
 Sleep = Callable[[float], Awaitable[None]]
+
+# host -> time.monotonic() of the last request start, for every run in this process
+RECENT_STARTS: dict[str, float] = {}
 
 
 def host_key(url: str) -> str:
@@ -44,15 +50,23 @@ class Hosts:
     def __init__(
         self, delay: float, breaker: int, *, sleep: Sleep = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
+        recent: dict[str, float] | None = None,
     ) -> None:
         self.delay = delay
+        self._recent = recent  # shared last starts (same clock), or None for this run only
         self.breaker = breaker
         self._sleep = sleep
         self._clock = clock
         self._hosts: dict[str, _Host] = {}
 
     def _get(self, host: str) -> _Host:
-        return self._hosts.setdefault(host, _Host())
+        state = self._hosts.get(host)
+        if state is None:
+            state = self._hosts[host] = _Host()
+            if self._recent is not None and host in self._recent:
+                state.last_start = self._recent[host]  # an earlier run's request
+                state.next_start = state.last_start + self.delay
+        return state
 
     def set_crawl_delay(self, host: str, seconds: float) -> None:
         """Space ``host``'s requests by ``seconds`` from now on, counting from the last start."""
@@ -71,6 +85,8 @@ class Hosts:
             gap = max(self.delay * random.uniform(0.5, 1.5), state.crawl_delay)
             state.last_start = self._clock()
             state.next_start = state.last_start + gap
+            if self._recent is not None:
+                self._recent[host] = state.last_start
             yield
 
     def check(self, host: str, source: str, url: str) -> None:

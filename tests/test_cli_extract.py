@@ -7,7 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import PAGES, ROOT, PageServer
+import pytest
+
+from tests.conftest import FAST_FETCH_TOML, PAGES, ROOT, PageServer
 
 ARTICLE = "/mnews/article/421/0008770777"
 
@@ -17,13 +19,21 @@ def newsbot(*args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=60)
 
 
+@pytest.fixture
+def fast(tmp_path: Path) -> tuple[str, str]:
+    """``--config`` with no politeness delay or backoff: the site is on loopback."""
+    path = tmp_path / "fast.toml"
+    path.write_text(FAST_FETCH_TOML)
+    return ("--config", str(path))
+
+
 def test_json_from_a_real_naver_page_through_host_map(
-    shared_fixtures: Path, page_server: PageServer
+    shared_fixtures: Path, page_server: PageServer, fast: tuple[str, str]
 ) -> None:
     real = shared_fixtures / "naver" / "article-421-0008770777-20260212.html"
     page_server.add(ARTICLE, real.read_bytes(), Content_Type="text/html; charset=utf-8")
     done = newsbot("extract", f"https://n.news.naver.com{ARTICLE}?sid=110", "--json",
-                   "--host-map", f"n.news.naver.com={page_server.origin}")
+                   "--host-map", f"n.news.naver.com={page_server.origin}", *fast)
     assert done.returncode == 0, done.stderr
     got = json.loads(done.stdout)
     assert got["rule"] == "naver" and got["published"] == "2026-02-12T10:30:00+09:00"
@@ -34,11 +44,11 @@ def test_json_from_a_real_naver_page_through_host_map(
     assert [p for p, _ in page_server.log] == [f"{ARTICLE}?sid=110"]  # naver: no robots.txt
 
 
-def test_text_output_of_a_board_page(page_server: PageServer) -> None:
+def test_text_output_of_a_board_page(page_server: PageServer, fast: tuple[str, str]) -> None:
     board = PAGES / "board" / "board_repost_menu_and_list_seed002.html"
     page_server.add("/board/42870", board.read_bytes())
     done = newsbot("extract", "https://board.example/board/42870",
-                   "--host-map", f"board.example={page_server.origin}")
+                   "--host-map", f"board.example={page_server.origin}", *fast)
     assert done.returncode == 0, done.stderr
     head, text = done.stdout.split("\n\n", 1)
     assert head.splitlines() == [
@@ -50,9 +60,12 @@ def test_text_output_of_a_board_page(page_server: PageServer) -> None:
     assert [p for p, _ in page_server.log] == ["/robots.txt", "/board/42870"]
 
 
-def test_failures_exit_1_and_bad_input_64(page_server: PageServer) -> None:
-    page_server.add("/empty", "<html><body><nav><a href='/'>홈</a></nav></body></html>")
-    mapped = ("--host-map", f"e.example={page_server.origin}")
+def test_failures_exit_1_and_bad_input_64(
+    page_server: PageServer, fast: tuple[str, str]
+) -> None:
+    menu = "".join(f"<li><a href='/{i}'>메뉴 {i}</a></li>" for i in range(20))
+    page_server.add("/empty", f"<html><body><nav><ul>{menu}</ul></nav></body></html>")
+    mapped = ("--host-map", f"e.example={page_server.origin}", *fast)
     missing = newsbot("extract", "https://e.example/nope", *mapped)
     assert missing.returncode == 1 and "HTTP 404" in missing.stderr
     empty = newsbot("extract", "https://e.example/empty", *mapped)

@@ -32,7 +32,7 @@ def run_cli(server: PageServer, out: Path, *extra: str) -> subprocess.CompletedP
     fast.write_text(FAST_FETCH_TOML)
     return subprocess.run(
         [sys.executable, "-m", "newsbot", "run", "--job", "ai-news", "--date", DAY.isoformat(),
-         "--jobs-dir", str(jobs),
+         "--jobs-dir", str(jobs), "--config", str(fast),
          "--output", str(out), "--host-map", f"news.naver.com={server.origin}",
          "--host-map", f"n.news.naver.com={server.origin}", "--config", str(fast), *extra],
         cwd=ROOT, capture_output=True, text=True, timeout=60,
@@ -103,8 +103,7 @@ def test_articles_posted_on_an_earlier_day_are_not_repeated(
     page_server: PageServer, tmp_path: Path, lose_store: bool
 ) -> None:
     digestsite.serve(page_server)
-    cfg = config_mod.load(None, {"fetch": {"host_map": digestsite.host_map(page_server),
-                                           **FAST_FETCH},
+    cfg = config_mod.load(None, {"fetch": {"host_map": digestsite.host_map(page_server), **FAST_FETCH},
                                  "output": {"dir": str(tmp_path / "posts")}})
     job = digestsite.naver_only_job()
     pipeline.run([job], DAY, config=cfg, now=NOW)

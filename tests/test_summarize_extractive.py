@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 from newsbot.summarize.base import ArticleText
 from newsbot.summarize.extractive import ExtractiveSummarizer, key_sentences, sentences
@@ -43,3 +44,24 @@ def test_chinese_stays_chinese_and_no_implications_are_made_up() -> None:
     assert summary.headline == ZH.title and summary.implications == ()
     assert summary.bullets == ("苹果公司今天发布了新iPhone 11，售价5499元起。", "新iPhone采用双摄像头。")
     assert summary.backend == "extractive" and summary.tokens == 0
+
+
+def test_real_pages_give_their_own_lead_sentences(shared_fixtures: Path) -> None:
+    from newsbot.extract import extract
+    from newsbot.models import Page
+
+    cases = {
+        "naver/article-421-0008770777-20260212.html": "https://n.news.naver.com/article/421/0008770777",
+        "sina/article-news-c-iihnzahi3275702-20191125-dom.html": "https://news.sina.com.cn/c/2019-11-25/doc-iihnzahi3275702.shtml",
+    }
+    for name, url in cases.items():
+        got = extract(Page(url, (shared_fixtures / name).read_text(encoding="utf-8")))
+        article = ArticleText(url, url, got.title, got.text)
+        bullets = key_sentences(article, 3)
+        assert len(bullets) == 3 and all(b in got.text for b in bullets)
+        assert not any(b.startswith("原标题") or b == "김승룡 소방청장 직무대행" for b in bullets)
+
+
+def test_headings_and_sub_heads_are_not_sentences() -> None:
+    text = "오픈AI, 딥시크에 대항할 진영 구축 한창\n\n카카오가 딥시크의 사내 이용을 금지했다.\n\n“장기적으로 협력한다”고 말했다."
+    assert sentences(text) == ["카카오가 딥시크의 사내 이용을 금지했다.", "“장기적으로 협력한다”고 말했다."]

@@ -184,15 +184,20 @@ def test_invalid_json_is_retried_once_then_falls_back_for_that_article(
             return 200, "Sure! Here is the summary: {not json", 0.0
         if title.startswith("인공지능"):  # valid JSON, wrong shape, both times
             return 200, json.dumps({"headline": "x", "summary": ["하나"]}), 0.0
+        if title.startswith("카카오") and attempt == 1:  # the right shape, but not Korean
+            chinese = {**ANSWERS[title], "summary": ["Kakao禁止使用DeepSeek", "加强联盟", "竞争"]}
+            return 200, json.dumps(chinese, ensure_ascii=False), 0.0
         return 200, json.dumps(ANSWERS[title], ensure_ascii=False), 0.0
 
     chat.reply = reply
     report, post = run(page_server, tmp_path, f"{chat.origin}/v1")
     assert chat.titles().count("오픈AI, GPT-5 기반 기업용 AI 비서 공개") == 2
     assert chat.titles().count("인공지능 반도체 수출 2배로 늘어") == 2
+    assert chat.titles().count('카카오,"딥시크 사내 업무 목적 이용 금지"') == 2
     got = stats(report)
     assert got["llm_invalid"] == 1 and got["summaries"] == {"llm": 2, "extractive": 1}
-    assert got["llm_calls"] == 5 and got["tokens"] == 500
+    assert got["llm_calls"] == 6 and got["tokens"] == 600
+    assert "- 카카오, 개인정보 유출 우려로 딥시크 사내 업무 이용 금지\n" in post
     assert "## 오픈AI, 기업용 AI 비서 공개" in post
     # the article whose answers stayed invalid: its own title and sentences, no implications
     block = post.split("## 인공지능 반도체 수출 2배로 늘어\n", 1)[1].split("---", 1)[0]

@@ -20,6 +20,8 @@ BOILERPLATE = re.compile(
     r"[\w.]+@[\w.]+|^\[[^\]]{1,12}\]$|^\([^)]{1,20}=[^)]{1,20}\)$",
     re.I,
 )
+# A key sentence ends like one; headings, captions and sub-heads usually do not.
+TERMINAL = re.compile(r"[.!?。！？…][\"'”’」』)\]]*$")
 MIN_CHARS, MAX_CHARS = 10, 400  # characters; a dense CJK sentence can be short
 NOT_WORD = re.compile(r"[\W_]+")
 
@@ -41,12 +43,13 @@ class ExtractiveSummarizer:
 
 
 def sentences(text: str) -> list[str]:
-    """The body's sentences, boilerplate (bylines, captions, copyright) left out."""
+    """The body's sentences; headings, bylines, captions and copyright lines left out."""
     out = []
     for para in text.split("\n"):
         for sentence in SENTENCE_END.split(para.strip()):
             sentence = sentence.strip()
-            if MIN_CHARS <= len(sentence) <= MAX_CHARS and not BOILERPLATE.search(sentence):
+            if (MIN_CHARS <= len(sentence) <= MAX_CHARS and TERMINAL.search(sentence)
+                    and not BOILERPLATE.search(sentence)):
                 out.append(sentence)
     return out
 

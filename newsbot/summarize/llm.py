@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Protocol
+from typing import Annotated, Protocol
 
 import httpx
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from newsbot.config import LlmConfig
 from newsbot.summarize.base import ArticleText, LlmInvalid, LlmUnavailable, OverBudget, Summary
@@ -32,14 +32,25 @@ SYSTEM_PROMPT = (
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 LATIN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'.&][A-Za-z0-9]+)*")
 FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")
+HANGUL = re.compile("[\uac00-\ud7a3]")
+
+
+def _korean(value: str) -> str:
+    if not HANGUL.search(value):
+        raise ValueError("not written in Korean")
+    return value
+
+
+# The digest is Korean: a bullet or implication without a Hangul syllable is invalid.
+Korean = Annotated[str, Field(min_length=1), AfterValidator(_korean)]
 
 
 class Implications(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    technical: str = Field(min_length=1)
-    industry: str = Field(min_length=1)
-    outlook: str = Field(min_length=1)
+    technical: Korean
+    industry: Korean
+    outlook: Korean
 
 
 class Answer(BaseModel):
@@ -48,7 +59,7 @@ class Answer(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     headline: str = Field(min_length=1, max_length=200)
-    summary: list[str] = Field(min_length=3, max_length=5)
+    summary: list[Korean] = Field(min_length=3, max_length=5)
     implications: Implications
 
 

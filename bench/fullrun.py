@@ -1,0 +1,232 @@
+"""Full runs against slow local sites: wall time against the politeness bound.
+
+Every site is its own loopback server that answers after a fixed latency, so a
+run's floor is set by politeness alone: for each host, requests × (latency +
+minimum delay) / connections (one), and the slowest host is the bound. Gaps are
+counted between request starts, as RELIABILITY.md defines the delay, so a host
+costs latency + (requests − 1) × max(delay, latency); the table also shows the
+looser requests × (latency + delay). The same jobs are then run one at a time
+(one request in flight across all hosts) for comparison. Peak RSS is the run's
+own (``os.wait4``), start-up included.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = ROOT / "tests" / "pages"
+FIXTURES = ROOT.parent / "shared" / "fixtures"
+DAY = "2018-09-28"
+LIST_JOBS = ("krnews-it", "sina-tech", "nate-it", "etnews-it")
+CHAINS = (("rss.etnews.com", "www.etnews.com"),)  # etnews: feed first, then og:image pages
+
+
+def site_routes() -> dict[str, dict[str, tuple[bytes, str]]]:
+    """host → path → (body, content type): the pages each list job asks for."""
+    html = "text/html; charset=UTF-8"
+    etnews = {"/04.xml": ((PAGES / "etnews" / "rss_04_20180928.xml").read_bytes(),
+                          "application/rss+xml")}
+    articles = {"/" + p.stem.split("_")[1]: (p.read_bytes(), html)
+                for p in (PAGES / "etnews").glob("article_*.html")}
+    return {
+        "news.naver.com": {"/breakingnews/section/105/230": (
+            (PAGES / "naver" / "breakingnews_105_230_20250204.html").read_bytes(), html)},
+        "feed.mix.sina.com.cn": {"/api/roll/get": (
+            (FIXTURES / "sina" / "cre-mix-tianyi-wnews-20180928.json").read_bytes(),
+            "application/json")},
+        "news.nate.com": {"/recent": (
+            (PAGES / "nate" / "recent_n0105_20250204_today_cp949_meta.html").read_bytes(),
+            "text/html")},
+        "rss.etnews.com": etnews,
+        "www.etnews.com": articles,
+    }
+
+
+class SlowSite:
+    """One host: answers every request after ``latency`` seconds and logs it."""
+
+    def __init__(self, routes: dict[str, tuple[bytes, str]], latency: float) -> None:
+        self.log: list[str] = []
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                site.log.append(self.path)
+                time.sleep(latency)
+                path = self.path.split("?")[0]
+                if path == "/robots.txt":
+                    body, ctype = b"User-agent: *\nAllow: /\n", "text/plain"
+                elif path in routes:
+                    body, ctype = routes[path]
+                else:
+                    self.send_error(404)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@dataclass
+class Outcome:
+    wall: float
+    rss_mb: float
+    code: int
+    requests: Counter[str]
+
+
+class Bench:
+    """Slow sites for every host, a jobs folder, and a way to run newsbot against them."""
+
+    def __init__(self, latency: float, delay: float) -> None:
+        self.latency, self.delay = latency, delay
+        self.tmp = Path(tempfile.mkdtemp(prefix="newsbot-bench-"))
+        self.sites = {host: SlowSite(routes, latency) for host, routes in site_routes().items()}
+        self.config = self.tmp / "newsbot.toml"
+        maps = ", ".join(f'"{h}" = "{s.origin}"' for h, s in self.sites.items())
+        self.config.write_text(
+            f"[fetch]\nhost_delay = {delay}\nhost_map = {{ {maps} }}\n"
+            "[sources.naver]\nobey_robots = true\n", encoding="utf-8")
+
+    def jobs(self, copies: int, names: tuple[str, ...] = LIST_JOBS) -> Path:
+        """A jobs folder with ``copies`` of each list job (distinct slugs)."""
+        folder = self.tmp / f"jobs-{copies}-{len(names)}"
+        folder.mkdir(exist_ok=True)
+        for name in names:
+            text = (ROOT / "jobs" / f"{name}.toml").read_text(encoding="utf-8")
+            for i in range(copies):
+                suffix = f"-{i}" if copies > 1 else ""
+                (folder / f"{name}{suffix}.toml").write_text(
+                    text.replace('slug = "', f'slug = "x{i}-' if copies > 1 else 'slug = "'),
+                    encoding="utf-8")
+        return folder
+
+    def newsbot(self, *args: str, output: bool = True) -> Outcome:
+        for site in self.sites.values():
+            site.log.clear()
+        out = self.tmp / "posts"
+        shutil.rmtree(out, ignore_errors=True)
+        cmd = [sys.executable, "-m", "newsbot", *args, "--config", str(self.config)]
+        cmd += ["--output", str(out)] if output else []
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE)
+        assert proc.stderr is not None
+        err = proc.stderr.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode not in (0, 2):
+            sys.stderr.write(err.decode("utf-8", "replace"))
+        requests = Counter({h: len(s.log) for h, s in self.sites.items() if s.log})
+        return Outcome(wall, usage.ru_maxrss / 1024, proc.returncode, requests)
+
+    def bound(self, requests: Counter[str]) -> float:
+        """The politeness bound: request starts to a host are ``delay`` apart (or a whole
+        response apart when that is longer), one connection each; the slowest host, or
+        the slowest chain of hosts one source must visit in turn (a list, then its
+        article pages)."""
+        time = {host: self._host(n) for host, n in requests.items()}
+        # the article host waits for the first list: robots.txt and the feed, on the list host
+        chains = [self._host(min(requests.get(first, 0), 2)) + time.get(then, 0.0)
+                  for first, then in CHAINS]
+        return max([*time.values(), *chains], default=0.0)
+
+    def _host(self, n: int) -> float:
+        return max(n - 1, 0) * max(self.delay, self.latency) + self.latency if n else 0.0
+
+    def naive(self, requests: Counter[str]) -> float:
+        """requests × (latency + delay) on the slowest host: a wait after each response."""
+        return max((n * (self.latency + self.delay) for n in requests.values()), default=0.0)
+
+    def close(self) -> None:
+        for site in self.sites.values():
+            site.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def startup(bench: Bench) -> float:
+    """Median wall time of a command that fetches nothing (interpreter, imports, config)."""
+    times = sorted(bench.newsbot("sources", output=False).wall for _ in range(5))
+    return times[2]
+
+
+def row(bench: Bench, label: str, got: Outcome, base: float, extra: str = "") -> str:
+    bnd = bench.bound(got.requests)
+    net = got.wall - base
+    return (f"| {label} | {sum(got.requests.values())} | {got.wall:.2f} | {net:.2f} | "
+            f"{bnd:.2f} | {net / bnd:.2f}× | {bench.naive(got.requests):.2f} |{extra} "
+            f"{got.rss_mb:.0f} | {got.code} |")
+
+
+HEAD = ("| {what} | requests | wall s | wall − start-up s | bound s | (wall − start-up)/bound "
+        "| n×(L+d) s |{extra} peak RSS MB | exit |")
+
+
+def run_table(latency: float = 0.1, delay: float = 0.3) -> None:
+    bench = Bench(latency, delay)
+    try:
+        base = startup(bench)
+        print(f"\n## Full runs: {latency * 1000:.0f} ms latency per response, {delay:.2f} s "
+              f"minimum delay per host (start-up {base:.2f} s)\n")
+        print(HEAD.format(what="run", extra=" one at a time s |"))
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for copies in (1, 4):
+            jobs = bench.jobs(copies)
+            got = bench.newsbot("run", "--date", DAY, "--jobs-dir", str(jobs))
+            alone = sum(bench.newsbot("run", "--date", DAY, "--jobs-dir", str(jobs),
+                                      "--job", job).wall - base
+                        for job in sorted(p.stem for p in jobs.glob("*.toml")))
+            count = len(list(jobs.glob("*.toml")))
+            print(row(bench, f"{count} list jobs", got, base, f" {alone:.2f} |"))
+        print("\n(one at a time: each job run alone, one after another, start-up subtracted; "
+              "requests include robots.txt and etnews article pages for thumbnails.)")
+        print("\n## Growth with the number of jobs (copies of the four list jobs)\n")
+        print(HEAD.format(what="jobs", extra=""))
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for copies, names in ((1, ("krnews-it",)), (1, LIST_JOBS), (4, LIST_JOBS)):
+            got = bench.newsbot("run", "--date", DAY, "--jobs-dir",
+                                str(bench.jobs(copies, names)))
+            print(row(bench, str(copies * len(names)), got, base))
+        print("\n## Growth with backfill days (krnews-it: robots.txt and one archive page a "
+              "day)\n")
+        print(HEAD.format(what="days", extra=""))
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        jobs = bench.jobs(1, ("krnews-it",))
+        for days in (1, 7, 30):
+            got = bench.newsbot("backfill", "--from", "2018-09-01", "--to",
+                                f"2018-09-{days:02d}", "--jobs-dir", str(jobs), "--force")
+            print(row(bench, str(days), got, base))
+        print("\n(every date is served the same page, so days after the first have nothing new "
+              "and end in exit 2: `skipped`.)")
+    finally:
+        bench.close()
+
+
+if __name__ == "__main__":
+    run_table(*(float(a) for a in sys.argv[1:3]))
