@@ -41,7 +41,7 @@ class FetchConfig(_Strict):
     deadline: float = Field(30.0, gt=0, description="Total seconds per request, body included")
     max_bytes: int = Field(5 * 1024 * 1024, gt=0, description="Cap on a decoded body")
     warn_bytes: int = Field(2 * 1024 * 1024, gt=0, description="A body over this gets a note")
-    min_bytes: int = Field(256, ge=0, description="A page body under this is unexpected_content")
+    min_bytes: int = Field(1, ge=0, description="A page body under this is unexpected_content")
     max_redirects: int = Field(5, ge=0, description="Redirect hops followed per request")
     allowed_hosts: list[str] = Field(
         default_factory=list,

@@ -13,7 +13,8 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TypeVar
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
@@ -32,6 +33,7 @@ from newsbot.statuses import check_head, raise_for_status, retry_after, translat
 __all__ = ["Fetcher", "host_key", "map_url", "retry_after", "unmap_url", "user_agent"]
 
 REDIRECTS = (301, 302, 303, 307, 308)
+T = TypeVar("T")
 
 # httpx logs every request URL at INFO, secrets included (L9); httpcore logs headers at DEBUG
 for _name in ("httpx", "httpcore", "httpcore.connection", "httpcore.http11", "httpcore.proxy"):
@@ -54,13 +56,13 @@ def map_url(url: str, host_map: dict[str, str]) -> str:
     return urlunsplit((target.scheme, target.netloc, parts.path or "/", parts.query, ""))
 
 
-def unmap_url(url: str, host_map: dict[str, str]) -> str:
+def unmap_url(url: str, host_map: dict[str, str], scheme: str = "https") -> str:
     """The logical URL of a wire URL that points at a host_map origin (a redirect's target)."""
     parts = urlsplit(url)
     origin = f"{parts.scheme}://{parts.netloc}".lower()
     for host, mapped in host_map.items():
         if mapped.lower() == origin:
-            return urlunsplit(("https", host, parts.path, parts.query, parts.fragment))
+            return urlunsplit((scheme, host, parts.path, parts.query, parts.fragment))
     return url
 
 
@@ -78,8 +80,7 @@ class Fetcher:
         # Real time only: then spacing carries over to the next run in this process.
         recent = RECENT_STARTS if sleep is asyncio.sleep else None
         self.hosts = Hosts(config.host_delay, config.breaker_failures, sleep=sleep, recent=recent)
-        self.robots = Robots(lambda url, source: self._request(url, source, None), self.hosts,
-                             config.max_crawl_delay)
+        self.robots = Robots(self._robots_request, self.hosts, config.max_crawl_delay)
 
     async def __aenter__(self) -> Fetcher:
         cfg = self.config
@@ -108,15 +109,19 @@ class Fetcher:
         start = time.monotonic()
         try:
             if obey_robots:
-                await self.robots.check(url, source)
-            return await self._with_retries(url, source, stats, accept or self.config.content_types)
+                await self.robots.check(url, source, stats)
+            types = accept or self.config.content_types
+            return await self._with_retries(
+                url, source, stats, lambda: self._follow(url, source, stats, types)
+            )
         finally:
             if stats is not None:
                 stats.elapsed_s += time.monotonic() - start
 
     async def _with_retries(
-        self, url: str, source: str, stats: SourceResult | None, accept: list[str]
-    ) -> Page:
+        self, url: str, source: str, stats: SourceResult | None, once: Callable[[], Awaitable[T]]
+    ) -> T:
+        """``once()`` until it succeeds, fails for good, or the attempts are used up."""
         host = host_key(url)
 
         def count_retry(state: RetryCallState) -> None:
@@ -135,13 +140,13 @@ class Fetcher:
             with attempt:
                 self.hosts.check(host, source, url)
                 try:
-                    page = await self._follow(url, source, stats, accept)
+                    result = await once()
                 except FetchError as exc:
                     if exc.retryable:
                         raise self._failed(host, exc) from None
                     raise
                 self.hosts.succeeded(host)
-                return page
+                return result
         raise AssertionError("unreachable: tenacity re-raises the last error")
 
     def _failed(self, host: str, exc: FetchError) -> FetchError:
@@ -167,28 +172,44 @@ class Fetcher:
         self, url: str, source: str, stats: SourceResult | None, accept: list[str]
     ) -> Page:
         cfg = self.config
+        current, status, headers, body = await self._final(url, source, stats)
+        raise_for_status(status, headers, current, source)
+        content_type = headers.get("content-type", "")
+        check_page(body, content_type, accept=accept, min_bytes=cfg.min_bytes,
+                   marker=cfg.complete_marker, block_markers=cfg.block_markers,
+                   max_nesting=cfg.max_nesting, source=source, url=current)
+        if stats is not None and len(body) > cfg.warn_bytes:
+            stats.notes.append(f"{source}: {current} is {len(body)} bytes (warn_bytes "
+                               f"{cfg.warn_bytes})")
+        # decoded on first use: an HTML parser may read UTF-8 bytes directly
+        return Page(current, status=status, content_type=content_type, body=body)
+
+    async def _final(
+        self, url: str, source: str, stats: SourceResult | None
+    ) -> tuple[str, int, dict[str, str], bytes]:
+        """Follow ``url``'s redirects; the last URL and its answer."""
         current = url
-        for _hop in range(cfg.max_redirects + 1):
+        for _hop in range(self.config.max_redirects + 1):
             status, headers, body = await self._request(current, source, stats)
-            if status in REDIRECTS and "location" in headers:
-                current = self._next_hop(url, current, headers["location"], source)
-                continue
-            raise_for_status(status, headers, current, source)
-            content_type = headers.get("content-type", "")
-            check_page(body, content_type, accept=accept, min_bytes=cfg.min_bytes,
-                       marker=cfg.complete_marker, block_markers=cfg.block_markers,
-                       max_nesting=cfg.max_nesting, source=source, url=current)
-            if stats is not None and len(body) > cfg.warn_bytes:
-                stats.notes.append(f"{source}: {current} is {len(body)} bytes (warn_bytes "
-                                   f"{cfg.warn_bytes})")
-            # decoded on first use: an HTML parser may read UTF-8 bytes directly
-            return Page(current, status=status, content_type=content_type, body=body)
-        raise FetchError(source, url, f"more than {cfg.max_redirects} redirects",
+            if status not in REDIRECTS or "location" not in headers:
+                return current, status, headers, body
+            current = self._next_hop(url, current, headers["location"], source)
+        raise FetchError(source, url, f"more than {self.config.max_redirects} redirects",
                          status="redirect_loop")
+
+    async def _robots_request(
+        self, url: str, source: str, stats: SourceResult | None
+    ) -> tuple[int, dict[str, str], bytes]:
+        """robots.txt with the same hops, checks and retries (RFC 9309: follow at least 5)."""
+        _, status, headers, body = await self._with_retries(
+            url, source, stats, lambda: self._final(url, source, stats)
+        )
+        return status, headers, body
 
     def _next_hop(self, first: str, current: str, location: str, source: str) -> str:
         """The next URL, if it is http(s) on an allowed host; redirect_blocked otherwise."""
-        target = unmap_url(urljoin(current, location.strip()), self.config.host_map)
+        scheme = urlsplit(current).scheme  # the logical URL's, not the mirror's
+        target = unmap_url(urljoin(current, location.strip()), self.config.host_map, scheme)
         parts = urlsplit(target)
         if parts.scheme not in ("http", "https"):
             raise FetchError(source, current, f"redirect to a non-http(s) URL refused: "

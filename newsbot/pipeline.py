@@ -214,6 +214,7 @@ async def _collect_source(
                 f"only {len(result.articles)} usable items, fewer than min_items "
                 f"{settings.min_items}: layout changed?",
             )
+        _check_coverage(result)
         if job.thumbnails:  # optional: running out of budget here only costs thumbnails
             try:
                 async with asyncio.timeout_at(deadline):
@@ -242,6 +243,21 @@ def _check_encoding(raw: list[tuple[str, RawItem]], source: str, url: str) -> No
     if titles and bad / len(titles) > 0.01:
         raise SourceError(source, url, f"{bad} of {len(titles)} title characters are U+FFFD or "
                           "mojibake: the page's encoding was misread", status="encoding_error")
+
+
+NOT_INVALID = {"duplicate", "over_cap"}  # drops that say nothing about the markup
+MIN_COVERAGE = 0.9
+
+
+def _check_coverage(result: SourceResult) -> None:
+    """Over 10 % of the items lacking a usable title or link: the layout half changed (F25)."""
+    invalid = sum(n for reason, n in result.items_dropped.items() if reason not in NOT_INVALID)
+    if result.items_found and 1 - invalid / result.items_found < MIN_COVERAGE:
+        reasons = ", ".join(f"{k} {v}" for k, v in sorted(result.items_dropped.items())
+                            if k not in NOT_INVALID)
+        raise SourceError(result.source, result.urls[0] if result.urls else "",
+                          f"only {result.items_found - invalid} of {result.items_found} items "
+                          f"are complete ({reasons}): layout partly changed?", status="incomplete")
 
 
 async def _read_pages(

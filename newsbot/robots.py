@@ -14,11 +14,12 @@ from urllib.parse import urlsplit
 from newsbot.charset import decode
 from newsbot.errors import FetchError
 from newsbot.hosts import Hosts, host_key
+from newsbot.models import SourceResult
 
 ROBOTS_TOKEN = "newsbot"
 ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309 asks crawlers to parse at least 500 KiB
 
-Request = Callable[[str, str], Awaitable[tuple[int, dict[str, str], bytes]]]
+Request = Callable[[str, str, SourceResult | None], Awaitable[tuple[int, dict[str, str], bytes]]]
 
 
 class Robots:
@@ -31,13 +32,13 @@ class Robots:
         self._rules: dict[str, object] = {}
         self._locks: dict[str, asyncio.Lock] = {}
 
-    async def check(self, url: str, source: str) -> None:
+    async def check(self, url: str, source: str, stats: SourceResult | None = None) -> None:
         """Raise ``robots_disallowed`` unless ``url`` may be fetched; note any Crawl-delay."""
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         async with self._locks.setdefault(origin, asyncio.Lock()):
             if origin not in self._rules:
-                self._rules[origin] = await self._load(origin, source)
+                self._rules[origin] = await self._load(origin, source, stats)
         rules = self._rules[origin]
         if isinstance(rules, FetchError):
             raise FetchError(source, rules.url, rules.message, status=rules.status)
@@ -54,20 +55,20 @@ class Robots:
             raise FetchError(source, url, "robots.txt disallows this URL for newsbot",
                              status="robots_disallowed")
 
-    async def _load(self, origin: str, source: str) -> object:
+    async def _load(self, origin: str, source: str, stats: SourceResult | None) -> object:
         """Protego rules; None means allow all; a FetchError means disallow all."""
         from protego import Protego  # imported lazily: only sources that obey robots need it
 
         url = f"{origin}/robots.txt"
         try:
-            status, headers, body = await self._request(url, source)
-        except FetchError as exc:
-            return FetchError(source, url, f"robots.txt unreachable, so disallowed ({exc.message})",
-                              status="robots_disallowed")
+            status, headers, body = await self._request(url, source, stats)
+        except FetchError as exc:  # the host is down, not forbidding: keep the network status
+            return FetchError(source, url, f"robots.txt unreachable, so nothing is fetched "
+                              f"({exc.message})", status=exc.status)
         if status == 429 or status >= 500:  # RFC 9309 §2.3.1.4: assume complete disallow
             return FetchError(source, url, f"robots.txt answered {status}, so everything is "
                               "disallowed", status="robots_disallowed")
         if status >= 300:
-            return None  # 3xx/4xx: no usable robots.txt, RFC 9309 allows access
+            return None  # 4xx (or a 3xx without Location): no robots.txt, RFC 9309 allows all
         text, _ = decode(body[:ROBOTS_MAX_BYTES], headers.get("content-type", ""))
         return Protego.parse(text)

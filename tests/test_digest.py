@@ -34,7 +34,7 @@ def run_cli(server: PageServer, out: Path, *extra: str) -> subprocess.CompletedP
         [sys.executable, "-m", "newsbot", "run", "--job", "ai-news", "--date", DAY.isoformat(),
          "--jobs-dir", str(jobs), "--config", str(fast),
          "--output", str(out), "--host-map", f"news.naver.com={server.origin}",
-         "--host-map", f"n.news.naver.com={server.origin}", *extra],
+         "--host-map", f"n.news.naver.com={server.origin}", "--config", str(fast), *extra],
         cwd=ROOT, capture_output=True, text=True, timeout=60,
     )
 

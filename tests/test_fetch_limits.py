@@ -125,6 +125,7 @@ def test_unmap_url_turns_a_mapped_origin_back_into_its_host() -> None:
     host_map = {"news.naver.com": "http://127.0.0.1:8080"}
     assert unmap_url("http://127.0.0.1:8080/a?b=1", host_map) == "https://news.naver.com/a?b=1"
     assert unmap_url("http://127.0.0.1:9090/a", host_map) == "http://127.0.0.1:9090/a"
+    assert unmap_url("http://127.0.0.1:8080/a", host_map, "http") == "http://news.naver.com/a"
     assert host_key("http://127.0.0.1:9090/a") == "127.0.0.1:9090"
 
 
