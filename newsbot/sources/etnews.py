@@ -35,6 +35,7 @@ from newsbot.dates import KST, parse_korean
 from newsbot.errors import LayoutChanged
 from newsbot.models import Page, RawItem
 from newsbot.sources.base import Defaults, ListRequest
+from newsbot.sources.markup import lazy_image, text
 
 NAME = "etnews"
 LABEL = "전자신문"
@@ -152,23 +153,15 @@ def _card(node: LexborNode, sel: Mapping[str, str]) -> RawItem | None:
     return RawItem(
         title=link.text(strip=True),
         url=link.attributes.get("href") or "",
-        thumbnail=_image(node.css_first(sel["thumbnail"])),
-        snippet=_text(node.css_first(sel["snippet"])),
-        press=_text(node.css_first(sel["press"])),
-        published=_text(node.css_first(sel["time"])),
+        thumbnail=lazy_image(node.css_first(sel["thumbnail"])),
+        snippet=text(node.css_first(sel["snippet"]), strip=True),
+        press=text(node.css_first(sel["press"]), strip=True),
+        published=text(node.css_first(sel["time"]), strip=True),
     )
 
 
-def _image(img: LexborNode | None) -> str | None:
-    """Lazy images keep the URL in data-src; src is then a placeholder."""
-    if img is None:
-        return None
-    attrs = img.attributes
-    return attrs.get("data-src") or attrs.get("src") or None
 
 
-def _text(node: LexborNode | None) -> str:
-    return node.text(strip=True) if node is not None else ""
 
 
 def _on_day(published: str, req: ListRequest) -> bool:

@@ -29,6 +29,7 @@ from newsbot.dates import CLOCK, parse_clock
 from newsbot.errors import LayoutChanged
 from newsbot.models import Page, RawItem
 from newsbot.sources.base import Defaults, ListRequest
+from newsbot.sources.markup import lazy_image, text
 
 NAME = "nate"
 LABEL = "네이트 뉴스"
@@ -79,17 +80,17 @@ def _row(node: LexborNode, sel: Mapping[str, str], req: ListRequest) -> RawItem 
     if link is None or title is None:
         return None
     title_text = title.text(strip=True)
-    snippet = _text(node.css_first(sel["snippet"]))
+    snippet = text(node.css_first(sel["snippet"]), strip=True)
     if snippet.startswith(title_text):  # the title sits inside the summary span
         snippet = snippet[len(title_text):]
-    when = _text(node.css_first(sel["time"]))
-    press = _text(node.css_first(sel["press"]))
+    when = text(node.css_first(sel["time"]), strip=True)
+    press = text(node.css_first(sel["press"]), strip=True)
     if when and press.endswith(when):
         press = press[: -len(when)]
     return RawItem(
         title=title_text,
         url=link.attributes.get("href") or "",
-        thumbnail=_image(node.css_first(sel["thumbnail"])),
+        thumbnail=lazy_image(node.css_first(sel["thumbnail"])),
         snippet=snippet,
         press=press.strip(),
         published=_absolute(when, req),
@@ -104,16 +105,8 @@ def _absolute(text: str, req: ListRequest) -> str:
     return value.isoformat() if value else ""
 
 
-def _image(img: LexborNode | None) -> str | None:
-    """Lazy rows keep the image in data-src; src is then a placeholder gif."""
-    if img is None:
-        return None
-    attrs = img.attributes
-    return attrs.get("data-src") or attrs.get("src") or None
 
 
-def _text(node: LexborNode | None) -> str:
-    return node.text(strip=True) if node is not None else ""
 
 
 def article_id(url: str) -> str | None:

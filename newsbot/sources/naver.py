@@ -24,6 +24,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from newsbot.errors import LayoutChanged
 from newsbot.models import Page, RawItem
 from newsbot.sources.base import Defaults, ListRequest
+from newsbot.sources.markup import lazy_image, text
 
 NAME = "naver"
 LABEL = "네이버 뉴스"
@@ -121,10 +122,10 @@ def _card(node: LexborNode, sel: Mapping[str, str]) -> RawItem | None:
     return RawItem(
         title=title.text(),
         url=link.attributes.get("href") or "",
-        thumbnail=_image(node.css_first(sel["thumbnail"])),
-        snippet=_text(node.css_first(sel["lede"])),
-        press=_text(node.css_first(sel["press"])),
-        published=_text(node.css_first(sel["time"])),
+        thumbnail=lazy_image(node.css_first(sel["thumbnail"])),
+        snippet=text(node.css_first(sel["lede"])),
+        press=text(node.css_first(sel["press"])),
+        published=text(node.css_first(sel["time"])),
     )
 
 
@@ -138,10 +139,10 @@ def _parse_legacy(tree: LexborHTMLParser, page: Page, sel: Mapping[str, str]) ->
             RawItem(
                 title=link.text(),
                 url=link.attributes.get("href") or "",
-                thumbnail=_image(node.css_first(sel["legacy_thumbnail"])),
-                snippet=_text(node.css_first(sel["legacy_lede"])),
-                press=_text(node.css_first(sel["legacy_press"])),
-                published=_text(node.css_first(sel["legacy_time"])),
+                thumbnail=lazy_image(node.css_first(sel["legacy_thumbnail"])),
+                snippet=text(node.css_first(sel["legacy_lede"])),
+                press=text(node.css_first(sel["legacy_press"])),
+                published=text(node.css_first(sel["legacy_time"])),
             )
         )
     if not items:
@@ -151,16 +152,8 @@ def _parse_legacy(tree: LexborHTMLParser, page: Page, sel: Mapping[str, str]) ->
     return items
 
 
-def _image(img: LexborNode | None) -> str | None:
-    """A lazy image keeps its URL in data-src; src may be a placeholder."""
-    if img is None:
-        return None
-    attrs = img.attributes
-    return attrs.get("data-src") or attrs.get("src") or None
 
 
-def _text(node: LexborNode | None) -> str:
-    return node.text() if node is not None else ""
 
 
 def article_id(url: str) -> str | None:

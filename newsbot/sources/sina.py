@@ -38,6 +38,7 @@ from newsbot.dates import CST, KST
 from newsbot.errors import LayoutChanged
 from newsbot.models import Page, RawItem
 from newsbot.sources.base import Defaults, ListRequest
+from newsbot.sources.markup import lazy_image, text
 
 NAME = "sina"
 LABEL = "新浪新闻"
@@ -186,29 +187,18 @@ def _card(node: LexborNode, sel: Mapping[str, str]) -> RawItem | None:
     if link is None:
         return None
     title = node.css_first(sel["list_title"])
-    text = title.text(strip=True) if title is not None else (link.attributes.get("title") or "")
+    name = title.text(strip=True) if title is not None else (link.attributes.get("title") or "")
     return RawItem(
-        title=text,
+        title=name,
         url=link.attributes.get("href") or "",
-        thumbnail=_image(node.css_first(sel["list_thumbnail"])),
-        snippet=_text(node.css_first(sel["list_snippet"])),
-        published=_text(node.css_first(sel["list_time"])),
+        thumbnail=lazy_image(node.css_first(sel["list_thumbnail"])),
+        snippet=text(node.css_first(sel["list_snippet"])),
+        published=text(node.css_first(sel["list_time"])),
     )
 
 
-def _image(img: LexborNode | None) -> str | None:
-    """Lazy images keep the URL in data-src; src is then a data: placeholder."""
-    if img is None:
-        return None
-    for key in ("data-src", "src"):
-        value = img.attributes.get(key) or ""
-        if value and not value.startswith("data:"):
-            return value
-    return None
 
 
-def _text(node: LexborNode | None) -> str:
-    return node.text() if node is not None else ""
 
 
 def _on_day(item: RawItem, req: ListRequest) -> bool:
