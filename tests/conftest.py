@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -33,6 +34,29 @@ def shared_files(site: str, pattern: str = "*") -> list[Path]:
     """Real fixture files for parametrizing; empty when ../shared is absent."""
     folder = SHARED / "fixtures" / site
     return sorted(folder.glob(pattern)) if folder.is_dir() else []
+
+
+class Loopback:
+    """A real threaded HTTP server on 127.0.0.1 for ``handler``; ``close`` stops it."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@contextmanager
+def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Serve ``handler`` on 127.0.0.1 for the ``with`` block; yields the origin."""
+    loop = Loopback(handler)
+    try:
+        yield loop.origin
+    finally:
+        loop.close()
 
 
 @dataclass
@@ -77,18 +101,9 @@ def page_server() -> Iterator[PageServer]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.origin = f"http://127.0.0.1:{server.server_address[1]}"
-
-    def stop() -> None:
-        server.shutdown()
-        server.server_close()
-
-    state.stop = stop
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    loop = Loopback(Handler)
+    state.origin, state.stop = loop.origin, loop.close
     try:
         yield state
     finally:
-        server.shutdown()
-        server.server_close()
+        loop.close()

@@ -6,7 +6,7 @@ import threading
 import time
 from collections.abc import Iterator
 from datetime import date, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from newsbot import config as config_mod
 from newsbot import pipeline
 from newsbot.dates import KST
 from tests import digestsite
-from tests.conftest import FAST_FETCH
+from tests.conftest import FAST_FETCH, serving
 from tests.digestsite import Story
 
 STORIES = tuple(
@@ -63,14 +63,9 @@ def slow_site(monkeypatch: pytest.MonkeyPatch) -> Iterator[SlowSite]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.origin = f"http://127.0.0.1:{server.server_address[1]}"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with serving(Handler) as origin:
+        state.origin = origin
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_article_fetches_are_bounded(slow_site: SlowSite, tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from newsbot.models import RunReport
 from newsbot.summarize.base import ArticleText
 from newsbot.summarize.llm import Answer, checked, grounded
 from tests import digestsite
-from tests.conftest import FAST_FETCH, PageServer
+from tests.conftest import FAST_FETCH, PageServer, serving
 
 DAY = date(2026, 1, 3)
 NOW = datetime(2026, 1, 4, 8, 0, tzinfo=KST)
@@ -115,15 +115,9 @@ def chat() -> Iterator[ChatServer]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.origin = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(Handler) as origin:
+        state.origin = origin
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def run(site: PageServer, tmp: Path, base_url: str, **llm: Any) -> tuple[RunReport, str]:
