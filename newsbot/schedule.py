@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -101,7 +102,9 @@ def serve(jobs: list[Job], cfg: Config, *, publish: bool = False) -> int:
 
     def stop(signum: int, _frame: object) -> None:
         log.info("signal %d: shutting down after running jobs finish", signum)
-        scheduler.shutdown(wait=True)
+        # Not from the handler itself: it may interrupt the main thread while that holds
+        # the scheduler's wake-up lock, and shutdown() takes the same lock (a rare hang).
+        threading.Thread(target=scheduler.shutdown, name="newsbot-shutdown").start()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
