@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import TypeVar
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -100,11 +100,12 @@ class Fetcher:
 
     async def get(
         self, url: str, *, source: str, obey_robots: bool, stats: SourceResult | None = None,
-        accept: list[str] | None = None,
+        accept: list[str] | None = None, headers: Mapping[str, str] | None = None,
     ) -> Page:
         """Fetch ``url`` for ``source``; raises FetchError with a report status.
 
-        ``accept`` lists the MIME types the source can parse (default: ``content_types``).
+        ``accept`` lists the MIME types the source can parse (default: ``content_types``);
+        ``headers`` are extra request headers the site needs (e.g. Sina's ``Referer``).
         """
         start = time.monotonic()
         try:
@@ -112,7 +113,7 @@ class Fetcher:
                 await self.robots.check(url, source, stats)
             types = accept or self.config.content_types
             return await self._with_retries(
-                url, source, stats, lambda: self._follow(url, source, stats, types)
+                url, source, stats, lambda: self._follow(url, source, stats, types, headers)
             )
         finally:
             if stats is not None:
@@ -169,10 +170,11 @@ class Fetcher:
         return random.uniform(0, self.config.backoff * 2 ** (state.attempt_number - 1))
 
     async def _follow(
-        self, url: str, source: str, stats: SourceResult | None, accept: list[str]
+        self, url: str, source: str, stats: SourceResult | None, accept: list[str],
+        extra: Mapping[str, str] | None = None,
     ) -> Page:
         cfg = self.config
-        current, status, headers, body = await self._final(url, source, stats)
+        current, status, headers, body = await self._final(url, source, stats, extra)
         raise_for_status(status, headers, current, source)
         content_type = headers.get("content-type", "")
         check_page(body, content_type, accept=accept, min_bytes=cfg.min_bytes,
@@ -185,12 +187,13 @@ class Fetcher:
         return Page(current, status=status, content_type=content_type, body=body)
 
     async def _final(
-        self, url: str, source: str, stats: SourceResult | None
+        self, url: str, source: str, stats: SourceResult | None,
+        extra: Mapping[str, str] | None = None,
     ) -> tuple[str, int, dict[str, str], bytes]:
         """Follow ``url``'s redirects; the last URL and its answer."""
         current = url
         for _hop in range(self.config.max_redirects + 1):
-            status, headers, body = await self._request(current, source, stats)
+            status, headers, body = await self._request(current, source, stats, extra)
             if status not in REDIRECTS or "location" not in headers:
                 return current, status, headers, body
             current = self._next_hop(url, current, headers["location"], source)
@@ -233,7 +236,8 @@ class Fetcher:
         return host in (home, site) or host.endswith("." + site)
 
     async def _request(
-        self, url: str, source: str, stats: SourceResult | None
+        self, url: str, source: str, stats: SourceResult | None,
+        extra: Mapping[str, str] | None = None,
     ) -> tuple[int, dict[str, str], bytes]:
         assert self._client is not None, "use Fetcher as an async context manager"
         wire_url = map_url(url, self.config.host_map)
@@ -242,7 +246,7 @@ class Fetcher:
                 stats.attempts += 1
             try:
                 async with asyncio.timeout(self.config.deadline):
-                    async with self._client.stream("GET", wire_url) as response:
+                    async with self._client.stream("GET", wire_url, headers=extra) as response:
                         headers = {k.lower(): v for k, v in response.headers.items()}
                         check_head(response, source, url)
                         if stats is not None:

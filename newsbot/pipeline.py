@@ -274,7 +274,7 @@ async def _read_pages(
     for url in urls:
         page = await fetcher.get(
             url, source=source.NAME, obey_robots=settings.obey_robots, stats=result,
-            accept=accept,
+            accept=accept, headers=getattr(source, "HEADERS", None),
         )
         items = sources.parse_page(source, page, settings.selectors, req)
         raw.extend((page.url, item) for item in items)

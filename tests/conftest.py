@@ -72,6 +72,7 @@ class PageServer:
 
     routes: dict[str, Route] = field(default_factory=dict)
     log: list[tuple[str, str]] = field(default_factory=list)  # (path with query, User-Agent)
+    headers: list[tuple[str, dict[str, str]]] = field(default_factory=list)  # (path, headers)
     origin: str = ""
     stop: Callable[[], None] = lambda: None  # close the port now (the fixture does it at the end)
 
@@ -89,6 +90,7 @@ def page_server() -> Iterator[PageServer]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             state.log.append((self.path, self.headers.get("User-Agent", "")))
+            state.headers.append((self.path, dict(self.headers)))
             route = state.routes.get(self.path) or state.routes.get(self.path.split("?")[0])
             route = route or Route(404, b"not found")
             self.send_response(route.status)

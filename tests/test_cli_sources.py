@@ -109,6 +109,9 @@ def test_the_same_run_with_nate_healthy_exits_0(
     mix = (tmp_path / "posts" / f"{DAY}-kr-it-mix-{DAY.replace('-', '')}.md").read_text()
     links = [line for line in mix.splitlines() if line.startswith("## [")]
     assert "news.nate.com/view/" in links[0] and "www.etnews.com/" in links[1]  # interleaved
+    sent = {path.split("?")[0]: h.get("Referer") for path, h in page_server.headers}
+    assert sent["/api/roll/get"] == "https://news.sina.com.cn/"  # Sina's roll API wants it
+    assert sent["/breakingnews/section/105/230"] is None  # and nobody else gets one
 
 
 @pytest.mark.parametrize("job", WRITTEN)

@@ -2,6 +2,10 @@
 
 A source does no I/O. ``fetch`` brings the pages; the source only says which
 URLs to ask for and how to read them, so a parser test needs nothing but a page.
+
+Optional module attributes: ``CONTENT_TYPES`` (the MIME types its pages may have,
+e.g. JSON or RSS), ``HEADERS`` (extra request headers the site needs) and
+``fallback_urls(req)`` (a second way in when the first fails to fetch or parse).
 """
 
 from __future__ import annotations

@@ -18,9 +18,9 @@ seen in a real file and read the same way. The ``news.sina.cn`` list markup
 (``li.swiper-slide``, lazy ``data-src`` images) is seen in a real page saved as
 GBK bytes under a UTF-8 ``<meta>``; ``charset`` decodes such pages by their
 bytes, and gb2312/gbk labels as gb18030. Times are Beijing time (+08:00),
-stored aware and converted to KST. RSSHub sends the API a
-``Referer: https://news.sina.com.cn/``; the fetch layer sends no per-source
-headers yet, so a 403 from the API would show up as ``http_4xx``.
+stored aware and converted to KST. The API wants ``Referer:
+https://news.sina.com.cn/`` (RSSHub sends it), so every request of this source
+carries it (``HEADERS``).
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ SELECTORS: Mapping[str, str] = {
 }
 
 DEFAULTS = Defaults(min_items=5, max_items=50, max_pages=5)
+HEADERS: Mapping[str, str] = {"Referer": "https://news.sina.com.cn/"}  # the roll API wants it
 # MIME types fetch accepts for this source's pages (the roll API answers JSON or JSONP)
 CONTENT_TYPES = ["application/json", "text/json", "application/javascript", "text/javascript",
                  "application/x-javascript", "text/plain"]
