@@ -48,3 +48,15 @@ def test_second_run_exits_75_while_first_holds_lock(tmp_path: Path) -> None:
     assert second.wait(timeout=5) == 75
     assert first.wait(timeout=10) == 0
     assert "another run holds" in (tmp_path / "newsbot.log").read_text()
+
+
+def test_crontab_example_runs_every_job_at_its_schedule() -> None:
+    """One crontab line per job file, at the job's own schedule (Seoul time)."""
+    import tomllib
+
+    lines = [line.split() for line in (ROOT / "jobs" / "crontab.example").read_text().splitlines()
+             if line.strip() and not line.lstrip().startswith("#") and "=" not in line]
+    entries = {words[-1]: " ".join(words[:5]) for words in lines}
+    jobs = {path.stem: tomllib.loads(path.read_text(encoding="utf-8"))["schedule"]
+            for path in (ROOT / "jobs").glob("*.toml")}
+    assert entries == jobs
