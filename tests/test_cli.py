@@ -69,6 +69,7 @@ def test_run_writes_the_golden_post(naver_archive: PageServer, tmp_path: Path) -
 def test_rerun_is_byte_identical_and_keeps_the_date(
     naver_archive: PageServer, tmp_path: Path
 ) -> None:
+    """Catalogue: F27."""
     out = tmp_path / "posts"
     out.mkdir()
     post = out / GOLDEN_POST.name
@@ -121,6 +122,7 @@ def test_server_error_is_reported_with_its_url(page_server: PageServer, tmp_path
     ],
 )
 def test_bad_input_exits_64(args: list[str], tmp_path: Path) -> None:
+    """Catalogue: F41."""
     done = newsbot(*args, "--output", str(tmp_path)) if args else newsbot()
     assert done.returncode == 64, done.stderr
     assert "error" in done.stderr

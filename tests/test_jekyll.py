@@ -46,6 +46,7 @@ def build(site: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_golden_and_hostile_posts_build(tmp_path: Path) -> None:
+    """Catalogue: S02, S03, S04."""
     posts = tmp_path / "_posts"
     posts.mkdir()
     shutil.copy(GOLDEN / "2025-02-04-krnews-it-20250204.md", posts)

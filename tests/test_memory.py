@@ -60,6 +60,7 @@ def two_days(page_server: PageServer) -> PageServer:
 
 
 def test_next_day_post_has_none_of_yesterdays_items(two_days: PageServer, tmp_path: Path) -> None:
+    """Catalogue: F28."""
     out = tmp_path / "_posts"
     assert run_day(two_days, out, D1).returncode == 0
     done = run_day(two_days, out, D2)
@@ -69,6 +70,7 @@ def test_next_day_post_has_none_of_yesterdays_items(two_days: PageServer, tmp_pa
 
 
 def test_three_reruns_give_the_same_bytes(two_days: PageServer, tmp_path: Path) -> None:
+    """Catalogue: F27."""
     out = tmp_path / "_posts"
     run_day(two_days, out, D1)
     digest = tree_digest(out)
@@ -93,6 +95,7 @@ def test_deleted_store_is_rebuilt_from_the_posts(two_days: PageServer, tmp_path:
 
 def test_missing_or_corrupt_store_is_rebuilt_with_a_note(two_days: PageServer,
                                                          tmp_path: Path) -> None:
+    """Catalogue: S12."""
     out = tmp_path / "_posts"
     run_day(two_days, out, D1)
     (tmp_path / ".newsbot-state.sqlite").write_bytes(b"!!python/object garbage" * 100)
@@ -117,6 +120,7 @@ def test_new_items_later_in_the_day_are_appended_and_nothing_dropped(
 
 
 def test_concurrent_run_exits_75(two_days: PageServer, tmp_path: Path) -> None:
+    """Catalogue: F38."""
     out = tmp_path / "_posts"
     with run_lock(lock_path(out)):
         start = time.monotonic()
@@ -128,11 +132,13 @@ def test_concurrent_run_exits_75(two_days: PageServer, tmp_path: Path) -> None:
 
 
 def test_lock_is_exclusive_within_a_process(tmp_path: Path) -> None:
+    """Catalogue: F38."""
     with run_lock(tmp_path / "l"), pytest.raises(Busy), run_lock(tmp_path / "l"):
         pass
 
 
 def test_backfill_interrupted_then_resumed(page_server: PageServer, tmp_path: Path) -> None:
+    """Catalogue: F34, F42."""
     days = [date(2025, 2, d) for d in range(1, 8)]
     for i, day in enumerate(days):  # consecutive days share two items
         serve_day(page_server, day, list(range(i * 3 + 1, i * 3 + 6)))

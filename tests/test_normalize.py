@@ -33,6 +33,7 @@ def norm(**kw: str) -> object:
 
 
 def test_text_is_decoded_collapsed_and_stripped_of_invisibles() -> None:
+    """Catalogue: S07."""
     assert clean_text("  A&quot;B&quot;\n\t C\u202e\u200b D ") == 'A"B" C D'
     assert clean_text("\uf9e1") == "李"  # CJK compatibility ideograph → NFC
 
@@ -44,6 +45,7 @@ def test_snippet_is_cut_without_trailing_space() -> None:
 
 
 def test_link_is_canonical_and_id_stable() -> None:
+    """Catalogue: F26."""
     art = norm(url=" /article/029/0002932972?sid=105#comment ")
     assert art.url == "https://n.news.naver.com/mnews/article/029/0002932972"
     assert art.id == "naver:029/0002932972"
@@ -65,11 +67,13 @@ def test_link_is_canonical_and_id_stable() -> None:
     ],
 )
 def test_non_http_links_are_rejected(href: str) -> None:
+    """Catalogue: F29, S05."""
     with pytest.raises(Rejected):
         clean_url(href, BASE)
 
 
 def test_userinfo_dropped_and_relative_resolved() -> None:
+    """Catalogue: F29, S05."""
     assert clean_url("http://user:pw@Host.KR/x", BASE) == "http://host.kr/x"
     assert clean_url("//thumb.kr/a.jpg", BASE) == "https://thumb.kr/a.jpg"
     with pytest.raises(Rejected, match="url_too_long"):
@@ -77,16 +81,19 @@ def test_userinfo_dropped_and_relative_resolved() -> None:
 
 
 def test_bad_thumbnail_loses_only_the_image() -> None:
+    """Catalogue: S05."""
     art = norm(thumbnail="javascript:alert(1)")
     assert art.thumbnail is None and art.title == "제목"
 
 
 def test_empty_title_rejected() -> None:
+    """Catalogue: F31."""
     with pytest.raises(Rejected, match="empty_title"):
         norm(title=" \u200b ")
 
 
 def test_tracking_parameters_removed_and_query_sorted() -> None:
+    """Catalogue: F26."""
     assert strip_tracking("https://x.kr/a?b=2&utm_source=z&a=1") == "https://x.kr/a?a=1&b=2"
 
 
@@ -102,6 +109,7 @@ def test_tracking_parameters_removed_and_query_sorted() -> None:
     ],
 )
 def test_korean_times(text: str, expected: datetime) -> None:
+    """Catalogue: F30."""
     assert parse_korean(text, now=NOW) == expected
 
 
@@ -122,6 +130,7 @@ def test_korean_times(text: str, expected: datetime) -> None:
     ],
 )
 def test_iso_offsets_and_clock_times_become_kst(text: str, expected: datetime | None) -> None:
+    """Catalogue: F30."""
     got = parse_korean(text, now=NOW)
     assert got == expected
     if got is not None:
@@ -129,5 +138,6 @@ def test_iso_offsets_and_clock_times_become_kst(text: str, expected: datetime | 
 
 
 def test_beijing_time_without_offset_is_read_in_its_zone() -> None:
+    """Catalogue: F30."""
     got = parse_korean("2019-11-25 18:57", now=NOW, tz=CST)
     assert got == datetime(2019, 11, 25, 19, 57, tzinfo=KST)

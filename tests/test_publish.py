@@ -71,6 +71,7 @@ def cfg(repo: Path, **kw: object) -> PublishConfig:
 
 
 def test_first_publish_commits_only_written_files(origin: Path, tmp_path: Path) -> None:
+    """Catalogue: F39."""
     blog = clone(origin, tmp_path / "blog")
     (blog / "README.md").write_text("local edit, not ours\n")
     (blog / "notes.txt").write_text("untracked, not ours\n")
@@ -86,6 +87,7 @@ def test_first_publish_commits_only_written_files(origin: Path, tmp_path: Path) 
 
 
 def test_rerun_identical_posts_makes_no_commit(origin: Path, tmp_path: Path) -> None:
+    """Catalogue: F27."""
     blog = clone(origin, tmp_path / "blog")
     publish([post()], cfg(blog), sleep=lambda s: None)
     tip = git(origin, "rev-parse", "main")
@@ -96,6 +98,7 @@ def test_rerun_identical_posts_makes_no_commit(origin: Path, tmp_path: Path) -> 
 
 
 def test_push_race_rebases_without_force(origin: Path, tmp_path: Path) -> None:
+    """Catalogue: F35."""
     blog = clone(origin, tmp_path / "blog")
     other = clone(origin, tmp_path / "other")
     (other / "about.md").write_text("about\n")
@@ -112,6 +115,7 @@ def test_push_race_rebases_without_force(origin: Path, tmp_path: Path) -> None:
 
 
 def test_conflict_aborts_and_names_both_commits(origin: Path, tmp_path: Path) -> None:
+    """Catalogue: F36."""
     blog = clone(origin, tmp_path / "blog")
     other = clone(origin, tmp_path / "other")
     (other / "_posts").mkdir()
@@ -132,6 +136,7 @@ def test_conflict_aborts_and_names_both_commits(origin: Path, tmp_path: Path) ->
 
 
 def test_detached_head_and_wrong_branch_refused(origin: Path, tmp_path: Path) -> None:
+    """Catalogue: F39."""
     blog = clone(origin, tmp_path / "blog")
     git(blog, "checkout", "-q", "--detach")
     with pytest.raises(PublishError, match="detached HEAD"):
@@ -143,6 +148,7 @@ def test_detached_head_and_wrong_branch_refused(origin: Path, tmp_path: Path) ->
 
 
 def test_token_in_remote_url_never_in_error(origin: Path, tmp_path: Path) -> None:
+    """Catalogue: F37."""
     blog = clone(origin, tmp_path / "blog")
     token = "ghp_" + "C" * 36
     # A closed loopback port: the push fails and git echoes the URL on stderr.
@@ -196,6 +202,7 @@ def test_posts_already_written_into_the_checkout_are_committed(
 
 
 def test_gives_up_after_attempts_when_the_race_never_ends(origin: Path, tmp_path: Path) -> None:
+    """Catalogue: F35."""
     blog = clone(origin, tmp_path / "blog")
     other = clone(origin, tmp_path / "other")
     tips: list[str] = []
@@ -257,6 +264,7 @@ def test_url_keeps_a_commit_whose_push_failed(origin: Path, tmp_path: Path) -> N
 
 def test_url_token_is_sent_but_never_shown(origin: Path, tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Catalogue: F37."""
     token = "ghp_" + "D" * 36
     monkeypatch.setenv("BLOG_TOKEN", token)
     url = cfg(None, url="https://127.0.0.1:9/blog.git", workdir=tmp_path / "b")  # type: ignore[arg-type]

@@ -73,6 +73,7 @@ HOSTILE_TITLES = [
 
 @pytest.mark.parametrize("title", HOSTILE_TITLES, ids=range(len(HOSTILE_TITLES)))
 def test_hostile_titles_round_trip_through_front_matter(title: str) -> None:
+    """Catalogue: S01."""
     meta = {"title": title, "date": "2025-02-04 12:30:17 +0900", "categories": ["a", "b"]}
     text = document(meta, "body\n")
     assert read_metadata(text) == meta
@@ -105,6 +106,7 @@ INJECTIONS = [
 
 @pytest.mark.parametrize("payload", INJECTIONS, ids=range(len(INJECTIONS)))
 def test_scraped_text_cannot_become_markup(payload: str) -> None:
+    """Catalogue: S02, S03, S04."""
     job = krnews_job()
     post = render_post(job, datetime(2025, 2, 4, 12, 30, tzinfo=KST), [article(payload, payload)])
     body = post.split("\n---\n", 1)[1]
@@ -122,6 +124,7 @@ def md_ial() -> str:
 
 
 def test_balanced_brackets_stay_raw_and_unbalanced_are_escaped() -> None:
+    """Catalogue: S04."""
     assert md.link_text("[단독] 제목") == "[단독] 제목"
     assert md.link_text("a [ b") == "a \\[ b"
     assert md.link_text("[a](b)") == "\\[a\\](b)"

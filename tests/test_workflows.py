@@ -39,6 +39,7 @@ def test_nightly_schedule_is_utc_off_minute_after_1230_kst() -> None:
 
 
 def test_nightly_permissions_concurrency_timeout() -> None:
+    """Catalogue: S13."""
     wf = load("nightly.yml")
     assert wf["permissions"] == {"contents": "write"}
     assert wf["concurrency"]["cancel-in-progress"] is False
@@ -48,6 +49,7 @@ def test_nightly_permissions_concurrency_timeout() -> None:
 
 
 def test_nightly_date_input_reaches_shell_through_env_only() -> None:
+    """Catalogue: S13."""
     wf = load("nightly.yml")
     assert "date" in wf["on"]["workflow_dispatch"]["inputs"]
     run_steps = [s for s in steps(wf) if "run" in s]
@@ -66,6 +68,7 @@ def test_nightly_uses_pip_cache_keyed_on_pyproject() -> None:
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
 def test_actions_are_pinned_to_commit_shas(path: Path) -> None:
+    """Catalogue: S13."""
     for step in steps(load(path.name)):
         if "uses" in step:
             assert SHA_PIN.match(step["uses"]), step["uses"]
@@ -73,11 +76,13 @@ def test_actions_are_pinned_to_commit_shas(path: Path) -> None:
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
 def test_no_secret_is_echoed(path: Path) -> None:
+    """Catalogue: S13."""
     for step in steps(load(path.name)):
         assert "secrets." not in step.get("run", "")
 
 
 def test_ci_runs_the_ci_script_read_only() -> None:
+    """Catalogue: S13."""
     wf = load("ci.yml")
     assert wf["permissions"] == {"contents": "read"}
     assert any(s.get("run", "").strip() == "bash .ci/run" for s in steps(wf))

@@ -13,11 +13,13 @@ from newsbot.write import PostWriter, post_name, safe_path
 
 
 def test_name_is_unique_per_day() -> None:
+    """Catalogue: S06."""
     assert post_name(date(2025, 2, 4), "krnews-it") == "2025-02-04-krnews-it-20250204.md"
     assert post_name(date(2025, 2, 5), "krnews-it") != post_name(date(2025, 2, 4), "krnews-it")
 
 
 def test_write_replaces_atomically_and_leaves_no_temp(tmp_path: Path) -> None:
+    """Catalogue: F33."""
     writer = PostWriter(tmp_path)
     path = writer.write("2025-02-04-x-20250204.md", "new")
     assert path.read_text() == "new"
@@ -34,11 +36,13 @@ def test_same_path_twice_in_one_run_is_refused(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", ["../x.md", "/etc/passwd", ".hidden.md", "a/b.md", "a\x00.md"])
 def test_unsafe_names_refused(tmp_path: Path, name: str) -> None:
+    """Catalogue: S06."""
     with pytest.raises(WriteError):
         safe_path(tmp_path, name)
 
 
 def test_symlink_is_not_followed(tmp_path: Path) -> None:
+    """Catalogue: S06."""
     outside = tmp_path / "outside.md"
     outside.write_text("keep")
     posts = tmp_path / "posts"
@@ -50,6 +54,7 @@ def test_symlink_is_not_followed(tmp_path: Path) -> None:
 
 
 def test_failed_write_keeps_the_old_post(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Catalogue: F33."""
     (tmp_path / "p.md").write_text("old")
 
     def no_space(src: str, dst: str) -> None:
