@@ -17,8 +17,12 @@ CST = ZoneInfo("Asia/Shanghai")
 KO_ABSOLUTE = re.compile(
     r"(\d{4})[.\-/]\s*(\d{1,2})[.\-/]\s*(\d{1,2})\.?(?:\s*(오전|오후)?\s*(\d{1,2}):(\d{2}))?"
 )
-KO_RELATIVE = re.compile(r"(\d+)\s*(초|분|시간|일)\s*전")
-RELATIVE_UNIT = {"초": "seconds", "분": "minutes", "시간": "hours", "일": "days"}
+# "3시간 전" (Nate, Naver) and "1小时前" (Sina): the same four units
+KO_RELATIVE = re.compile(r"(\d+)\s*(초|분|시간|일|秒|秒钟|分钟|小时|个小时|天)\s*(?:전|前)")
+RELATIVE_UNIT = {"초": "seconds", "분": "minutes", "시간": "hours", "일": "days",
+                 "秒": "seconds", "秒钟": "seconds", "分钟": "minutes", "小时": "hours",
+                 "个小时": "hours", "天": "days"}
+JUST_NOW = ("방금", "刚刚")
 # "2019-09-11T01:53:41+08:00", "2026-08-10 13:13": tried before KO_ABSOLUTE,
 # which would read the date and drop the time and offset
 ISO = re.compile(
@@ -38,11 +42,13 @@ def parse_korean(text: str, *, now: datetime, tz: ZoneInfo = KST) -> datetime | 
     """A time as Korean (or ISO) lists print it, aware and in KST; None if unreadable.
 
     Absolute ("2017.01.01. 오후 10:20"), ISO with or without offset, relative
-    ("3시간 전") or a bare clock time ("오후 12:05", taken as today's, or
+    ("3시간 전", "1小时前", "방금", "刚刚") or a bare clock time ("오후 12:05", taken as today's, or
     yesterday's if that would lie in the future). ``tz`` is the zone of times
     printed without an offset.
     """
     text = text.strip()
+    if text.startswith(JUST_NOW):
+        return now.astimezone(KST).replace(microsecond=0)
     rel = KO_RELATIVE.search(text)
     if rel:
         delta = timedelta(**{RELATIVE_UNIT[rel.group(2)]: int(rel.group(1))})

@@ -106,6 +106,13 @@ def test_tracking_parameters_removed_and_query_sorted() -> None:
         ("2024.01.02. 오후 12:05", datetime(2024, 1, 2, 12, 5, tzinfo=KST)),
         ("3시간 전", datetime(2025, 2, 4, 15, 0, tzinfo=KST)),
         ("11분전", datetime(2025, 2, 4, 17, 49, tzinfo=KST)),
+        ("방금", datetime(2025, 2, 4, 18, 0, tzinfo=KST)),
+        # Sina's relative times: the same units in Chinese
+        ("1小时前", datetime(2025, 2, 4, 17, 0, tzinfo=KST)),
+        ("2个小时前", datetime(2025, 2, 4, 16, 0, tzinfo=KST)),
+        ("25分钟前", datetime(2025, 2, 4, 17, 35, tzinfo=KST)),
+        ("3天前", datetime(2025, 2, 1, 18, 0, tzinfo=KST)),
+        ("刚刚", datetime(2025, 2, 4, 18, 0, tzinfo=KST)),
     ],
 )
 def test_korean_times(text: str, expected: datetime) -> None:
