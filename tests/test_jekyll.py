@@ -13,7 +13,7 @@ from newsbot.dates import KST
 from newsbot.models import Article
 from newsbot.render import render_post
 from newsbot.write import PostWriter, post_name
-from tests.conftest import GOLDEN
+from tests.conftest import GOLDEN, SHARED
 from tests.test_render import krnews_job
 
 pytestmark = pytest.mark.jekyll
@@ -81,3 +81,41 @@ def test_golden_and_hostile_posts_build(tmp_path: Path) -> None:
     assert (
         html.count("<h2") == len(PAYLOADS) and html.count('href="https://n.news.naver.com/a/') == 4
     )
+
+
+def test_digest_posts_build_and_stay_inert(tmp_path: Path) -> None:
+    """The AI digest (seed 001's format) builds too, and scraped or model text stays text.
+
+    Catalogue: S02, S03, S04.
+    """
+    from datetime import date
+
+    from newsbot.render import digest
+
+    posts = tmp_path / "_posts"
+    posts.mkdir()
+    entries = [
+        digest.DigestEntry(
+            headline=f"AI 소식 {i} {p}", source_name="전자신문", link=f"https://www.etnews.com/{i}",
+            published=date(2026, 1, 3), summary=[f"요약 {p}", "둘째 요점"],
+            implications=[f"기술 {p}", "산업", "전망"],
+        )
+        for i, p in enumerate(PAYLOADS)
+    ]
+    meta = digest.front_matter("2026-01-03 AI 뉴스", datetime(2026, 1, 3, 21, 0, tzinfo=KST),
+                               ["news"])
+    PostWriter(posts).write("2026-01-03-ai-news-20260103.md", digest.render(meta, entries))
+    seed = SHARED / "seeds" / "001_4b33230c1e510781.txt"  # the blog's own digest, if present
+    if seed.is_file():
+        shutil.copy(seed, posts / "2026-01-03-ai-news-seed.md")
+    done = build(tmp_path)
+    assert done.returncode == 0, done.stderr
+    html = (tmp_path / "_site/posts/ai-news-20260103/index.html").read_text()
+    assert "<h1>2026-01-03 AI 뉴스</h1><time>2026-01-03T21:00:00+09:00</time>news|" in html
+    assert html.count("<h2") == len(PAYLOADS) and html.count("<h3") == 2 * len(PAYLOADS)
+    assert html.count("{{ site.time }} {% raw %}") == 3  # headline, summary, implication
+    assert "<script>" not in html and 'onclick="x"' not in html.replace("&quot;", '"')
+    assert html.count('href="https://www.etnews.com/') == len(PAYLOADS)
+    if seed.is_file():
+        built = (tmp_path / "_site/posts/ai-news-seed/index.html").read_text()
+        assert "<h1>2026-01-03 AI 뉴스</h1>" in built and "<h3" in built
