@@ -30,7 +30,7 @@ from newsbot.render.digest import DigestEntry
 from newsbot.store import Store
 from newsbot.summarize import ArticleText, LlmInvalid, LlmUnavailable, OverBudget, Summary
 from newsbot.summarize.extractive import ExtractiveSummarizer
-from newsbot.summarize.llm import LlmSummarizer
+from newsbot.summarize.llm import LlmSummarizer, ReadOnlyCache
 
 TITLE_WEIGHT = 3  # a keyword in the title counts three times one in the snippet
 
@@ -70,11 +70,14 @@ def collect(
     store: Store | None,
     notes: list[str],
     transport: httpx.AsyncBaseTransport | None = None,
+    dry_run: bool = False,
 ) -> None:
-    """Fill ``results[job].digest`` for every digest job in ``jobs``."""
+    """Fill ``results[job].digest`` for every digest job in ``jobs``; a ``dry_run`` reads
+    the LLM cache but adds nothing to it."""
     digest_jobs = [j for j in jobs if j.style == "digest"]
     if digest_jobs:
-        asyncio.run(_collect(digest_jobs, day, results, config, store, notes, transport))
+        asyncio.run(_collect(digest_jobs, day, results, config, store, notes, transport,
+                             dry_run))
 
 
 async def _collect(
@@ -85,10 +88,11 @@ async def _collect(
     store: Store | None,
     notes: list[str],
     transport: httpx.AsyncBaseTransport | None,
+    dry_run: bool,
 ) -> None:
     rules = rules_with(config.extract)
     fallback = ExtractiveSummarizer(config.summarize.sentences)
-    llm = _llm(config, store, notes)
+    llm = _llm(config, store, notes, dry_run)
     async with Fetcher(config.fetch, transport=transport) as fetcher:
         for job in jobs:
             result = results[job.name]
@@ -152,7 +156,8 @@ async def _read_article(
     return extract(page, rules)
 
 
-def _llm(config: Config, store: Store | None, notes: list[str]) -> LlmSummarizer | None:
+def _llm(config: Config, store: Store | None, notes: list[str],
+         dry_run: bool) -> LlmSummarizer | None:
     """The llm backend when configured; None means extractive only."""
     if config.summarize.backend != "llm":
         return None
@@ -160,7 +165,8 @@ def _llm(config: Config, store: Store | None, notes: list[str]) -> LlmSummarizer
     key = os.environ.get(cfg.api_key_env) if cfg.api_key_env else None
     if cfg.api_key_env and not key:
         notes.append(f"summarizer: ${cfg.api_key_env} is not set; sending no API key")
-    return LlmSummarizer(cfg, api_key=key, cache=store)
+    cache = ReadOnlyCache(store) if dry_run and store is not None else store
+    return LlmSummarizer(cfg, api_key=key, cache=cache)
 
 
 def _candidates(job: Job, day: date, result: JobResult, config: Config,

@@ -65,7 +65,7 @@ def run(
         results = asyncio.run(collect(jobs, day, now, config, transport))
         peek = _peek_store(config)
         digest.collect(jobs, day, results, config=config, store=peek, notes=report.notes,
-                       transport=transport)
+                       transport=transport, dry_run=True)
         posts = _plan_all(jobs, day, now, config, results, report, peek)
         return report, posts
     with run_lock(lock_path(posts_dir)):

@@ -23,6 +23,7 @@ from newsbot import config as config_mod
 from newsbot import pipeline
 from newsbot.dates import KST
 from newsbot.models import RunReport
+from newsbot.store import Store
 from newsbot.summarize.base import ArticleText
 from newsbot.summarize.llm import Answer, checked, grounded
 from tests import digestsite
@@ -272,3 +273,34 @@ def test_grounding_rules() -> None:
     assert summary.bullets == ("3일 공개", "가격 1,200달러")
     assert summary.implications == ()  # one ungrounded implication drops all three
     assert summary.dropped == 1 + 3 + 1
+
+
+def test_a_dry_run_reads_the_cache_but_adds_nothing(
+    page_server: PageServer, chat: ChatServer, tmp_path: Path
+) -> None:
+    out = tmp_path / "posts"
+    digestsite.serve(page_server)
+    base = {
+        "fetch": {"host_map": digestsite.host_map(page_server), **FAST_FETCH},
+        "output": {"dir": str(out)},
+        "summarize": {"backend": "llm", "llm": {"base_url": f"{chat.origin}/v1",
+                                                "model": "test-model"}},
+    }
+    cfg = config_mod.load(None, base)
+    job = digestsite.naver_only_job()
+    pipeline.run([job], DAY, config=cfg, now=NOW)  # a real run fills the cache
+    assert len(chat.requests) == 3
+    store = Store(pipeline.state_path(cfg))
+    cached = store._db.execute("SELECT COUNT(*) FROM summaries").fetchone()[0]
+    store.close()
+    report, _ = pipeline.run([job], DAY, config=cfg, now=NOW, dry_run=True)
+    assert len(chat.requests) == 3 and stats(report)["summaries"] == {"llm-cache": 3}
+    other = config_mod.load(None, {**base, "summarize": {
+        "backend": "llm", "llm": {"base_url": f"{chat.origin}/v1", "model": "other-model"}}})
+    report, _ = pipeline.run([job], DAY, config=other, now=NOW, dry_run=True)
+    assert len(chat.requests) == 6 and stats(report)["summaries"] == {"llm": 3}
+    store = Store(pipeline.state_path(cfg))
+    try:  # the dry run asked the other model but kept none of its answers
+        assert store._db.execute("SELECT COUNT(*) FROM summaries").fetchone()[0] == cached == 3
+    finally:
+        store.close()

@@ -72,6 +72,20 @@ class Cache(Protocol):
                     tokens: int) -> None: ...
 
 
+class ReadOnlyCache:
+    """Answers from ``inner``, keeps nothing new: a ``--dry-run`` writes nothing."""
+
+    def __init__(self, inner: Cache) -> None:
+        self.inner = inner
+
+    def get_summary(self, article_id: str, model: str, sha: str) -> str | None:
+        return self.inner.get_summary(article_id, model, sha)
+
+    def put_summary(self, article_id: str, model: str, sha: str, answer: str,
+                    tokens: int) -> None:
+        return None
+
+
 class LlmSummarizer:
     """Korean summaries from a chat-completions model, checked against the article."""
 
