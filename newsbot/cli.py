@@ -167,6 +167,9 @@ def _extract_parser(sub: Any) -> None:
     )
     ext.add_argument("url", help="article page URL (http or https)")
     ext.add_argument("--json", action="store_true", help="print a JSON object instead")
+    ext.add_argument("--replay", type=Path, metavar="DIR",
+                     help="read the page from a run's recording in DIR (newsbot run --record); "
+                     "no network")
     _common(ext)
     ext.set_defaults(func=commands.cmd_extract)
 

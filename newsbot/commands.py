@@ -25,8 +25,14 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if not args.url.startswith(("http://", "https://")):
         raise UsageError(f"expected an http(s) URL, got {args.url!r}")
     cfg = load_config(args)
+    transport = None
+    if args.replay:  # the page as a recorded run saw it; no network, no delay owed
+        from newsbot.recording import ReplayTransport
+
+        transport = ReplayTransport(args.replay)
+        cfg = cfg.model_copy(update={"fetch": cfg.fetch.model_copy(update={"host_delay": 0.0})})
     try:
-        got = read_article(args.url, config=cfg)
+        got = read_article(args.url, config=cfg, transport=transport)
     except SourceError as exc:
         print(f"newsbot: error: {exc}", file=sys.stderr)
         return 1

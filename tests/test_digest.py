@@ -132,3 +132,28 @@ def test_job_file_is_valid(name: str) -> None:
     job = load_job(ROOT / "jobs" / f"{name}.toml")
     assert job.style == "digest" and job.categories == ["news"]
     assert {"AI", "인공지능", "生成式", "人工智能", "LLM"} <= set(job.digest.keywords)
+
+
+def test_extract_replays_an_article_page_from_a_recorded_run(
+    page_server: PageServer, tmp_path: Path
+) -> None:
+    """The morning-after tool: a digest run was recorded; its article pages can be
+    re-extracted offline while the extraction rules are being fixed."""
+    digestsite.serve(page_server)
+    tape = tmp_path / "tape"
+    assert run_cli(page_server, tmp_path / "posts", "--record", str(tape)).returncode == 0
+    page_server.stop()  # from here on, no server
+    url = f"https://n.news.naver.com{digestsite.article_path(1)}"
+    mapped = ("--host-map", f"n.news.naver.com={page_server.origin}")  # as when recorded
+    done = subprocess.run(
+        [sys.executable, "-m", "newsbot", "extract", url, "--replay", str(tape), "--json",
+         *mapped], cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    got = json.loads(done.stdout)
+    assert got["title"] == "오픈AI, GPT-5 기반 기업용 AI 비서 공개"
+    assert "오픈AI가 3일 GPT-5 기반의 기업용 AI 비서 서비스를 공개했다." in got["text"]
+    missing = subprocess.run(
+        [sys.executable, "-m", "newsbot", "extract", url.replace("0000000001", "0000000099"),
+         "--replay", str(tape), *mapped], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert missing.returncode == 1 and "is not in the recording" in missing.stderr
