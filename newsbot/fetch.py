@@ -264,6 +264,7 @@ class Fetcher:
             stats.bytes += len(body)
         return response.status_code, headers, body
 
+
 def _raw(
     response: httpx.Response, headers: dict[str, str]
 ) -> tuple[AsyncIterator[bytes], dict[str, str]]:

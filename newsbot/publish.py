@@ -8,7 +8,7 @@ Rules (RELIABILITY F35-F39, S08): stage only the paths newsbot wrote (never
 ``add -A``); refuse a detached HEAD or the wrong branch; a rejected push is
 fetched, rebased and retried; a real conflict aborts the rebase and names both
 commits; never ``--force``; nothing new means no commit. Every git message we
-surface passes through :func:`redact`, so a token in a remote URL never leaks.
+surface passes through ``newsbot.redact``, so a token in a remote URL never leaks.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from __future__ import annotations
 import base64
 import os
 import random
-import re
 import subprocess
 import time
 from collections.abc import Callable, Sequence
@@ -27,22 +26,11 @@ from typing import Protocol
 from newsbot.config import PublishConfig
 from newsbot.errors import PublishError, WriteError
 from newsbot.models import JobResult
+from newsbot.redact import redact
 from newsbot.write import PostWriter, safe_path
 
-_SECRETS = [
-    (re.compile(r"(https?://)[^@/\s]+@"), r"\1***@"),
-    (re.compile(r"(?i)\b(token|key|secret|password)=[^&\s]+"), r"\1=***"),
-    (re.compile(r"gh[pousr]_[A-Za-z0-9]{36,}"), "***"),
-]
 # A push refused because the remote moved on; a hook's "[remote rejected]" is not retried.
 _REJECTED = ("[rejected]", "non-fast-forward", "fetch first")
-
-
-def redact(text: str) -> str:
-    """``text`` with URL userinfo, ``token=…`` pairs and GitHub tokens masked."""
-    for pattern, repl in _SECRETS:
-        text = pattern.sub(repl, text)
-    return text
 
 
 class _PostLike(Protocol):
