@@ -117,9 +117,8 @@ async def read_capped(
         raise FetchError(source, url, f"corrupt compressed body (zlib.error: {exc})",
                          status="protocol_error") from None
     if not decoder.eof:
-        error = FetchError(source, url, "compressed body ended early", status="protocol_error")
-        error.retryable = True
-        raise error
+        raise FetchError(source, url, "compressed body ended early", status="protocol_error",
+                         retryable=True)
     return b"".join(parts)
 
 
@@ -162,7 +161,5 @@ def check_page(
     # Only a page that opened <html> must close it (a feed served as text/html need not)
     opened = _HTML_OPEN.search(body[:4096]) is not None
     if is_html and opened and marker and not re.search(re.escape(marker.encode()), body, re.I):
-        error = FetchError(source, url, f"page is incomplete: no {marker!r} (connection closed "
-                           "early?)", status="incomplete")
-        error.retryable = True
-        raise error
+        raise FetchError(source, url, f"page is incomplete: no {marker!r} (connection closed "
+                         "early?)", status="incomplete", retryable=True)

@@ -254,10 +254,9 @@ class Fetcher:
                         body = await read_capped(*_raw(response, headers),
                                                  self.config.max_bytes, source=source, url=url)
             except TimeoutError:
-                error = FetchError(source, url, f"no complete answer within the deadline of "
-                                   f"{self.config.deadline}s", status="timeout")
-                error.retryable = True
-                raise error from None
+                raise FetchError(source, url, f"no complete answer within the deadline of "
+                                 f"{self.config.deadline}s", status="timeout",
+                                 retryable=True) from None
             except (httpx.HTTPError, httpx.InvalidURL) as exc:  # httpx parses a bad Location
                 raise translate(exc, url, source) from None
         if stats is not None:

@@ -39,10 +39,8 @@ def check_head(response: httpx.Response, source: str, url: str) -> None:
     """Refuse a response head over 64 KiB (httpcore allows 100 KiB; Nutch's bad-server set)."""
     size = sum(len(k) + len(v) + 4 for k, v in response.headers.raw)
     if size > MAX_HEAD_BYTES:
-        error = FetchError(source, url, f"response headers of {size} bytes are over "
-                           f"{MAX_HEAD_BYTES}", status="protocol_error")
-        error.retryable = True
-        raise error
+        raise FetchError(source, url, f"response headers of {size} bytes are over "
+                         f"{MAX_HEAD_BYTES}", status="protocol_error", retryable=True)
 
 
 def raise_for_status(status: int, headers: dict[str, str], url: str, source: str) -> None:
@@ -57,11 +55,10 @@ def raise_for_status(status: int, headers: dict[str, str], url: str, source: str
         kind = "http_5xx"
     else:
         kind = "http_4xx"
-    error = FetchError(source, url, f"HTTP {status}", status=kind)
-    error.retryable = status in RETRY_CODES
-    if status in (429, 503) and "retry-after" in headers:
-        error.retry_after = retry_after(headers["retry-after"])
-    raise error
+    wait = headers.get("retry-after") if status in (429, 503) else None
+    raise FetchError(source, url, f"HTTP {status}", status=kind,
+                     retryable=status in RETRY_CODES,
+                     retry_after=retry_after(wait) if wait is not None else None)
 
 
 def _is_dns(exc: BaseException) -> bool:
@@ -87,6 +84,4 @@ def translate(exc: httpx.HTTPError | httpx.InvalidURL, url: str, source: str) ->
         status, retryable = "redirect_blocked", False
     else:
         status = "protocol_error"
-    error = FetchError(source, url, f"{name}: {exc}", status=status)
-    error.retryable = retryable
-    return error
+    return FetchError(source, url, f"{name}: {exc}", status=status, retryable=retryable)
