@@ -61,6 +61,7 @@ async def _collect_source(
         day=day, section=ref.section, now=now, options=ref.options, max_pages=settings.max_pages
     )
     result = SourceResult(source=ref.name, section=ref.section, urls=source.urls(req))
+    first = result.urls[0] if result.urls else ""  # what a failure message names
     result.notes.extend(source.notes(req))
     if not settings.obey_robots:
         why = settings.robots_note or "config"
@@ -84,19 +85,18 @@ async def _collect_source(
             which = "run" if deadline == run_deadline else "source"
             seconds = config.fetch.run_budget if which == "run" else budget
             message = f"the {which} budget of {seconds}s ran out"
-            first = result.urls[0] if result.urls else ""
             raise FetchError(ref.name, first, message, status="timeout") from None
         result.items_found = len(raw)
-        _check_encoding(raw, ref.name, result.urls[0] if result.urls else "")
+        _check_encoding(raw, ref.name, first)
         result.articles = _normalize(raw, source, ref, job, now, settings.max_items, result)
         if len(result.articles) < settings.min_items:
             raise LayoutChanged(
                 ref.name,
-                result.urls[0] if result.urls else "",
+                first,
                 f"only {len(result.articles)} usable items, fewer than min_items "
                 f"{settings.min_items}: layout changed?",
             )
-        _check_coverage(result)
+        _check_coverage(result, first)
         if job.thumbnails:  # optional: running out of budget here only costs thumbnails
             try:
                 async with asyncio.timeout_at(deadline):
@@ -131,13 +131,13 @@ NOT_INVALID = {"duplicate", "over_cap"}  # drops that say nothing about the mark
 MIN_COVERAGE = 0.9
 
 
-def _check_coverage(result: SourceResult) -> None:
+def _check_coverage(result: SourceResult, url: str) -> None:
     """Over 10 % of the items lacking a usable title or link: the layout half changed (F25)."""
     invalid = sum(n for reason, n in result.items_dropped.items() if reason not in NOT_INVALID)
     if result.items_found and 1 - invalid / result.items_found < MIN_COVERAGE:
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(result.items_dropped.items())
                             if k not in NOT_INVALID)
-        raise SourceError(result.source, result.urls[0] if result.urls else "",
+        raise SourceError(result.source, url,
                           f"only {result.items_found - invalid} of {result.items_found} items "
                           f"are complete ({reasons}): layout partly changed?", status="incomplete")
 

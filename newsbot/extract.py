@@ -10,20 +10,19 @@ No I/O here: ``fetch`` brings the page.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from newsbot.dates import KST, parse_korean
+from newsbot.errors import Rejected
 from newsbot.extract_rules import RULES, SELECTOR_NAMES, Rule, rule_for, rules_with
 from newsbot.models import Page
-from newsbot.normalize import clean_text
+from newsbot.normalize import clean_text, clean_url
 
 __all__ = [
     "RULES", "SELECTOR_NAMES", "Extracted", "Rule", "extract", "parse_time", "rule_for",
@@ -50,7 +49,7 @@ GENERIC_PUBLISHED = (
     'meta[name="pubdate"], meta[name="publish-date"], meta[itemprop="datePublished"], '
     "time[datetime]"
 )
-IMAGE = 'meta[property="og:image"], meta[name="twitter:image"]'
+IMAGE = 'meta[property="og:image"], meta[name="og:image"], meta[name="twitter:image"]'
 BLOCKS = frozenset({
     "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
     "blockquote", "section", "article", "pre", "dd", "dt", "dl", "figure", "figcaption",
@@ -92,7 +91,7 @@ def extract(page: Page, rules: Mapping[str, Rule] = RULES) -> Extracted:
     """Read ``page`` with its site's rule, or the generic fallback."""
     tree = LexborHTMLParser(page.text)
     rule = rule_for(page.url, rules)
-    image = _image(tree, page.url)
+    image = lead_image(tree, page.url)
     if rule is not None:
         body = _site_body(tree, rule)
         if body:
@@ -271,13 +270,13 @@ def _generic_title(tree: LexborHTMLParser) -> str:
     return _first_text(tree, GENERIC_TITLE)
 
 
-def _image(tree: LexborHTMLParser, base: str) -> str | None:
+def lead_image(tree: LexborHTMLParser, base: str) -> str | None:
+    """The page's og:image (else twitter:image) as an absolute http(s) URL, or None."""
     for node in _in_order(tree, IMAGE):
-        value = html.unescape(node.attributes.get("content") or "").strip()
-        if value:
-            url = urljoin(base, value)  # Sina writes protocol-relative //n.sinaimg.cn/…
-            if urlsplit(url).scheme in ("http", "https"):
-                return url
+        try:  # Sina writes protocol-relative //n.sinaimg.cn/…
+            return clean_url(node.attributes.get("content") or "", base)
+        except Rejected:
+            continue
     return None
 
 

@@ -12,23 +12,15 @@ import asyncio
 
 from selectolax.lexbor import LexborHTMLParser
 
-from newsbot.errors import Rejected, SourceError
+from newsbot.errors import SourceError
+from newsbot.extract import lead_image
 from newsbot.fetch import Fetcher
 from newsbot.models import Article, SourceResult
-from newsbot.normalize import clean_url
 
 CONCURRENCY = 4  # article pages in flight per source: polite to one site
-OG_IMAGE = 'meta[property="og:image"], meta[name="og:image"], meta[name="twitter:image"]'
-
-
 def og_image(html: str, base_url: str) -> str | None:
     """The page's og:image as an absolute http(s) URL, or None."""
-    node = LexborHTMLParser(html).css_first(OG_IMAGE)
-    content = (node.attributes.get("content") or "") if node is not None else ""
-    try:
-        return clean_url(content, base_url) if content.strip() else None
-    except Rejected:
-        return None
+    return lead_image(LexborHTMLParser(html), base_url)
 
 
 async def fill(
