@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from newsbot.dates import KST, parse_korean
 from newsbot.models import Page, RawItem
 
 
@@ -35,6 +36,11 @@ class ListRequest:
     @property
     def is_today(self) -> bool:
         return self.day >= self.now.date()
+
+    def on_day(self, published: str) -> bool:
+        """Whether a time as the list printed it falls on ``day`` in Seoul (undated: no)."""
+        when = parse_korean(published, now=self.now) if published else None
+        return when is not None and when.astimezone(KST).date() == self.day
 
 
 @dataclass(frozen=True)

@@ -24,14 +24,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from newsbot.dates import KST, parse_korean
 from newsbot.errors import LayoutChanged
 from newsbot.models import Page, RawItem
 from newsbot.sources.base import Defaults, ListRequest
@@ -89,7 +87,7 @@ def parse(page: Page, sel: Mapping[str, str], req: ListRequest) -> list[RawItem]
     is_feed = page.text.lstrip().startswith("<?xml") or "<rss" in page.text[:512]
     items = _parse_feed(page) if is_feed else _parse_list(page, sel)
     if not req.is_today:
-        items = [i for i in items if _on_day(i.published, req)]
+        items = [i for i in items if req.on_day(i.published)]
     return items
 
 
@@ -126,12 +124,12 @@ def _feed_image(entry: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _rfc822(text: str) -> str:
+def _rfc822(shown: str) -> str:
     """``Fri, 28 Sep 2018 17:00:00 +0900`` as ISO; anything else as printed."""
     try:
-        return parsedate_to_datetime(text).isoformat()
+        return parsedate_to_datetime(shown).isoformat()
     except (TypeError, ValueError, IndexError):
-        return text
+        return shown
 
 
 def _strip_tags(html: str) -> str:
@@ -158,15 +156,6 @@ def _card(node: LexborNode, sel: Mapping[str, str]) -> RawItem | None:
         press=text(node.css_first(sel["press"]), strip=True),
         published=text(node.css_first(sel["time"]), strip=True),
     )
-
-
-
-
-
-
-def _on_day(published: str, req: ListRequest) -> bool:
-    when: datetime | None = parse_korean(published, now=req.now) if published else None
-    return when is not None and when.astimezone(KST).date() == req.day
 
 
 def article_id(url: str) -> str | None:

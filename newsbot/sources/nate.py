@@ -97,16 +97,12 @@ def _row(node: LexborNode, sel: Mapping[str, str], req: ListRequest) -> RawItem 
     )
 
 
-def _absolute(text: str, req: ListRequest) -> str:
+def _absolute(shown: str, req: ListRequest) -> str:
     """A bare clock time belongs to the list's day, which only the source knows."""
-    if not CLOCK.match(text):
-        return text  # relative and dated times are left to normalize
-    value = parse_clock(text, day=req.day, now=req.now)
+    if not CLOCK.match(shown):
+        return shown  # relative and dated times are left to normalize
+    value = parse_clock(shown, day=req.day, now=req.now)
     return value.isoformat() if value else ""
-
-
-
-
 
 
 def article_id(url: str) -> str | None:

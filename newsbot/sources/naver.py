@@ -152,10 +152,6 @@ def _parse_legacy(tree: LexborHTMLParser, page: Page, sel: Mapping[str, str]) ->
     return items
 
 
-
-
-
-
 def article_id(url: str) -> str | None:
     """``naver:OID/AID`` from any of Naver's article URL forms."""
     parts = urlsplit(url)

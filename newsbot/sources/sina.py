@@ -34,7 +34,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from newsbot.dates import CST, KST
+from newsbot.dates import CST
 from newsbot.errors import LayoutChanged
 from newsbot.models import Page, RawItem
 from newsbot.sources.base import Defaults, ListRequest
@@ -108,7 +108,7 @@ def parse(page: Page, sel: Mapping[str, str], req: ListRequest) -> list[RawItem]
     else:
         items = _parse_html(page, sel)
     if not req.is_today and not req.options.get("list_url"):
-        items = [i for i in items if _on_day(i, req)]
+        items = [i for i in items if req.on_day(i.published)]
     return items
 
 
@@ -196,18 +196,6 @@ def _card(node: LexborNode, sel: Mapping[str, str]) -> RawItem | None:
         snippet=text(node.css_first(sel["list_snippet"])),
         published=text(node.css_first(sel["list_time"])),
     )
-
-
-
-
-
-
-def _on_day(item: RawItem, req: ListRequest) -> bool:
-    try:
-        when = datetime.fromisoformat(item.published)
-    except ValueError:
-        return False  # an undated item cannot be placed on a past day
-    return when.astimezone(KST).date() == req.day
 
 
 def article_id(url: str) -> str | None:
