@@ -22,7 +22,8 @@ class Page:
     charset chain if they were not UTF-8 after all (U+FFFD in the items).
     """
 
-    __slots__ = ("_encoding", "_text", "body", "content_type", "status", "url")
+    __slots__ = ("_encoding", "_text", "_wide", "body", "content_type", "read_as_utf8", "status",
+                 "url")
 
     def __init__(
         self,
@@ -40,6 +41,8 @@ class Page:
         self.body = body
         self._text = text if text is not None or body else ""
         self._encoding = encoding or ("utf-8" if self._text is not None else None)
+        self._wide: bool | None = None  # declared UTF-16/32: bytes that are not ASCII-based
+        self.read_as_utf8 = False  # ``markup`` handed a parser the undecoded bytes
 
     @property
     def text(self) -> str:
@@ -60,17 +63,22 @@ class Page:
         """True while the bytes are handed to parsers as UTF-8 without a decode."""
         if self._text is not None:
             return False
-        from newsbot.charset import declared
+        if self._wide is None:
+            from newsbot.charset import declared
 
-        # Valid UTF-8 wins over any declaration (charset.decode), so only a codec that
-        # is not ASCII-compatible rules the fast path out.
-        return not any(name.startswith(("utf-16", "utf-32"))
-                       for name in declared(self.body, self.content_type))
+            # Valid UTF-8 wins over any declaration (charset.decode), so only a codec that
+            # is not ASCII-compatible rules the fast path out.
+            self._wide = any(name.startswith(("utf-16", "utf-32"))
+                             for name in declared(self.body, self.content_type))
+        return not self._wide
 
     @property
     def markup(self) -> str | bytes:
         """What an HTML parser should read: the bytes if ``optimistic``, else the text."""
-        return self.body if self.optimistic else self.text
+        if self.optimistic:
+            self.read_as_utf8 = True
+            return self.body
+        return self.text
 
     def decoded(self) -> Page:
         """The same page with its text decoded through the full charset chain."""

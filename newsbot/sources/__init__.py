@@ -83,7 +83,7 @@ def parse_page(
     """``source.parse``, re-read through the charset chain if reading the bytes as
     UTF-8 put U+FFFD into the items (a cp949 or gb18030 page, declared or not)."""
     items = source.parse(page, selectors, req)
-    if page.optimistic and any(_garbled(item) for item in items):
+    if page.read_as_utf8 and any(_garbled(item) for item in items):
         items = source.parse(page.decoded(), selectors, req)
     return items
 
