@@ -18,7 +18,7 @@ KO_ABSOLUTE = re.compile(
     r"(\d{4})[.\-/]\s*(\d{1,2})[.\-/]\s*(\d{1,2})\.?(?:\s*(오전|오후)?\s*(\d{1,2}):(\d{2}))?"
 )
 # "3시간 전" (Nate, Naver) and "1小时前" (Sina): the same four units
-KO_RELATIVE = re.compile(r"(\d+)\s*(초|분|시간|일|秒|秒钟|分钟|小时|个小时|天)\s*(?:전|前)")
+RELATIVE = re.compile(r"(\d+)\s*(초|분|시간|일|秒|秒钟|分钟|小时|个小时|天)\s*(?:전|前)")
 RELATIVE_UNIT = {"초": "seconds", "분": "minutes", "시간": "hours", "일": "days",
                  "秒": "seconds", "秒钟": "seconds", "分钟": "minutes", "小时": "hours",
                  "个小时": "hours", "天": "days"}
@@ -49,7 +49,7 @@ def parse_korean(text: str, *, now: datetime, tz: ZoneInfo = KST) -> datetime | 
     text = text.strip()
     if text.startswith(JUST_NOW):
         return now.astimezone(KST).replace(microsecond=0)
-    rel = KO_RELATIVE.search(text)
+    rel = RELATIVE.search(text)
     if rel:
         delta = timedelta(**{RELATIVE_UNIT[rel.group(2)]: int(rel.group(1))})
         return (now - delta).astimezone(KST).replace(microsecond=0)

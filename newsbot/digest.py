@@ -92,15 +92,19 @@ async def _collect(
 ) -> None:
     rules = rules_with(config.extract)
     fallback = ExtractiveSummarizer(config.summarize.sentences)
-    llm = _llm(config, store, notes, dry_run)
-    async with Fetcher(config.fetch, transport=transport) as fetcher:
-        for job in jobs:
-            result = results[job.name]
-            if any(not s.ok for s in result.sources) and not job.allow_partial:
-                continue  # the job is not written anyway: fetch nothing for it
-            result.digest = DigestStats(summarizer=config.summarize.backend)
-            llm = await _collect_job(fetcher, job, day, result, result.digest, config, store,
-                                     notes, rules, (llm, fallback))
+    llm = owned = _llm(config, store, notes, dry_run)
+    try:
+        async with Fetcher(config.fetch, transport=transport) as fetcher:
+            for job in jobs:
+                result = results[job.name]
+                if any(not s.ok for s in result.sources) and not job.allow_partial:
+                    continue  # the job is not written anyway: fetch nothing for it
+                result.digest = DigestStats(summarizer=config.summarize.backend)
+                llm = await _collect_job(fetcher, job, day, result, result.digest, config,
+                                         store, notes, rules, (llm, fallback))
+    finally:
+        if owned is not None:
+            await owned.aclose()
 
 
 async def _collect_job(

@@ -99,6 +99,12 @@ class LlmSummarizer:
         self.calls = 0
         self.tokens = 0
         self._transport = transport
+        self._client: httpx.AsyncClient | None = None  # one connection pool for the run
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
 
     async def summarize(self, article: ArticleText) -> Summary:
         model = self.config.model
@@ -143,11 +149,12 @@ class LlmSummarizer:
             ],
         }
         self.calls += 1
+        if self._client is None:
+            self._client = httpx.AsyncClient(timeout=cfg.timeout, transport=self._transport,
+                                             trust_env=False)
         try:
-            async with httpx.AsyncClient(timeout=cfg.timeout, transport=self._transport,
-                                         trust_env=False) as client:
-                response = await client.post(f"{cfg.base_url}/chat/completions",
-                                             json=payload, headers=headers)
+            response = await self._client.post(f"{cfg.base_url}/chat/completions",
+                                               json=payload, headers=headers)
         except httpx.TimeoutException:
             raise LlmUnavailable(f"no answer from {cfg.base_url} within {cfg.timeout}s") from None
         except httpx.HTTPError as exc:
