@@ -9,9 +9,8 @@ from typing import Any
 from newsbot.jobs import Job
 from newsbot.models import Article
 from newsbot.render import daily_list
+from newsbot.render.frontmatter import DATE_FORMAT as DATE_FORMAT
 from newsbot.render.frontmatter import document
-
-DATE_FORMAT = "%Y-%m-%d %H:%M:%S %z"
 
 
 def front_matter(job: Job, posted_at: datetime) -> dict[str, Any]:

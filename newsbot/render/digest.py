@@ -12,9 +12,8 @@ from datetime import date, datetime
 from typing import Any
 
 from newsbot.render import markdown as md
-from newsbot.render.frontmatter import Quoted, document
+from newsbot.render.frontmatter import DATE_FORMAT, Quoted, document
 
-DATE_FORMAT = "%Y-%m-%d %H:%M:%S %z"
 IMPLICATION_LABELS = ("기술적 의미", "산업적 영향", "향후 전망")
 
 
