@@ -408,14 +408,20 @@ def test_F18_declared_50MB_is_refused_before_the_body_is_read(world: World) -> N
     assert twin.attempts == 1 and twin.bytes == 0 and "declared" in twin.message
 
 
-def test_F18_streamed_50MB_is_cut_at_the_cap(world: World) -> None:
-    world.faulty.routes[ARCHIVE] = stream_bytes(50 * 2**20)
+def traced_run(world: World, **kw: Any) -> tuple[RunReport, float, int]:
+    """``world.run`` under tracemalloc: the report, seconds taken and peak traced bytes."""
     tracemalloc.start()
     try:
-        report, took = world.run(deadline=10.0)
+        report, took = world.run(**kw)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
+    return report, took, peak
+
+
+def test_F18_streamed_50MB_is_cut_at_the_cap(world: World) -> None:
+    world.faulty.routes[ARCHIVE] = stream_bytes(50 * 2**20)
+    report, took, peak = traced_run(world, deadline=10.0)
     twin = assert_partial(world, report, "too_large", took, bound=10.0)
     assert twin.attempts == 1 and twin.bytes == 0  # nothing kept from an oversize body
     assert peak < 5 * 2**20 + 2**20 + PIPELINE_OVERHEAD, f"peak {peak / 2**20:.1f} MiB"
@@ -425,12 +431,7 @@ def test_F18_streamed_50MB_is_cut_at_the_cap(world: World) -> None:
 @pytest.mark.parametrize("encoding", ["gzip", "deflate"])
 def test_F19_decompression_bomb_is_cut_with_bounded_memory(world: World, encoding: str) -> None:
     world.faulty.routes[ARCHIVE] = bomb(encoding)  # ~100 KB inflating to 100 MB
-    tracemalloc.start()
-    try:
-        report, took = world.run(deadline=10.0)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    report, took, peak = traced_run(world, deadline=10.0)
     assert_partial(world, report, "too_large", took, bound=10.0)
     assert peak < 16 * 10**6, f"peak traced memory {peak / 2**20:.1f} MiB"  # figure 6
     print(f"F19 {encoding}: peak traced memory {peak / 2**20:.2f} MiB")
