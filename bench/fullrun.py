@@ -46,19 +46,32 @@ CHAINS = (("rss.etnews.com", "www.etnews.com"),)  # etnews: feed first, then og:
 def site_routes() -> dict[str, dict[str, tuple[bytes, str]]]:
     """host → path → (body, content type): the pages each list job asks for."""
     html = "text/html; charset=UTF-8"
-    etnews = {"/04.xml": ((PAGES / "etnews" / "rss_04_20180928.xml").read_bytes(),
-                          "application/rss+xml")}
-    articles = {"/" + p.stem.split("_")[1]: (p.read_bytes(), html)
-                for p in (PAGES / "etnews").glob("article_*.html")}
+    etnews = {
+        "/04.xml": ((PAGES / "etnews" / "rss_04_20180928.xml").read_bytes(), "application/rss+xml")
+    }
+    articles = {
+        "/" + p.stem.split("_")[1]: (p.read_bytes(), html)
+        for p in (PAGES / "etnews").glob("article_*.html")
+    }
     return {
-        "news.naver.com": {"/breakingnews/section/105/230": (
-            (PAGES / "naver" / "breakingnews_105_230_20250204.html").read_bytes(), html)},
-        "feed.mix.sina.com.cn": {"/api/roll/get": (
-            (FIXTURES / "sina" / "cre-mix-tianyi-wnews-20180928.json").read_bytes(),
-            "application/json")},
-        "news.nate.com": {"/recent": (
-            (PAGES / "nate" / "recent_n0105_20250204_today_cp949_meta.html").read_bytes(),
-            "text/html")},
+        "news.naver.com": {
+            "/breakingnews/section/105/230": (
+                (PAGES / "naver" / "breakingnews_105_230_20250204.html").read_bytes(),
+                html,
+            )
+        },
+        "feed.mix.sina.com.cn": {
+            "/api/roll/get": (
+                (FIXTURES / "sina" / "cre-mix-tianyi-wnews-20180928.json").read_bytes(),
+                "application/json",
+            )
+        },
+        "news.nate.com": {
+            "/recent": (
+                (PAGES / "nate" / "recent_n0105_20250204_today_cp949_meta.html").read_bytes(),
+                "text/html",
+            )
+        },
         "rss.etnews.com": etnews,
         "www.etnews.com": articles,
     }
@@ -122,7 +135,9 @@ class Bench:
         maps = ", ".join(f'"{h}" = "{s.origin}"' for h, s in self.sites.items())
         self.config.write_text(
             f"[fetch]\nhost_delay = {delay}\nhost_map = {{ {maps} }}\n"
-            "[sources.naver]\nobey_robots = true\n", encoding="utf-8")
+            "[sources.naver]\nobey_robots = true\n",
+            encoding="utf-8",
+        )
 
     def jobs(self, copies: int, names: tuple[str, ...] = LIST_JOBS) -> Path:
         """A jobs folder with ``copies`` of each list job (distinct slugs)."""
@@ -134,7 +149,8 @@ class Bench:
                 suffix = f"-{i}" if copies > 1 else ""
                 (folder / f"{name}{suffix}.toml").write_text(
                     text.replace('slug = "', f'slug = "x{i}-' if copies > 1 else 'slug = "'),
-                    encoding="utf-8")
+                    encoding="utf-8",
+                )
         return folder
 
     def newsbot(self, *args: str, output: bool = True) -> Outcome:
@@ -145,8 +161,7 @@ class Bench:
         cmd = [sys.executable, "-c", CHILD, *args, "--config", str(self.config)]
         cmd += ["--output", str(out)] if output else []
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE)
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         _, err = proc.communicate()
         wall = time.perf_counter() - start
         text = err.decode("utf-8", "replace")
@@ -168,8 +183,10 @@ class Bench:
         article pages)."""
         time = {host: self._host(n) for host, n in requests.items()}
         # the article host waits for the first list: robots.txt and the feed, on the list host
-        chains = [self._host(min(requests.get(first, 0), 2)) + time.get(then, 0.0)
-                  for first, then in CHAINS]
+        chains = [
+            self._host(min(requests.get(first, 0), 2)) + time.get(then, 0.0)
+            for first, then in CHAINS
+        ]
         return max([*time.values(), *chains], default=0.0)
 
     def _host(self, n: int) -> float:
@@ -190,8 +207,9 @@ def startup(bench: Bench) -> float:
     times = []
     for _ in range(5):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "import newsbot.cli, newsbot.pipeline"],
-                       cwd=ROOT, check=True)
+        subprocess.run(
+            [sys.executable, "-c", "import newsbot.cli, newsbot.pipeline"], cwd=ROOT, check=True
+        )
         times.append(time.perf_counter() - start)
     return sorted(times)[2]
 
@@ -199,53 +217,71 @@ def startup(bench: Bench) -> float:
 def row(bench: Bench, label: str, got: Outcome, base: float, extra: str = "") -> str:
     bnd = bench.bound(got.requests)
     net = got.wall - base
-    return (f"| {label} | {sum(got.requests.values())} | {got.wall:.2f} | {net:.2f} | "
-            f"{bnd:.2f} | {net / bnd:.2f}× | {bench.naive(got.requests):.2f} |{extra} "
-            f"{got.rss_mb:.0f} | {got.code} |")
+    return (
+        f"| {label} | {sum(got.requests.values())} | {got.wall:.2f} | {net:.2f} | "
+        f"{bnd:.2f} | {net / bnd:.2f}× | {bench.naive(got.requests):.2f} |{extra} "
+        f"{got.rss_mb:.0f} | {got.code} |"
+    )
 
 
-HEAD = ("| {what} | requests | wall s | wall − start-up s | bound s | (wall − start-up)/bound "
-        "| n×(L+d) s |{extra} peak RSS MB | exit |")
+HEAD = (
+    "| {what} | requests | wall s | wall − start-up s | bound s | (wall − start-up)/bound "
+    "| n×(L+d) s |{extra} peak RSS MB | exit |"
+)
 
 
 def run_table(latency: float = 0.1, delay: float = 0.3) -> None:
     bench = Bench(latency, delay)
     try:
         base = startup(bench)
-        print(f"\n## Full runs: {latency * 1000:.0f} ms latency per response, {delay:.2f} s "
-              f"minimum delay per host (start-up {base:.2f} s)\n")
+        print(
+            f"\n## Full runs: {latency * 1000:.0f} ms latency per response, {delay:.2f} s "
+            f"minimum delay per host (start-up {base:.2f} s)\n"
+        )
         print(HEAD.format(what="run", extra=" one at a time s |"))
         print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for copies in (1, 4):
             jobs = bench.jobs(copies)
             got = bench.median("run", "--date", DAY, "--jobs-dir", str(jobs))
-            alone = sum(bench.newsbot("run", "--date", DAY, "--jobs-dir", str(jobs),
-                                      "--job", job).wall - base
-                        for job in sorted(p.stem for p in jobs.glob("*.toml")))
+            alone = sum(
+                bench.newsbot("run", "--date", DAY, "--jobs-dir", str(jobs), "--job", job).wall
+                - base
+                for job in sorted(p.stem for p in jobs.glob("*.toml"))
+            )
             count = len(list(jobs.glob("*.toml")))
             print(row(bench, f"{count} list jobs", got, base, f" {alone:.2f} |"))
-        print("\n(median of 3 runs; one at a time: each job run alone, one after another, "
-              "start-up subtracted; requests include robots.txt and etnews article pages for "
-              "thumbnails.)")
+        print(
+            "\n(median of 3 runs; one at a time: each job run alone, one after another, "
+            "start-up subtracted; requests include robots.txt and etnews article pages for "
+            "thumbnails.)"
+        )
         print("\n## Growth with the number of jobs (copies of the four list jobs)\n")
         print(HEAD.format(what="jobs", extra=""))
         print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for copies, names in ((1, ("krnews-it",)), (1, LIST_JOBS), (4, LIST_JOBS)):
-            got = bench.median("run", "--date", DAY, "--jobs-dir",
-                               str(bench.jobs(copies, names)))
+            got = bench.median("run", "--date", DAY, "--jobs-dir", str(bench.jobs(copies, names)))
             print(row(bench, str(copies * len(names)), got, base))
-        print("\n## Growth with backfill days (krnews-it: robots.txt and one archive page a "
-              "day)\n")
+        print("\n## Growth with backfill days (krnews-it: robots.txt and one archive page a day)\n")
         print(HEAD.format(what="days", extra=""))
         print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         jobs = bench.jobs(1, ("krnews-it",))
         for days in (1, 7, 30):
-            got = bench.median("backfill", "--from", "2018-09-01", "--to",
-                               f"2018-09-{days:02d}", "--jobs-dir", str(jobs), "--force",
-                               times=3 if days < 30 else 1)
+            got = bench.median(
+                "backfill",
+                "--from",
+                "2018-09-01",
+                "--to",
+                f"2018-09-{days:02d}",
+                "--jobs-dir",
+                str(jobs),
+                "--force",
+                times=3 if days < 30 else 1,
+            )
             print(row(bench, str(days), got, base))
-        print("\n(every date is served the same page, so days after the first have nothing new "
-              "and end in exit 2: `skipped`.)")
+        print(
+            "\n(every date is served the same page, so days after the first have nothing new "
+            "and end in exit 2: `skipped`.)"
+        )
     finally:
         bench.close()
 

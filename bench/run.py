@@ -51,8 +51,14 @@ def bs4_naver(raw: bytes) -> list[tuple[str, str]]:
         lede = li.select_one(".sa_text_lede, span.lede")
         if a is not None:
             thumb = img.get("data-src") or img.get("src") if img else ""
-            out.append((a.get_text(strip=True), str(a.get("href")), str(thumb),
-                        lede.get_text(" ", strip=True) if lede else ""))
+            out.append(
+                (
+                    a.get_text(strip=True),
+                    str(a.get("href")),
+                    str(thumb),
+                    lede.get_text(" ", strip=True) if lede else "",
+                )
+            )
     return out  # type: ignore[return-value]
 
 
@@ -99,8 +105,9 @@ def cases() -> list[tuple[str, str, Path, str, Callable[[bytes], object] | None]
     for path in sorted(naver.glob("section-*.html")):
         out.append(("naver", path.name, path, "https://news.naver.com/section/100", bs4_naver))
     for path in sorted(sina.glob("*.json")):
-        out.append(("sina", path.name, path,
-                    "https://feed.mix.sina.com.cn/api/roll/get?lid=2515", None))
+        out.append(
+            ("sina", path.name, path, "https://feed.mix.sina.com.cn/api/roll/get?lid=2515", None)
+        )
     for path in sorted(sina.glob("news-sina-cn-*.html")):
         out.append(("sina", path.name, path, "https://news.sina.cn/", bs4_sina))
     return out
@@ -120,21 +127,33 @@ def parse_table() -> None:
         return
     now = datetime(2025, 2, 4, 18, 0, tzinfo=KST)
     print("\n## List parsing: items/s from bytes as fetched, charset handling included\n")
-    print("Floor: a bare `selectolax.lexbor` parse of the same bytes (`json.loads` for JSON); "
-          "minimal: title and link in one query; bs4: the usual BeautifulSoup(html.parser) "
-          "extractor of the same fields.\n")
-    print("| source | page | items | floor | minimal | newsbot | bs4 html.parser "
-          "| newsbot/floor | bs4/newsbot |")
+    print(
+        "Floor: a bare `selectolax.lexbor` parse of the same bytes (`json.loads` for JSON); "
+        "minimal: title and link in one query; bs4: the usual BeautifulSoup(html.parser) "
+        "extractor of the same fields.\n"
+    )
+    print(
+        "| source | page | items | floor | minimal | newsbot | bs4 html.parser "
+        "| newsbot/floor | bs4/newsbot |"
+    )
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, label, path, url, soup_fn in cases():
         raw = path.read_bytes()
         source, sel = get(name), settings_for(name, Config()).selectors
-        req = ListRequest(day=now.date(), section="", now=now,
-                          options={"list_url": url} if name == "sina" and "sina.cn" in url
-                          else {})
+        req = ListRequest(
+            day=now.date(),
+            section="",
+            now=now,
+            options={"list_url": url} if name == "sina" and "sina.cn" in url else {},
+        )
 
-        def ours(raw: bytes = raw, url: str = url, source: object = source,
-                 sel: object = sel, req: ListRequest = req) -> list[object]:
+        def ours(
+            raw: bytes = raw,
+            url: str = url,
+            source: object = source,
+            sel: object = sel,
+            req: ListRequest = req,
+        ) -> list[object]:
             page = Page(url, body=raw, content_type="")  # a fresh Page: nothing cached
             return parse_page(source, page, sel, req)  # type: ignore[arg-type,return-value]
 
@@ -146,23 +165,25 @@ def parse_table() -> None:
             floor = best_of(lambda raw=raw: LexborHTMLParser(raw))
             least = best_of(lambda raw=raw: minimal_naver(raw)) if name == "naver" else None
         mine = best_of(ours)
-        soup = (best_of(lambda fn=soup_fn, raw=raw: fn(raw), repeat=3, number=3)
-                if soup_fn else None)
+        soup = best_of(lambda fn=soup_fn, raw=raw: fn(raw), repeat=3, number=3) if soup_fn else None
 
         def rate(t: float | None, items: int = items) -> str:
             return f"{items / t:,.0f}" if t else "—"
 
         ratio = f"{soup / mine:.0f}×" if soup else "—"
-        print(f"| {name} | {label[:44]} | {items} | {rate(floor)} | {rate(least)} | "
-              f"{rate(mine)} | {rate(soup)} | {mine / floor:.2f}× | {ratio} |")
+        print(
+            f"| {name} | {label[:44]} | {items} | {rate(floor)} | {rate(least)} | "
+            f"{rate(mine)} | {rate(soup)} | {mine / floor:.2f}× | {ratio} |"
+        )
 
 
 def startup_table() -> None:
     times = []
     for _ in range(7):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "newsbot", "--help"], cwd=ROOT,
-                       capture_output=True, check=True)
+        subprocess.run(
+            [sys.executable, "-m", "newsbot", "--help"], cwd=ROOT, capture_output=True, check=True
+        )
         times.append(time.perf_counter() - start)
     print("\n## Start-up\n")
     print("| command | median s | best s | target |")
@@ -172,8 +193,10 @@ def startup_table() -> None:
 
 def main(argv: list[str]) -> None:
     wanted = set(argv) or {"parse", "startup", "run"}
-    print(f"newsbot bench — {platform.node()} {platform.machine()}, Python "
-          f"{platform.python_version()}, {datetime.now(UTC).date()}")
+    print(
+        f"newsbot bench — {platform.node()} {platform.machine()}, Python "
+        f"{platform.python_version()}, {datetime.now(UTC).date()}"
+    )
     if "parse" in wanted:
         parse_table()
     if "startup" in wanted:

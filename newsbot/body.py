@@ -18,8 +18,22 @@ from newsbot.errors import FetchError
 STEP = 64 * 1024  # most bytes inflated per zlib call
 ACCEPT_ENCODING = "gzip, deflate"  # only what ``_decoder`` can bound; never br/zstd
 _TAG = re.compile(rb"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
-_VOID = {b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta",
-         b"param", b"source", b"track", b"wbr"}
+_VOID = {
+    b"area",
+    b"base",
+    b"br",
+    b"col",
+    b"embed",
+    b"hr",
+    b"img",
+    b"input",
+    b"link",
+    b"meta",
+    b"param",
+    b"source",
+    b"track",
+    b"wbr",
+}
 _HTML_OPEN = re.compile(rb"<html[\s>]", re.I)
 _TITLE = re.compile(rb"<title[^>]*>(.{0,300}?)</title", re.I | re.S)
 
@@ -79,8 +93,9 @@ def _decoder(encoding: str, source: str, url: str) -> _Decoder:
         return zlib.decompressobj(16 + zlib.MAX_WBITS)
     if name == "deflate":
         return _Deflate()
-    raise FetchError(source, url, f"unsupported Content-Encoding {encoding!r}",
-                     status="unexpected_content")
+    raise FetchError(
+        source, url, f"unsupported Content-Encoding {encoding!r}", status="unexpected_content"
+    )
 
 
 async def read_capped(
@@ -89,8 +104,12 @@ async def read_capped(
     """The decoded body; FetchError ``too_large`` as soon as it would pass ``cap`` bytes."""
     declared = headers.get("content-length", "").strip()
     if declared.isdigit() and int(declared) > cap:
-        raise FetchError(source, url, f"declared body of {declared} bytes is over the cap of "
-                         f"{cap}", status="too_large")
+        raise FetchError(
+            source,
+            url,
+            f"declared body of {declared} bytes is over the cap of {cap}",
+            status="too_large",
+        )
     decoder = _decoder(headers.get("content-encoding", ""), source, url)
     parts: list[bytes] = []
     size = 0
@@ -99,8 +118,9 @@ async def read_capped(
         nonlocal size
         size += len(out)
         if size > cap:
-            raise FetchError(source, url, f"decoded body is over the cap of {cap} bytes",
-                             status="too_large")
+            raise FetchError(
+                source, url, f"decoded body is over the cap of {cap} bytes", status="too_large"
+            )
         parts.append(out)
 
     def room() -> int:  # small steps: zlib grows its output buffer up to max_length
@@ -114,11 +134,13 @@ async def read_capped(
         while not decoder.eof and (out := decoder.flush(room())):
             take(out)
     except zlib.error as exc:
-        raise FetchError(source, url, f"corrupt compressed body (zlib.error: {exc})",
-                         status="protocol_error") from None
+        raise FetchError(
+            source, url, f"corrupt compressed body (zlib.error: {exc})", status="protocol_error"
+        ) from None
     if not decoder.eof:
-        raise FetchError(source, url, "compressed body ended early", status="protocol_error",
-                         retryable=True)
+        raise FetchError(
+            source, url, "compressed body ended early", status="protocol_error", retryable=True
+        )
     return b"".join(parts)
 
 
@@ -135,31 +157,57 @@ def nesting(body: bytes) -> int:
 
 
 def check_page(
-    body: bytes, content_type: str, *, accept: list[str], min_bytes: int, marker: str,
-    block_markers: list[str], max_nesting: int, source: str, url: str,
+    body: bytes,
+    content_type: str,
+    *,
+    accept: list[str],
+    min_bytes: int,
+    marker: str,
+    block_markers: list[str],
+    max_nesting: int,
+    source: str,
+    url: str,
 ) -> None:
     """Refuse a 2xx page that is the wrong kind, too small, a block page or cut short."""
     mime = content_type.split(";", 1)[0].strip().lower()
     if mime and mime not in accept:
-        raise FetchError(source, url, f"unexpected content type {mime!r} (expected "
-                         f"{', '.join(accept)})", status="unexpected_content")
+        raise FetchError(
+            source,
+            url,
+            f"unexpected content type {mime!r} (expected {', '.join(accept)})",
+            status="unexpected_content",
+        )
     if len(body) < min_bytes:
-        raise FetchError(source, url, f"body of {len(body)} bytes is under the minimum of "
-                         f"{min_bytes}", status="unexpected_content")
+        raise FetchError(
+            source,
+            url,
+            f"body of {len(body)} bytes is under the minimum of {min_bytes}",
+            status="unexpected_content",
+        )
     is_html = mime in ("", "text/html", "application/xhtml+xml")
     title = _TITLE.search(body[:65536]) if is_html else None
     text = title.group(1).decode("utf-8", "replace").lower() if title else ""
     hit = next((m for m in block_markers if m.lower() in text), None)
     if hit:
-        raise FetchError(source, url, f"a block or captcha page (title has {hit!r})",
-                         status="unexpected_content")
+        raise FetchError(
+            source, url, f"a block or captcha page (title has {hit!r})", status="unexpected_content"
+        )
     # lexbor takes ~10 s on 100,000 nested <div>s (S14): refuse such markup before parsing
     depth = nesting(body) if is_html else 0
     if depth > max_nesting:
-        raise FetchError(source, url, f"markup nested {depth} deep, over max_nesting "
-                         f"{max_nesting}", status="unexpected_content")
+        raise FetchError(
+            source,
+            url,
+            f"markup nested {depth} deep, over max_nesting {max_nesting}",
+            status="unexpected_content",
+        )
     # Only a page that opened <html> must close it (a feed served as text/html need not)
     opened = _HTML_OPEN.search(body[:4096]) is not None
     if is_html and opened and marker and not re.search(re.escape(marker.encode()), body, re.I):
-        raise FetchError(source, url, f"page is incomplete: no {marker!r} (connection closed "
-                         "early?)", status="incomplete", retryable=True)
+        raise FetchError(
+            source,
+            url,
+            f"page is incomplete: no {marker!r} (connection closed early?)",
+            status="incomplete",
+            retryable=True,
+        )

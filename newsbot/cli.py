@@ -63,37 +63,60 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Example: newsbot run --date 2025-02-04 --job krnews-it --dry-run",
     )
     run.add_argument("--date", type=_day, help="day to post, YYYY-MM-DD (default: today, Seoul)")
-    run.add_argument("--job", action="append", default=[], metavar="NAME",
-                     help="job to run (repeatable; default: every job in the jobs directory)")
+    run.add_argument(
+        "--job",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="job to run (repeatable; default: every job in the jobs directory)",
+    )
     _common(run)
     _paths(run)
     run.add_argument("--dry-run", action="store_true", help="print the posts, write nothing")
-    run.add_argument("--report", metavar="PATH",
-                     help="write the run report as JSON to PATH ('-' for stdout)")
-    run.add_argument("--publish", action="store_true",
-                     help="commit the posts to the [publish] blog repository and push")
-    run.add_argument("--publish-repo", type=Path, metavar="DIR",
-                     help="blog repository checkout to publish to (overrides publish.repo)")
+    run.add_argument(
+        "--report", metavar="PATH", help="write the run report as JSON to PATH ('-' for stdout)"
+    )
+    run.add_argument(
+        "--publish",
+        action="store_true",
+        help="commit the posts to the [publish] blog repository and push",
+    )
+    run.add_argument(
+        "--publish-repo",
+        type=Path,
+        metavar="DIR",
+        help="blog repository checkout to publish to (overrides publish.repo)",
+    )
     _record_replay(run)
-    run.add_argument("--log-format", choices=("text", "json"), default="text",
-                     help="stderr summary: text for people (default), json lines for machines")
+    run.add_argument(
+        "--log-format",
+        choices=("text", "json"),
+        default="text",
+        help="stderr summary: text for people (default), json lines for machines",
+    )
     run.set_defaults(func=commands.cmd_run)
 
     sched = sub.add_parser(
-        "schedule", help="run every job on its cron schedule until stopped",
+        "schedule",
+        help="run every job on its cron schedule until stopped",
         description="Run an APScheduler daemon: one cron trigger per job file, Asia/Seoul.",
         epilog="Example: newsbot schedule --jobs-dir jobs --publish",
     )
     _common(sched)
     sched.add_argument("--jobs-dir", type=Path, metavar="DIR", help="job files (default: jobs)")
-    sched.add_argument("--output", type=Path, metavar="DIR",
-                       help="the _posts directory (default: output/_posts)")
-    sched.add_argument("--publish", action="store_true",
-                       help="publish after each run (also: publish.enabled in the config)")
+    sched.add_argument(
+        "--output", type=Path, metavar="DIR", help="the _posts directory (default: output/_posts)"
+    )
+    sched.add_argument(
+        "--publish",
+        action="store_true",
+        help="publish after each run (also: publish.enabled in the config)",
+    )
     sched.set_defaults(func=commands.cmd_schedule)
 
     src = sub.add_parser(
-        "sources", help="list the sources and their settings",
+        "sources",
+        help="list the sources and their settings",
         description="List every source newsbot knows, with its effective settings.",
         epilog="Example: newsbot sources --config newsbot.toml",
     )
@@ -129,7 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
     _extract_parser(sub)
 
     jobs = sub.add_parser(
-        "jobs", help="list the jobs and check their files",
+        "jobs",
+        help="list the jobs and check their files",
         description="Validate every job file and list the jobs.",
         epilog="Example: newsbot jobs --jobs-dir jobs",
     )
@@ -141,25 +165,37 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _status_parser(sub: Any) -> None:
     status = sub.add_parser(
-        "status", help="each source's recent runs, items per day and warnings",
+        "status",
+        help="each source's recent runs, items per day and warnings",
         description="Show every source's recent runs from the run history: last run, last "
         "success, status, items found per day, and a warning when a source fails or its "
         "count falls under half its recent median. Exit 2 when there is a warning.",
         epilog="Example: newsbot status --days 14 --output blog/_posts",
     )
-    status.add_argument("--days", type=_positive, default=14, metavar="N",
-                        help="days to show, up to today (default: 14)")
+    status.add_argument(
+        "--days",
+        type=_positive,
+        default=14,
+        metavar="N",
+        help="days to show, up to today (default: 14)",
+    )
     status.add_argument("--json", action="store_true", help="print a JSON StatusReport")
-    status.add_argument("--output", type=Path, metavar="DIR",
-                        help="the _posts directory whose state store to read")
-    status.add_argument("--config", type=Path, metavar="PATH",
-                        help="config file (default: ./newsbot.toml if present)")
+    status.add_argument(
+        "--output", type=Path, metavar="DIR", help="the _posts directory whose state store to read"
+    )
+    status.add_argument(
+        "--config",
+        type=Path,
+        metavar="PATH",
+        help="config file (default: ./newsbot.toml if present)",
+    )
     status.set_defaults(func=commands.cmd_status, host_map=[])
 
 
 def _extract_parser(sub: Any) -> None:
     ext = sub.add_parser(
-        "extract", help="print what the extractor gets from one article page",
+        "extract",
+        help="print what the extractor gets from one article page",
         description="Fetch one article page through the fetch layer (host_map applies) and "
         "print its title, publication time, image and main text, as the digest sees them. "
         "Exit 1 when the page cannot be fetched or yields no text.",
@@ -167,9 +203,12 @@ def _extract_parser(sub: Any) -> None:
     )
     ext.add_argument("url", help="article page URL (http or https)")
     ext.add_argument("--json", action="store_true", help="print a JSON object instead")
-    ext.add_argument("--replay", type=Path, metavar="DIR",
-                     help="read the page from a run's recording in DIR (newsbot run --record); "
-                     "no network")
+    ext.add_argument(
+        "--replay",
+        type=Path,
+        metavar="DIR",
+        help="read the page from a run's recording in DIR (newsbot run --record); no network",
+    )
     _common(ext)
     ext.set_defaults(func=commands.cmd_extract)
 
@@ -181,26 +220,44 @@ def _positive(value: str) -> int:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", type=Path, metavar="PATH",
-                        help="config file (default: ./newsbot.toml if present)")
-    parser.add_argument("--host-map", type=_host_map, action="append", default=[],
-                        metavar="HOST=ORIGIN",
-                        help="send requests for HOST to ORIGIN instead (repeatable)")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="PATH",
+        help="config file (default: ./newsbot.toml if present)",
+    )
+    parser.add_argument(
+        "--host-map",
+        type=_host_map,
+        action="append",
+        default=[],
+        metavar="HOST=ORIGIN",
+        help="send requests for HOST to ORIGIN instead (repeatable)",
+    )
 
 
 def _paths(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--output", type=Path, metavar="DIR",
-                        help="the _posts directory (default: output/_posts)")
+    parser.add_argument(
+        "--output", type=Path, metavar="DIR", help="the _posts directory (default: output/_posts)"
+    )
     parser.add_argument("--jobs-dir", type=Path, metavar="DIR", help="job files (default: jobs)")
 
 
 def _record_replay(parser: argparse.ArgumentParser) -> None:
     tape = parser.add_mutually_exclusive_group()
-    tape.add_argument("--record", type=Path, metavar="DIR",
-                      help="save every HTTP response of the run in DIR (see newsbot.recording)")
-    tape.add_argument("--replay", type=Path, metavar="DIR",
-                      help="answer every request from the recording in DIR, at its recorded "
-                      "time and day (unless --date); no network")
+    tape.add_argument(
+        "--record",
+        type=Path,
+        metavar="DIR",
+        help="save every HTTP response of the run in DIR (see newsbot.recording)",
+    )
+    tape.add_argument(
+        "--replay",
+        type=Path,
+        metavar="DIR",
+        help="answer every request from the recording in DIR, at its recorded "
+        "time and day (unless --date); no network",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -101,8 +101,11 @@ async def _collect_source(
             try:
                 async with asyncio.timeout_at(deadline):
                     result.articles = await thumbnails.fill(
-                        fetcher, result.articles, source=ref.name,
-                        obey_robots=settings.obey_robots, stats=result,
+                        fetcher,
+                        result.articles,
+                        source=ref.name,
+                        obey_robots=settings.obey_robots,
+                        stats=result,
                     )
             except TimeoutError:
                 result.notes.append(f"{ref.name}: thumbnails cut short by the source budget")
@@ -123,8 +126,13 @@ def _check_encoding(raw: list[tuple[str, RawItem]], source: str, url: str) -> No
     titles = "".join(item.title for _, item in raw)
     bad = titles.count("\ufffd") + len(MOJIBAKE.findall(titles))
     if titles and bad / len(titles) > 0.01:
-        raise SourceError(source, url, f"{bad} of {len(titles)} title characters are U+FFFD or "
-                          "mojibake: the page's encoding was misread", status="encoding_error")
+        raise SourceError(
+            source,
+            url,
+            f"{bad} of {len(titles)} title characters are U+FFFD or "
+            "mojibake: the page's encoding was misread",
+            status="encoding_error",
+        )
 
 
 NOT_INVALID = {"duplicate", "over_cap"}  # drops that say nothing about the markup
@@ -135,11 +143,16 @@ def _check_coverage(result: SourceResult, url: str) -> None:
     """Over 10 % of the items lacking a usable title or link: the layout half changed (F25)."""
     invalid = sum(n for reason, n in result.items_dropped.items() if reason not in NOT_INVALID)
     if result.items_found and 1 - invalid / result.items_found < MIN_COVERAGE:
-        reasons = ", ".join(f"{k} {v}" for k, v in sorted(result.items_dropped.items())
-                            if k not in NOT_INVALID)
-        raise SourceError(result.source, url,
-                          f"only {result.items_found - invalid} of {result.items_found} items "
-                          f"are complete ({reasons}): layout partly changed?", status="incomplete")
+        reasons = ", ".join(
+            f"{k} {v}" for k, v in sorted(result.items_dropped.items()) if k not in NOT_INVALID
+        )
+        raise SourceError(
+            result.source,
+            url,
+            f"only {result.items_found - invalid} of {result.items_found} items "
+            f"are complete ({reasons}): layout partly changed?",
+            status="incomplete",
+        )
 
 
 async def _read_pages(
@@ -155,8 +168,12 @@ async def _read_pages(
     accept = getattr(source, "CONTENT_TYPES", None)  # a source may read JSON, RSS…
     for url in urls:
         page = await fetcher.get(
-            url, source=source.NAME, obey_robots=settings.obey_robots, stats=result,
-            accept=accept, headers=getattr(source, "HEADERS", None),
+            url,
+            source=source.NAME,
+            obey_robots=settings.obey_robots,
+            stats=result,
+            accept=accept,
+            headers=getattr(source, "HEADERS", None),
         )
         items = sources.parse_page(source, page, settings.selectors, req)
         raw.extend((page.url, item) for item in items)

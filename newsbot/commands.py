@@ -40,8 +40,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
         print(json.dumps(got.to_dict(), ensure_ascii=False, indent=2))
     else:
         published = got.published.isoformat() if got.published else "-"
-        print(f"title: {got.title or '-'}\npublished: {published}\nimage: {got.image or '-'}\n"
-              f"rule: {got.rule}\nurl: {got.url}\n\n{got.text}")
+        print(
+            f"title: {got.title or '-'}\npublished: {published}\nimage: {got.image or '-'}\n"
+            f"rule: {got.rule}\nurl: {got.url}\n\n{got.text}"
+        )
     if not got.text:
         print(f"newsbot: no article text found ({got.rule} rule)", file=sys.stderr)
         return 1
@@ -94,16 +96,18 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         # Clone or update before the run, so a --output inside the checkout sees its posts.
         repo = checkout(cfg.publish)
-        cfg = cfg.model_copy(update={"publish": cfg.publish.model_copy(
-            update={"repo": repo, "url": None})})
+        cfg = cfg.model_copy(
+            update={"publish": cfg.publish.model_copy(update={"repo": repo, "url": None})}
+        )
     now = datetime.now(KST)
     transport = _transport(args, now)
     if args.replay:  # a replay touches no server, so it owes no host any delay
         cfg = cfg.model_copy(update={"fetch": cfg.fetch.model_copy(update={"host_delay": 0.0})})
     now = getattr(transport, "recorded_at", None) or now  # a replay runs at the recorded time
     day = args.date or getattr(transport, "day", None) or today_kst(now)  # for the recorded day
-    report, posts = pipeline.run(jobs, day, config=cfg, now=now, dry_run=args.dry_run,
-                                 transport=transport)
+    report, posts = pipeline.run(
+        jobs, day, config=cfg, now=now, dry_run=args.dry_run, transport=transport
+    )
     if args.dry_run:
         for post in posts:
             print(f"# {post.result.path}\n{post.text}", end="")
@@ -169,8 +173,10 @@ def cmd_backfill(args: argparse.Namespace) -> int:
                 continue
             report, _ = pipeline.run(todo, day, config=cfg, now=datetime.now(KST))
             for job in report.jobs:
-                progress.line(f"[{i}/{len(days)}] {day} {job.job}: {job.status} "
-                              + ", ".join(f"{s.source}={s.status}" for s in job.sources))
+                progress.line(
+                    f"[{i}/{len(days)}] {day} {job.job}: {job.status} "
+                    + ", ".join(f"{s.source}={s.status}" for s in job.sources)
+                )
             progress.advance()
             worst = _worse(worst, report.exit_code)
     return worst
@@ -229,8 +235,10 @@ def cmd_sources(args: argparse.Namespace) -> int:
     for name, source in sources.SOURCES.items():
         s = sources.settings_for(name, cfg)
         robots = "obeyed" if s.obey_robots else f"not obeyed: {s.robots_note or 'config'}"
-        print(f"{name}\t{source.LABEL}\tmin_items={s.min_items} max_items={s.max_items}"
-              f" max_pages={s.max_pages}\trobots.txt {robots}")
+        print(
+            f"{name}\t{source.LABEL}\tmin_items={s.min_items} max_items={s.max_items}"
+            f" max_pages={s.max_pages}\trobots.txt {robots}"
+        )
     return 0
 
 

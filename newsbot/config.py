@@ -75,8 +75,13 @@ class FetchConfig(_Strict):
     )
     block_markers: list[str] = Field(
         default_factory=lambda: [
-            "captcha", "access denied", "attention required", "just a moment",
-            "are you a robot", "비정상적인 접근", "접근이 제한",
+            "captcha",
+            "access denied",
+            "attention required",
+            "just a moment",
+            "are you a robot",
+            "비정상적인 접근",
+            "접근이 제한",
         ],
         description="Text in a page's <title> that marks a block or captcha page",
     )
@@ -141,7 +146,8 @@ class PublishConfig(_Strict):
     )
     workdir: Path = Field(Path(".newsbot/blog"), description="Where url is cloned and kept")
     token_env: str = Field(
-        "BLOG_TOKEN", min_length=1,
+        "BLOG_TOKEN",
+        min_length=1,
         description="Environment variable holding an HTTPS token for url (never logged)",
     )
     branch: str = Field("main", min_length=1, description="Branch the checkout must be on")
@@ -158,9 +164,7 @@ class PublishConfig(_Strict):
         if value is None:
             return None
         if not re.match(r"^(https?|ssh|git|file)://|^[\w.-]+@[\w.-]+:", value):
-            raise ValueError(
-                "url must be https://, ssh://, git://, file:// or user@host:path"
-            )
+            raise ValueError("url must be https://, ssh://, git://, file:// or user@host:path")
         return value
 
     @model_validator(mode="after")

@@ -19,9 +19,18 @@ KO_ABSOLUTE = re.compile(
 )
 # "3시간 전" (Nate, Naver) and "1小时前" (Sina): the same four units
 RELATIVE = re.compile(r"(\d+)\s*(초|분|시간|일|秒|秒钟|分钟|小时|个小时|天)\s*(?:전|前)")
-RELATIVE_UNIT = {"초": "seconds", "분": "minutes", "시간": "hours", "일": "days",
-                 "秒": "seconds", "秒钟": "seconds", "分钟": "minutes", "小时": "hours",
-                 "个小时": "hours", "天": "days"}
+RELATIVE_UNIT = {
+    "초": "seconds",
+    "분": "minutes",
+    "시간": "hours",
+    "일": "days",
+    "秒": "seconds",
+    "秒钟": "seconds",
+    "分钟": "minutes",
+    "小时": "hours",
+    "个小时": "hours",
+    "天": "days",
+}
 JUST_NOW = ("방금", "刚刚")
 # "2019-09-11T01:53:41+08:00", "2026-08-10 13:13": tried before KO_ABSOLUTE,
 # which would read the date and drop the time and offset

@@ -76,8 +76,7 @@ def collect(
     the LLM cache but adds nothing to it."""
     digest_jobs = [j for j in jobs if j.style == "digest"]
     if digest_jobs:
-        asyncio.run(_collect(digest_jobs, day, results, config, store, notes, transport,
-                             dry_run))
+        asyncio.run(_collect(digest_jobs, day, results, config, store, notes, transport, dry_run))
 
 
 async def _collect(
@@ -100,8 +99,18 @@ async def _collect(
                 if any(not s.ok for s in result.sources) and not job.allow_partial:
                     continue  # the job is not written anyway: fetch nothing for it
                 result.digest = DigestStats(summarizer=config.summarize.backend)
-                llm = await _collect_job(fetcher, job, day, result, result.digest, config,
-                                         store, notes, rules, (llm, fallback))
+                llm = await _collect_job(
+                    fetcher,
+                    job,
+                    day,
+                    result,
+                    result.digest,
+                    config,
+                    store,
+                    notes,
+                    rules,
+                    (llm, fallback),
+                )
     finally:
         if owned is not None:
             await owned.aclose()
@@ -132,8 +141,13 @@ async def _collect_job(
             stats.fail("too_short")
             continue
         stats.fetched += 1
-        text = ArticleText(article.id, article.url, extracted.title or article.title,
-                           extracted.text, _source_name(job, article))
+        text = ArticleText(
+            article.id,
+            article.url,
+            extracted.title or article.title,
+            extracted.text,
+            _source_name(job, article),
+        )
         summary, llm = await _summarize(text, llm, fallback, stats, job, notes)
         stats.entries.append((article.id, _entry(article, extracted, text, summary, day)))
     return llm
@@ -160,8 +174,9 @@ async def _read_article(
     return extract(page, rules)
 
 
-def _llm(config: Config, store: Store | None, notes: list[str],
-         dry_run: bool) -> LlmSummarizer | None:
+def _llm(
+    config: Config, store: Store | None, notes: list[str], dry_run: bool
+) -> LlmSummarizer | None:
     """The llm backend when configured; None means extractive only."""
     if config.summarize.backend != "llm":
         return None
@@ -173,24 +188,31 @@ def _llm(config: Config, store: Store | None, notes: list[str],
     return LlmSummarizer(cfg, api_key=key, cache=cache)
 
 
-def _candidates(job: Job, day: date, result: JobResult, config: Config,
-                store: Store | None) -> list[Article]:
+def _candidates(
+    job: Job, day: date, result: JobResult, config: Config, store: Store | None
+) -> list[Article]:
     healthy = [s.articles for s in result.sources if s.ok]
     articles, _ = plan.merge(healthy, config.state.title_similarity)
     earlier = store.posted_before(job.name, day, (a.id for a in articles)) if store else set()
     return select([a for a in articles if a.id not in earlier], job.digest)
 
 
-async def _fetch_all(fetcher: Fetcher, articles: Sequence[Article], concurrency: int,
-                     config: Config, stats: DigestStats) -> list[Page | None]:
+async def _fetch_all(
+    fetcher: Fetcher,
+    articles: Sequence[Article],
+    concurrency: int,
+    config: Config,
+    stats: DigestStats,
+) -> list[Page | None]:
     gate = asyncio.Semaphore(concurrency)
 
     async def one(article: Article) -> Page | None:
         settings = sources.settings_for(article.source, config)
         async with gate:
             try:
-                return await fetcher.get(article.url, source=article.source,
-                                         obey_robots=settings.obey_robots)
+                return await fetcher.get(
+                    article.url, source=article.source, obey_robots=settings.obey_robots
+                )
             except FetchError as exc:
                 stats.fail(exc.status)
                 return None
@@ -199,8 +221,12 @@ async def _fetch_all(fetcher: Fetcher, articles: Sequence[Article], concurrency:
 
 
 async def _summarize(
-    text: ArticleText, llm: LlmSummarizer | None, fallback: ExtractiveSummarizer,
-    stats: DigestStats, job: Job, notes: list[str],
+    text: ArticleText,
+    llm: LlmSummarizer | None,
+    fallback: ExtractiveSummarizer,
+    stats: DigestStats,
+    job: Job,
+    notes: list[str],
 ) -> tuple[Summary, LlmSummarizer | None]:
     """The llm summary if it can be had, else the extractive one; returns the llm still usable."""
     if llm is None:
@@ -219,8 +245,9 @@ async def _summarize(
         stats.llm_invalid += 1
     except (LlmUnavailable, OverBudget) as exc:
         stats.fallback = str(exc)
-        notes.append(f"{job.name}: summarizer fell back to extractive for the rest of the "
-                     f"run: {exc}")
+        notes.append(
+            f"{job.name}: summarizer fell back to extractive for the rest of the run: {exc}"
+        )
         usable = None  # a down or spent endpoint is not asked again this run
     finally:
         stats.llm_calls += llm.calls - calls
@@ -229,12 +256,14 @@ async def _summarize(
     return fallback.summarize_now(text), usable
 
 
-def _entry(article: Article, extracted: Extracted, text: ArticleText, summary: Summary,
-           day: date) -> DigestEntry:
+def _entry(
+    article: Article, extracted: Extracted, text: ArticleText, summary: Summary, day: date
+) -> DigestEntry:
     published = extracted.published or article.published_at
     when = published.date() if published else day  # the date where it was published
-    return DigestEntry(summary.headline, text.source_name, article.url, when,
-                       summary.bullets, summary.implications)
+    return DigestEntry(
+        summary.headline, text.source_name, article.url, when, summary.bullets, summary.implications
+    )
 
 
 def _source_name(job: Job, article: Article) -> str:

@@ -64,8 +64,16 @@ class FetchError(SourceError):
 
     status = "unreachable"
 
-    def __init__(self, source: str, url: str, message: str, *, status: str | None = None,
-                 retryable: bool = False, retry_after: float | None = None) -> None:
+    def __init__(
+        self,
+        source: str,
+        url: str,
+        message: str,
+        *,
+        status: str | None = None,
+        retryable: bool = False,
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(source, url, message, status=status)
         self.retryable = retryable
         self.retry_after = retry_after

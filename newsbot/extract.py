@@ -25,7 +25,13 @@ from newsbot.models import Page
 from newsbot.normalize import clean_text, clean_url
 
 __all__ = [
-    "RULES", "SELECTOR_NAMES", "Extracted", "Rule", "extract", "parse_time", "rule_for",
+    "RULES",
+    "SELECTOR_NAMES",
+    "Extracted",
+    "Rule",
+    "extract",
+    "parse_time",
+    "rule_for",
     "rules_with",
 ]
 
@@ -50,14 +56,52 @@ GENERIC_PUBLISHED = (
     "time[datetime]"
 )
 IMAGE = 'meta[property="og:image"], meta[name="og:image"], meta[name="twitter:image"]'
-BLOCKS = frozenset({
-    "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
-    "blockquote", "section", "article", "pre", "dd", "dt", "dl", "figure", "figcaption",
-    "header", "footer", "main",
-})
-PARAGRAPHS = frozenset({
-    "p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "li", "dd", "dt", "figcaption",
-})
+BLOCKS = frozenset(
+    {
+        "p",
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "tr",
+        "table",
+        "blockquote",
+        "section",
+        "article",
+        "pre",
+        "dd",
+        "dt",
+        "dl",
+        "figure",
+        "figcaption",
+        "header",
+        "footer",
+        "main",
+    }
+)
+PARAGRAPHS = frozenset(
+    {
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "li",
+        "dd",
+        "dt",
+        "figcaption",
+    }
+)
 MIN_BLOCK_TEXT = 20  # characters a text run needs to count as running text
 LINK_DENSITY_MAX = 0.5  # a block more than half link text is a list of links
 TZ_OFFSET = re.compile(r"[+-]\d{2}:?\d{2}$|Z$")
@@ -105,10 +149,15 @@ def extract(page: Page, rules: Mapping[str, Rule] = RULES) -> Extracted:
     return _result(page.url, title, _generic_body(tree), published, image, "generic")
 
 
-def _result(url: str, title: str, paragraphs: list[str], published: datetime | None,
-            image: str | None, rule: str) -> Extracted:
-    return Extracted(url, title, "\n\n".join(paragraphs), published, image, rule,
-                     tuple(paragraphs))
+def _result(
+    url: str,
+    title: str,
+    paragraphs: list[str],
+    published: datetime | None,
+    image: str | None,
+    rule: str,
+) -> Extracted:
+    return Extracted(url, title, "\n\n".join(paragraphs), published, image, rule, tuple(paragraphs))
 
 
 # -- site rules ---------------------------------------------------------------
@@ -283,8 +332,12 @@ def lead_image(tree: LexborHTMLParser, base: str) -> str | None:
 def _published(tree: LexborHTMLParser, selector: str, tz: ZoneInfo) -> datetime | None:
     for node in _in_order(tree, selector):
         attrs = node.attributes
-        raw = (attrs.get("data-date-time") or attrs.get("datetime") or attrs.get("content")
-               or node.text())
+        raw = (
+            attrs.get("data-date-time")
+            or attrs.get("datetime")
+            or attrs.get("content")
+            or node.text()
+        )
         value = parse_time(raw or "", tz)
         if value is not None:
             return value

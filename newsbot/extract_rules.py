@@ -96,8 +96,9 @@ def rules_with(overrides: Mapping[str, Mapping[str, str]]) -> dict[str, Rule]:
                 f"(known: {', '.join(SELECTOR_NAMES)})"
             )
         base = rules[name]
-        rules[name] = Rule(name, base.hosts, {**base.selectors, **selectors}, base.tz,
-                           base.cut_from)
+        rules[name] = Rule(
+            name, base.hosts, {**base.selectors, **selectors}, base.tz, base.cut_from
+        )
     return rules
 
 

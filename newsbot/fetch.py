@@ -70,7 +70,10 @@ class Fetcher:
     """Fetch pages for sources. Use as ``async with Fetcher(config) as f``."""
 
     def __init__(
-        self, config: FetchConfig, *, transport: httpx.AsyncBaseTransport | None = None,
+        self,
+        config: FetchConfig,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
         self.config = config
@@ -85,8 +88,11 @@ class Fetcher:
     async def __aenter__(self) -> Fetcher:
         cfg = self.config
         self._client = httpx.AsyncClient(
-            headers={"User-Agent": user_agent(cfg), "Accept-Language": "ko,zh;q=0.8,en;q=0.5",
-                     "Accept-Encoding": ACCEPT_ENCODING},
+            headers={
+                "User-Agent": user_agent(cfg),
+                "Accept-Language": "ko,zh;q=0.8,en;q=0.5",
+                "Accept-Encoding": ACCEPT_ENCODING,
+            },
             timeout=httpx.Timeout(cfg.read_timeout, connect=cfg.connect_timeout),
             follow_redirects=False,  # followed by hand so each hop is checked
             trust_env=False,  # a stray proxy variable on a CI runner must not reroute us
@@ -99,8 +105,14 @@ class Fetcher:
             await self._client.aclose()
 
     async def get(
-        self, url: str, *, source: str, obey_robots: bool, stats: SourceResult | None = None,
-        accept: list[str] | None = None, headers: Mapping[str, str] | None = None,
+        self,
+        url: str,
+        *,
+        source: str,
+        obey_robots: bool,
+        stats: SourceResult | None = None,
+        accept: list[str] | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Page:
         """Fetch ``url`` for ``source``; raises FetchError with a report status.
 
@@ -155,8 +167,12 @@ class Fetcher:
         if exc.retry_after is not None and exc.retry_after > self.config.retry_after_max:
             why = f"Retry-After of {exc.retry_after:.0f}s is over {self.config.retry_after_max}s"
             self.hosts.stop(host, exc, why)
-            return FetchError(exc.source, exc.url, f"{exc.message}; {why}: {host} given up "
-                              "for this run", status=exc.status)  # not waiting that long
+            return FetchError(
+                exc.source,
+                exc.url,
+                f"{exc.message}; {why}: {host} given up for this run",
+                status=exc.status,
+            )  # not waiting that long
         self.hosts.failed(host, exc)
         if self.hosts.is_stopped(host):
             exc.retryable = False
@@ -170,24 +186,40 @@ class Fetcher:
         return random.uniform(0, self.config.backoff * 2 ** (state.attempt_number - 1))
 
     async def _follow(
-        self, url: str, source: str, stats: SourceResult | None, accept: list[str],
+        self,
+        url: str,
+        source: str,
+        stats: SourceResult | None,
+        accept: list[str],
         extra: Mapping[str, str] | None = None,
     ) -> Page:
         cfg = self.config
         current, status, headers, body = await self._final(url, source, stats, extra)
         raise_for_status(status, headers, current, source)
         content_type = headers.get("content-type", "")
-        check_page(body, content_type, accept=accept, min_bytes=cfg.min_bytes,
-                   marker=cfg.complete_marker, block_markers=cfg.block_markers,
-                   max_nesting=cfg.max_nesting, source=source, url=current)
+        check_page(
+            body,
+            content_type,
+            accept=accept,
+            min_bytes=cfg.min_bytes,
+            marker=cfg.complete_marker,
+            block_markers=cfg.block_markers,
+            max_nesting=cfg.max_nesting,
+            source=source,
+            url=current,
+        )
         if stats is not None and len(body) > cfg.warn_bytes:
-            stats.notes.append(f"{source}: {current} is {len(body)} bytes (warn_bytes "
-                               f"{cfg.warn_bytes})")
+            stats.notes.append(
+                f"{source}: {current} is {len(body)} bytes (warn_bytes {cfg.warn_bytes})"
+            )
         # decoded on first use: an HTML parser may read UTF-8 bytes directly
         return Page(current, status=status, content_type=content_type, body=body)
 
     async def _final(
-        self, url: str, source: str, stats: SourceResult | None,
+        self,
+        url: str,
+        source: str,
+        stats: SourceResult | None,
         extra: Mapping[str, str] | None = None,
     ) -> tuple[str, int, dict[str, str], bytes]:
         """Follow ``url``'s redirects; the last URL and its answer."""
@@ -197,8 +229,9 @@ class Fetcher:
             if status not in REDIRECTS or "location" not in headers:
                 return current, status, headers, body
             current = self._next_hop(url, current, headers["location"], source)
-        raise FetchError(source, url, f"more than {self.config.max_redirects} redirects",
-                         status="redirect_loop")
+        raise FetchError(
+            source, url, f"more than {self.config.max_redirects} redirects", status="redirect_loop"
+        )
 
     async def _robots_request(
         self, url: str, source: str, stats: SourceResult | None
@@ -215,11 +248,19 @@ class Fetcher:
         target = unmap_url(urljoin(current, location.strip()), self.config.host_map, scheme)
         parts = urlsplit(target)
         if parts.scheme not in ("http", "https"):
-            raise FetchError(source, current, f"redirect to a non-http(s) URL refused: "
-                             f"{target[:80]}", status="redirect_blocked")
+            raise FetchError(
+                source,
+                current,
+                f"redirect to a non-http(s) URL refused: {target[:80]}",
+                status="redirect_blocked",
+            )
         if not self._allowed(first, target):
-            raise FetchError(source, current, f"redirect to {parts.hostname} refused: not "
-                             "on the allow-list", status="redirect_blocked")
+            raise FetchError(
+                source,
+                current,
+                f"redirect to {parts.hostname} refused: not on the allow-list",
+                status="redirect_blocked",
+            )
         return target
 
     def _allowed(self, first: str, target: str) -> bool:
@@ -231,12 +272,18 @@ class Fetcher:
         if host in (h.lower() for h in self.config.allowed_hosts):
             return True
         labels = home.split(".")
-        site = ".".join(labels[1:]) if len(labels) >= 3 and not home.replace(".", "").isdigit() \
+        site = (
+            ".".join(labels[1:])
+            if len(labels) >= 3 and not home.replace(".", "").isdigit()
             else home
+        )
         return host in (home, site) or host.endswith("." + site)
 
     async def _request(
-        self, url: str, source: str, stats: SourceResult | None,
+        self,
+        url: str,
+        source: str,
+        stats: SourceResult | None,
         extra: Mapping[str, str] | None = None,
     ) -> tuple[int, dict[str, str], bytes]:
         assert self._client is not None, "use Fetcher as an async context manager"
@@ -251,12 +298,17 @@ class Fetcher:
                         check_head(response, source, url)
                         if stats is not None:
                             stats.http_codes.append(response.status_code)
-                        body = await read_capped(*_raw(response, headers),
-                                                 self.config.max_bytes, source=source, url=url)
+                        body = await read_capped(
+                            *_raw(response, headers), self.config.max_bytes, source=source, url=url
+                        )
             except TimeoutError:
-                raise FetchError(source, url, f"no complete answer within the deadline of "
-                                 f"{self.config.deadline}s", status="timeout",
-                                 retryable=True) from None
+                raise FetchError(
+                    source,
+                    url,
+                    f"no complete answer within the deadline of {self.config.deadline}s",
+                    status="timeout",
+                    retryable=True,
+                ) from None
             except (httpx.HTTPError, httpx.InvalidURL) as exc:  # httpx parses a bad Location
                 raise translate(exc, url, source) from None
         if stats is not None:

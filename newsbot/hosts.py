@@ -48,7 +48,11 @@ class Hosts:
     """Politeness slots and breaker state, keyed by ``host[:port]``."""
 
     def __init__(
-        self, delay: float, breaker: int, *, sleep: Sleep = asyncio.sleep,
+        self,
+        delay: float,
+        breaker: int,
+        *,
+        sleep: Sleep = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
         recent: dict[str, float] | None = None,
     ) -> None:
@@ -93,8 +97,9 @@ class Hosts:
         """Fail fast, with the status that stopped it, when ``host`` was given up."""
         stopped = self._get(host).stopped
         if stopped is not None:
-            raise FetchError(source, url, f"{host} stopped for this run: {stopped[1]}",
-                             status=stopped[0])
+            raise FetchError(
+                source, url, f"{host} stopped for this run: {stopped[1]}", status=stopped[0]
+            )
 
     def succeeded(self, host: str) -> None:
         self._get(host).failures = 0

@@ -28,9 +28,28 @@ class SourceRef(BaseModel):
 
 
 DEFAULT_KEYWORDS = (
-    "AI", "인공지능", "생성형", "LLM", "GPT", "챗GPT", "ChatGPT", "딥러닝", "머신러닝",
-    "거대언어모델", "초거대", "人工智能", "生成式", "大模型", "智能体", "机器学习", "深度学习",
-    "artificial intelligence", "machine learning", "generative", "OpenAI", "DeepSeek",
+    "AI",
+    "인공지능",
+    "생성형",
+    "LLM",
+    "GPT",
+    "챗GPT",
+    "ChatGPT",
+    "딥러닝",
+    "머신러닝",
+    "거대언어모델",
+    "초거대",
+    "人工智能",
+    "生成式",
+    "大模型",
+    "智能体",
+    "机器学习",
+    "深度学习",
+    "artificial intelligence",
+    "machine learning",
+    "generative",
+    "OpenAI",
+    "DeepSeek",
 )
 
 
@@ -40,7 +59,8 @@ class DigestOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     keywords: list[str] = Field(
-        default_factory=lambda: list(DEFAULT_KEYWORDS), min_length=1,
+        default_factory=lambda: list(DEFAULT_KEYWORDS),
+        min_length=1,
         description="A list item is a candidate when its title or snippet has one of these",
     )
     max_articles: int = Field(8, ge=1, le=50, description="Entries per post, best first")

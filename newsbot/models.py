@@ -22,8 +22,16 @@ class Page:
     charset chain if they were not UTF-8 after all (U+FFFD in the items).
     """
 
-    __slots__ = ("_encoding", "_text", "_wide", "body", "content_type", "read_as_utf8", "status",
-                 "url")
+    __slots__ = (
+        "_encoding",
+        "_text",
+        "_wide",
+        "body",
+        "content_type",
+        "read_as_utf8",
+        "status",
+        "url",
+    )
 
     def __init__(
         self,
@@ -68,8 +76,10 @@ class Page:
 
             # Valid UTF-8 wins over any declaration (charset.decode), so only a codec that
             # is not ASCII-compatible rules the fast path out.
-            self._wide = any(name.startswith(("utf-16", "utf-32"))
-                             for name in declared(self.body, self.content_type))
+            self._wide = any(
+                name.startswith(("utf-16", "utf-32"))
+                for name in declared(self.body, self.content_type)
+            )
         return not self._wide
 
     @property

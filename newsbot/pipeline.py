@@ -64,16 +64,31 @@ def run(
     if dry_run:
         results = asyncio.run(collect(jobs, day, now, config, transport))
         peek = _peek_store(config)
-        digest.collect(jobs, day, results, config=config, store=peek, notes=report.notes,
-                       transport=transport, dry_run=True)
+        digest.collect(
+            jobs,
+            day,
+            results,
+            config=config,
+            store=peek,
+            notes=report.notes,
+            transport=transport,
+            dry_run=True,
+        )
         posts = _plan_all(jobs, day, now, config, results, report, peek)
         return report, posts
     with run_lock(lock_path(posts_dir)):
         store = open_store(config, jobs, report)
         try:
             results = asyncio.run(collect(jobs, day, now, config, transport))
-            digest.collect(jobs, day, results, config=config, store=store, notes=report.notes,
-                           transport=transport)
+            digest.collect(
+                jobs,
+                day,
+                results,
+                config=config,
+                store=store,
+                notes=report.notes,
+                transport=transport,
+            )
             posts = _plan_all(jobs, day, now, config, results, report, store)
             _write(posts, posts_dir, store)
             _record_history(store, report)
@@ -186,8 +201,13 @@ def _plan_digest(
     path = config.output.dir / post_name(day, job.slug)
     existing_text = _read_existing(path)
     posted_at = _existing_date(existing_text, path) or _post_time(job, day, now)
-    meta = render_digest.front_matter(job.post_title(posted_at.date()), posted_at,
-                                      job.categories, job.tags, job.front_matter_extra)
+    meta = render_digest.front_matter(
+        job.post_title(posted_at.date()),
+        posted_at,
+        job.categories,
+        job.tags,
+        job.front_matter_extra,
+    )
     text = render_digest.render(meta, [entry for _, entry in entries])
     result.items = len(entries)
     result.path = str(path)

@@ -72,11 +72,11 @@ def split_post(text: str, article_id: Callable[[str], str]) -> tuple[str, list[B
     """(front matter, item blocks) of a post newsbot wrote earlier."""
     head = FRONT_MATTER.match(text)
     front = head.group(0) if head else ""
-    body = text[len(front):]
+    body = text[len(front) :]
     starts = [m.start() for m in HEADING.finditer(body)]
     blocks = []
     for i, start in enumerate(starts):
-        chunk = body[start:starts[i + 1] if i + 1 < len(starts) else len(body)]
+        chunk = body[start : starts[i + 1] if i + 1 < len(starts) else len(body)]
         link = HEADING.match(chunk)
         assert link is not None
         blocks.append(Block(article_id(link.group(1)), chunk))

@@ -85,7 +85,11 @@ class Git:
         try:
             proc = subprocess.run(
                 ["git", "-C", str(self.repo), *args],
-                capture_output=True, text=True, env=self.env, check=False, timeout=300,
+                capture_output=True,
+                text=True,
+                env=self.env,
+                check=False,
+                timeout=300,
             )
         except FileNotFoundError:
             raise PublishError("the git command is not installed") from None
@@ -120,8 +124,15 @@ def checkout(cfg: PublishConfig) -> Path:
             raise PublishError(f"publish.workdir {work} is not empty and not a git checkout")
         work.parent.mkdir(parents=True, exist_ok=True)
         Git(work.parent, cfg).run(
-            "clone", "-q", "--depth", "1", "--single-branch", "--branch", cfg.branch,
-            cfg.url, str(work),
+            "clone",
+            "-q",
+            "--depth",
+            "1",
+            "--single-branch",
+            "--branch",
+            cfg.branch,
+            cfg.url,
+            str(work),
         )
         return work
     git = Git(work, cfg)
@@ -234,8 +245,9 @@ def _ahead(git: Git, cfg: PublishConfig) -> bool:
 def _push(git: Git, cfg: PublishConfig, sleep: Sleep) -> int:
     """Push HEAD; on a non-fast-forward rejection fetch, rebase and retry. Never force."""
     for attempt in range(1, cfg.attempts + 1):
-        proc = git.run("push", "--porcelain", cfg.remote, f"HEAD:refs/heads/{cfg.branch}",
-                       check=False)
+        proc = git.run(
+            "push", "--porcelain", cfg.remote, f"HEAD:refs/heads/{cfg.branch}", check=False
+        )
         if proc.returncode == 0:
             return attempt
         text = proc.stdout + proc.stderr

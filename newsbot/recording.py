@@ -37,8 +37,14 @@ from newsbot.errors import NewsbotError, UsageError
 FORMAT = "newsbot-recording/1"
 # Headers that describe the wire encoding, not the stored (decoded) body.
 WIRE_HEADERS = {"content-encoding", "content-length", "transfer-encoding"}
-EXTENSIONS = {"html": ".html", "json": ".json", "xml": ".xml", "javascript": ".js",
-              "text/plain": ".txt", "css": ".css"}
+EXTENSIONS = {
+    "html": ".html",
+    "json": ".json",
+    "xml": ".xml",
+    "javascript": ".js",
+    "text/plain": ".txt",
+    "css": ".css",
+}
 
 
 class NotRecorded(httpx.ConnectError):
@@ -90,25 +96,40 @@ class RecordingTransport(httpx.AsyncBaseTransport):
             response = await self.inner.handle_async_request(request)
             body = await _read_decoded(response, request)
         except httpx.TransportError as exc:
-            self._add({"method": method, "url": url, "error": type(exc).__name__,
-                       "message": str(exc)})
+            self._add(
+                {"method": method, "url": url, "error": type(exc).__name__, "message": str(exc)}
+            )
             raise
         except asyncio.CancelledError:  # the fetch deadline ran out: replay it as a timeout
-            self._add({"method": method, "url": url, "error": "ReadTimeout",
-                       "message": "cancelled by the run's deadline while recording"})
+            self._add(
+                {
+                    "method": method,
+                    "url": url,
+                    "error": "ReadTimeout",
+                    "message": "cancelled by the run's deadline while recording",
+                }
+            )
             raise
-        headers = [(k, v) for k, v in response.headers.multi_items()
-                   if k.lower() not in WIRE_HEADERS]
+        headers = [
+            (k, v) for k, v in response.headers.multi_items() if k.lower() not in WIRE_HEADERS
+        ]
         name = self._body_name(method, url, headers)
         try:
             (self.directory / name).write_bytes(body)
         except OSError as exc:
             raise RecordingError(f"cannot record to {self.directory}: {exc}") from None
-        self._add({"method": method, "url": url, "status": response.status_code,
-                   "headers": [f"{k}: {v}" for k, v in headers], "body": name,
-                   "bytes": len(body), "sha1": hashlib.sha1(body).hexdigest()})
-        return httpx.Response(response.status_code, headers=headers, content=body,
-                              request=request)
+        self._add(
+            {
+                "method": method,
+                "url": url,
+                "status": response.status_code,
+                "headers": [f"{k}: {v}" for k, v in headers],
+                "body": name,
+                "bytes": len(body),
+                "sha1": hashlib.sha1(body).hexdigest(),
+            }
+        )
+        return httpx.Response(response.status_code, headers=headers, content=body, request=request)
 
     async def aclose(self) -> None:
         await self.inner.aclose()

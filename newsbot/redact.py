@@ -13,11 +13,18 @@ MASK = "***"
 
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?i)\b(https?://)[^@/\s?#]+@"), rf"\1{MASK}@"),
-    (re.compile(r"(?i)([\w.-]*(?:token|key|secret|password|passwd|pwd|sig|signature|auth))"
-                r"=[^&\s#\"']+"), rf"\1={MASK}"),
+    (
+        re.compile(
+            r"(?i)([\w.-]*(?:token|key|secret|password|passwd|pwd|sig|signature|auth))"
+            r"=[^&\s#\"']+"
+        ),
+        rf"\1={MASK}",
+    ),
     (re.compile(r"gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}"), MASK),
-    (re.compile(r"(?i)\b(authorization|proxy-authorization)(\s*[:=]\s*)[^\r\n,;]+"),
-     rf"\1\2{MASK}"),
+    (
+        re.compile(r"(?i)\b(authorization|proxy-authorization)(\s*[:=]\s*)[^\r\n,;]+"),
+        rf"\1\2{MASK}",
+    ),
     (re.compile(r"(?i)\b(bearer|basic|token)\s+[A-Za-z0-9._~+/=-]{8,}"), rf"\1 {MASK}"),
 )
 

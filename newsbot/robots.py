@@ -46,14 +46,19 @@ class Robots:
             return
         delay = rules.crawl_delay(ROBOTS_TOKEN)  # type: ignore[attr-defined]
         if delay is not None and delay > self._max_crawl_delay:
-            raise FetchError(source, f"{origin}/robots.txt", f"Crawl-delay of {delay}s is over "
-                             f"max_crawl_delay {self._max_crawl_delay}s; source skipped",
-                             status="robots_disallowed")
+            raise FetchError(
+                source,
+                f"{origin}/robots.txt",
+                f"Crawl-delay of {delay}s is over "
+                f"max_crawl_delay {self._max_crawl_delay}s; source skipped",
+                status="robots_disallowed",
+            )
         if delay is not None:
             self._hosts.set_crawl_delay(host_key(url), float(delay))
         if not rules.can_fetch(url, ROBOTS_TOKEN):  # type: ignore[attr-defined]
-            raise FetchError(source, url, "robots.txt disallows this URL for newsbot",
-                             status="robots_disallowed")
+            raise FetchError(
+                source, url, "robots.txt disallows this URL for newsbot", status="robots_disallowed"
+            )
 
     async def _load(self, origin: str, source: str, stats: SourceResult | None) -> object:
         """Protego rules; None means allow all; a FetchError means disallow all."""
@@ -63,11 +68,19 @@ class Robots:
         try:
             status, headers, body = await self._request(url, source, stats)
         except FetchError as exc:  # the host is down, not forbidding: keep the network status
-            return FetchError(source, url, f"robots.txt unreachable, so nothing is fetched "
-                              f"({exc.message})", status=exc.status)
+            return FetchError(
+                source,
+                url,
+                f"robots.txt unreachable, so nothing is fetched ({exc.message})",
+                status=exc.status,
+            )
         if status == 429 or status >= 500:  # RFC 9309 §2.3.1.4: assume complete disallow
-            return FetchError(source, url, f"robots.txt answered {status}, so everything is "
-                              "disallowed", status="robots_disallowed")
+            return FetchError(
+                source,
+                url,
+                f"robots.txt answered {status}, so everything is disallowed",
+                status="robots_disallowed",
+            )
         if status >= 300:
             return None  # 4xx (or a 3xx without Location): no robots.txt, RFC 9309 allows all
         text, _ = decode(body[:ROBOTS_MAX_BYTES], headers.get("content-type", ""))

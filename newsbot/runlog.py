@@ -19,19 +19,36 @@ from newsbot.models import DigestStats, RunReport
 
 def events(report: RunReport) -> list[dict[str, Any]]:
     """The run as events, in the order the text summary prints them."""
-    out: list[dict[str, Any]] = [{"event": "note", "level": "info", "message": n}
-                                 for n in report.notes]
+    out: list[dict[str, Any]] = [
+        {"event": "note", "level": "info", "message": n} for n in report.notes
+    ]
     for job in report.jobs:
         fields = {k: v for k, v in job.to_dict().items() if k != "sources"}
-        level = "error" if job.status == "failed" else (
-            "warning" if job.status == "skipped" else "info")
+        level = (
+            "error"
+            if job.status == "failed"
+            else ("warning" if job.status == "skipped" else "info")
+        )
         out.append({"event": "job", "level": level, **fields})
         for src in job.sources:
-            out.append({"event": "source", "level": "info" if src.ok else "warning",
-                        "job": job.job, "day": job.day.isoformat(), **src.to_dict()})
+            out.append(
+                {
+                    "event": "source",
+                    "level": "info" if src.ok else "warning",
+                    "job": job.job,
+                    "day": job.day.isoformat(),
+                    **src.to_dict(),
+                }
+            )
     level = "info" if report.exit_code == 0 else "warning" if report.exit_code == 2 else "error"
-    out.append({"event": "run", "level": level, "started_at": report.started_at.isoformat(),
-                "exit_code": report.exit_code})
+    out.append(
+        {
+            "event": "run",
+            "level": level,
+            "started_at": report.started_at.isoformat(),
+            "exit_code": report.exit_code,
+        }
+    )
     return out
 
 
@@ -50,20 +67,30 @@ def line(event: dict[str, Any]) -> str:
     return json.dumps(event, ensure_ascii=False, separators=(",", ":"))
 
 
-STYLE = {"ok": "green", "written": "green", "unchanged": "cyan", "skipped": "yellow",
-         "failed": "bold red"}
+STYLE = {
+    "ok": "green",
+    "written": "green",
+    "unchanged": "cyan",
+    "skipped": "yellow",
+    "failed": "bold red",
+}
 
 
 def text_lines(report: RunReport) -> list[tuple[str, str]]:
     """The human summary as (line, status) pairs; status picks the colour."""
     out = [(f"note: {note}", "note") for note in report.notes]
     for job in report.jobs:
-        out.append((f"{job.job} {job.day}: {job.status} {job.path or job.message}".rstrip(),
-                    job.status))
+        out.append(
+            (f"{job.job} {job.day}: {job.status} {job.path or job.message}".rstrip(), job.status)
+        )
         for src in job.sources:
             detail = f"{len(src.articles)} items" if src.ok else src.message
-            out.append((f"  {src.source} {src.section}: {src.status} ({detail})",
-                        "ok" if src.ok else "failed"))
+            out.append(
+                (
+                    f"  {src.source} {src.section}: {src.status} ({detail})",
+                    "ok" if src.ok else "failed",
+                )
+            )
         if job.digest is not None:
             out.append((f"  {digest_line(job.digest)}", "ok"))
     return out
@@ -76,8 +103,10 @@ def digest_line(stats: DigestStats) -> str:
     if stats.failed:
         parts.append("skipped " + ", ".join(f"{k} {v}" for k, v in stats.failed.items()))
     if stats.llm_calls or stats.summarizer == "llm":
-        parts.append(f"llm calls {stats.llm_calls}, tokens {stats.tokens}, "
-                     f"bullets dropped {stats.bullets_dropped}, invalid {stats.llm_invalid}")
+        parts.append(
+            f"llm calls {stats.llm_calls}, tokens {stats.tokens}, "
+            f"bullets dropped {stats.bullets_dropped}, invalid {stats.llm_invalid}"
+        )
     return ", ".join(parts)
 
 

@@ -52,19 +52,28 @@ def trigger_for(job: Job) -> Any:
 def add_jobs(scheduler: Any, jobs: list[Job], runner: Runner) -> None:
     """Add one cron job per newsbot job to ``scheduler`` with the safe options."""
     for job in jobs:
-        scheduler.add_job(runner, trigger_for(job), args=[job], id=job.name, name=job.name,
-                          **JOB_OPTIONS)
+        scheduler.add_job(
+            runner, trigger_for(job), args=[job], id=job.name, name=job.name, **JOB_OPTIONS
+        )
 
 
 def on_job_error(event: Any) -> None:
     """EVENT_JOB_ERROR listener: log which job failed and why (with the report)."""
-    log.error("scheduled job %s (due %s) failed: %s",
-              event.job_id, event.scheduled_run_time, event.exception)
+    log.error(
+        "scheduled job %s (due %s) failed: %s",
+        event.job_id,
+        event.scheduled_run_time,
+        event.exception,
+    )
 
 
 def on_job_missed(event: Any) -> None:
-    log.warning("scheduled job %s missed its %s run (more than %d s late)",
-                event.job_id, event.scheduled_run_time, MISFIRE_GRACE_S)
+    log.warning(
+        "scheduled job %s missed its %s run (more than %d s late)",
+        event.job_id,
+        event.scheduled_run_time,
+        MISFIRE_GRACE_S,
+    )
 
 
 def make_runner(cfg: Config, *, publish: bool) -> Runner:

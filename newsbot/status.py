@@ -86,8 +86,14 @@ def build(
         if any(date.fromisoformat(r["day"]) >= first for r in runs)
     ]
     warnings = [w for s in sources for w in s.warnings]
-    return StatusReport(generated_at=now, store=store, first_day=first, last_day=last,
-                        sources=sources, warnings=warnings)
+    return StatusReport(
+        generated_at=now,
+        store=store,
+        first_day=first,
+        last_day=last,
+        sources=sources,
+        warnings=warnings,
+    )
 
 
 def _source(
@@ -101,17 +107,27 @@ def _source(
     baseline = earlier_ok[-BASELINE_RUNS:]
     median = statistics.median(baseline) if len(baseline) >= MIN_BASELINE else None
     window = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    counts = [DayCount(day=d, items_found=per_day[d]["items_found"], status=per_day[d]["status"])
-              if d in per_day else DayCount(day=d) for d in window]
+    counts = [
+        DayCount(day=d, items_found=per_day[d]["items_found"], status=per_day[d]["status"])
+        if d in per_day
+        else DayCount(day=d)
+        for d in window
+    ]
     successes = [r["started_at"] for r in runs if r["status"] == "ok"]
     status = SourceStatus(
-        job=job, source=source, section=section,
-        last_run=max(r["started_at"] for r in runs), last_day=latest_day,
+        job=job,
+        source=source,
+        section=section,
+        last_run=max(r["started_at"] for r in runs),
+        last_day=latest_day,
         last_success=max(successes) if successes else None,
-        status=latest["status"], message=latest["message"],
-        latest_items=latest["items_found"], baseline_median=median,
+        status=latest["status"],
+        message=latest["message"],
+        latest_items=latest["items_found"],
+        baseline_median=median,
         baseline_days=len(baseline),
-        days=counts, sparkline=sparkline(c.items_found for c in counts),
+        days=counts,
+        sparkline=sparkline(c.items_found for c in counts),
     )
     status.warnings = _warnings(status, ordered, last)
     return status
@@ -153,25 +169,42 @@ def sparkline(values: Iterable[int | None]) -> str:
 def render_text(report: StatusReport) -> str:
     """The table ``newsbot status`` prints, then one ``warning:`` line per problem."""
     span = (report.last_day - report.first_day).days + 1
-    lines = [f"run history in {report.store}: {report.first_day} to {report.last_day} "
-             f"({span} days, Asia/Seoul)"]
+    lines = [
+        f"run history in {report.store}: {report.first_day} to {report.last_day} "
+        f"({span} days, Asia/Seoul)"
+    ]
     if not report.sources:
         return "\n".join([*lines, "no runs recorded in these days"]) + "\n"
-    header = ("job", "source", "last run", "last success", "status", "items/day",
-              "latest", "median")
+    header = (
+        "job",
+        "source",
+        "last run",
+        "last success",
+        "status",
+        "items/day",
+        "latest",
+        "median",
+    )
     rows = [header] + [_row(s) for s in report.sources]
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     for row in rows:
-        lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True))
-                     .rstrip())
+        lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
     lines.extend(f"warning: {w}" for w in report.warnings)
     return "\n".join(lines) + "\n"
 
 
 def _row(s: SourceStatus) -> tuple[str, ...]:
     median = "-" if s.baseline_median is None else f"{s.baseline_median:g}"
-    return (s.job, f"{s.source}/{s.section}" if s.section else s.source, _when(s.last_run),
-            _when(s.last_success), s.status, s.sparkline, str(s.latest_items), median)
+    return (
+        s.job,
+        f"{s.source}/{s.section}" if s.section else s.source,
+        _when(s.last_run),
+        _when(s.last_success),
+        s.status,
+        s.sparkline,
+        str(s.latest_items),
+        median,
+    )
 
 
 def _when(moment: datetime | None) -> str:

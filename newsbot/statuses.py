@@ -15,10 +15,25 @@ import httpx
 from newsbot.errors import FetchError
 
 # The report's fixed vocabulary (RELIABILITY.md §1.3); README lists when each is set.
-STATUSES = ("ok", "unreachable", "dns_error", "timeout", "http_4xx", "http_5xx", "rate_limited",
-            "blocked", "redirect_loop", "redirect_blocked", "protocol_error", "too_large",
-            "unexpected_content", "encoding_error", "parse_empty", "incomplete",
-            "robots_disallowed")
+STATUSES = (
+    "ok",
+    "unreachable",
+    "dns_error",
+    "timeout",
+    "http_4xx",
+    "http_5xx",
+    "rate_limited",
+    "blocked",
+    "redirect_loop",
+    "redirect_blocked",
+    "protocol_error",
+    "too_large",
+    "unexpected_content",
+    "encoding_error",
+    "parse_empty",
+    "incomplete",
+    "robots_disallowed",
+)
 MAX_HEAD_BYTES = 64 * 1024
 RETRY_CODES = {408, 429, 500, 502, 503, 504, 522, 524}  # Scrapy's RETRY_HTTP_CODES
 
@@ -39,8 +54,13 @@ def check_head(response: httpx.Response, source: str, url: str) -> None:
     """Refuse a response head over 64 KiB (httpcore allows 100 KiB; Nutch's bad-server set)."""
     size = sum(len(k) + len(v) + 4 for k, v in response.headers.raw)
     if size > MAX_HEAD_BYTES:
-        raise FetchError(source, url, f"response headers of {size} bytes are over "
-                         f"{MAX_HEAD_BYTES}", status="protocol_error", retryable=True)
+        raise FetchError(
+            source,
+            url,
+            f"response headers of {size} bytes are over {MAX_HEAD_BYTES}",
+            status="protocol_error",
+            retryable=True,
+        )
 
 
 def raise_for_status(status: int, headers: dict[str, str], url: str, source: str) -> None:
@@ -56,9 +76,14 @@ def raise_for_status(status: int, headers: dict[str, str], url: str, source: str
     else:
         kind = "http_4xx"
     wait = headers.get("retry-after") if status in (429, 503) else None
-    raise FetchError(source, url, f"HTTP {status}", status=kind,
-                     retryable=status in RETRY_CODES,
-                     retry_after=retry_after(wait) if wait is not None else None)
+    raise FetchError(
+        source,
+        url,
+        f"HTTP {status}",
+        status=kind,
+        retryable=status in RETRY_CODES,
+        retry_after=retry_after(wait) if wait is not None else None,
+    )
 
 
 def _is_dns(exc: BaseException) -> bool:
@@ -68,8 +93,11 @@ def _is_dns(exc: BaseException) -> bool:
             return True
         seen = seen.__cause__ or seen.__context__
     text = str(exc).lower()
-    return "name or service not known" in text or "nodename nor servname" in text \
+    return (
+        "name or service not known" in text
+        or "nodename nor servname" in text
         or "temporary failure in name resolution" in text
+    )
 
 
 def translate(exc: httpx.HTTPError | httpx.InvalidURL, url: str, source: str) -> FetchError:

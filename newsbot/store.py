@@ -63,8 +63,20 @@ MIGRATIONS = (
         PRIMARY KEY (article_id, model)
     )""",
 )
-HISTORY_COLUMNS = ("started_at", "job", "day", "job_status", "source", "section", "status",
-                   "items_found", "items_new", "elapsed_s", "bytes", "message")
+HISTORY_COLUMNS = (
+    "started_at",
+    "job",
+    "day",
+    "job_status",
+    "source",
+    "section",
+    "status",
+    "items_found",
+    "items_new",
+    "elapsed_s",
+    "bytes",
+    "message",
+)
 
 
 class StoreError(NewsbotError):
@@ -141,13 +153,29 @@ class Store:
 
     def record_run(self, report: RunReport) -> None:
         """Append ``report`` (per job, per source) to the run history."""
-        rows = [(j.job, j.day.isoformat(), j.status, s.source, s.section, s.status,
-                 s.items_found, s.items_new, round(s.elapsed_s, 3), s.bytes, s.message)
-                for j in report.jobs for s in j.sources]
+        rows = [
+            (
+                j.job,
+                j.day.isoformat(),
+                j.status,
+                s.source,
+                s.section,
+                s.status,
+                s.items_found,
+                s.items_new,
+                round(s.elapsed_s, 3),
+                s.bytes,
+                s.message,
+            )
+            for j in report.jobs
+            for s in j.sources
+        ]
         try:
             with self._db:
-                cur = self._db.execute("INSERT INTO runs (started_at, exit_code) VALUES (?, ?)",
-                                       (report.started_at.isoformat(), report.exit_code))
+                cur = self._db.execute(
+                    "INSERT INTO runs (started_at, exit_code) VALUES (?, ?)",
+                    (report.started_at.isoformat(), report.exit_code),
+                )
                 self._db.executemany(
                     "INSERT INTO source_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [(cur.lastrowid, *row) for row in rows],
@@ -163,8 +191,7 @@ class Store:
         ).fetchone()
         return str(row[0]) if row else None
 
-    def put_summary(self, article_id: str, model: str, sha: str, answer: str,
-                    tokens: int) -> None:
+    def put_summary(self, article_id: str, model: str, sha: str, answer: str, tokens: int) -> None:
         """Keep an LLM answer so the next run for this article costs nothing."""
         try:
             with self._db:
@@ -176,15 +203,17 @@ class Store:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot update state store {self.path}: {exc}") from None
 
-    def rebuild(self, posts_dir: Path, slug_to_job: dict[str, str],
-                article_id: Callable[[str], str]) -> int:
+    def rebuild(
+        self, posts_dir: Path, slug_to_job: dict[str, str], article_id: Callable[[str], str]
+    ) -> int:
         """Forget everything and re-read every post in ``posts_dir``; returns posts read."""
         with self._db:
             self._db.execute("DELETE FROM seen")
         return self.sync(posts_dir, slug_to_job, article_id)
 
-    def sync(self, posts_dir: Path, slug_to_job: dict[str, str],
-             article_id: Callable[[str], str]) -> int:
+    def sync(
+        self, posts_dir: Path, slug_to_job: dict[str, str], article_id: Callable[[str], str]
+    ) -> int:
         """Record the posts the store does not know yet (e.g. a run killed after a write)."""
         known = {row[0] for row in self._db.execute("SELECT DISTINCT post FROM seen")}
         count = 0
@@ -240,4 +269,4 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]

@@ -18,6 +18,8 @@ from newsbot.fetch import Fetcher
 from newsbot.models import Article, SourceResult
 
 CONCURRENCY = 4  # article pages in flight per source: polite to one site
+
+
 def og_image(html: str, base_url: str) -> str | None:
     """The page's og:image as an absolute http(s) URL, or None."""
     return lead_image(LexborHTMLParser(html), base_url)

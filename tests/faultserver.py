@@ -61,8 +61,14 @@ def start_fault_server(
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             with state._lock:
-                state.hits.append(Hit(time.monotonic(), self.path,
-                                      self.headers.get("User-Agent", ""), dict(self.headers)))
+                state.hits.append(
+                    Hit(
+                        time.monotonic(),
+                        self.path,
+                        self.headers.get("User-Agent", ""),
+                        dict(self.headers),
+                    )
+                )
                 state.in_flight += 1
                 state.max_in_flight = max(state.max_in_flight, state.in_flight)
             try:
@@ -127,10 +133,12 @@ def free_port() -> int:
 
 # ---- behaviours -------------------------------------------------------------------------
 
+
 def respond(status: int, body: bytes = b"", **headers: str) -> Behaviour:
     """A well-formed answer with Content-Length."""
-    hdrs = {"Content-Type": "text/html; charset=UTF-8"} | {k.replace("_", "-"): v
-                                                          for k, v in headers.items()}
+    hdrs = {"Content-Type": "text/html; charset=UTF-8"} | {
+        k.replace("_", "-"): v for k, v in headers.items()
+    }
 
     def behave(h: BaseHTTPRequestHandler) -> None:
         h.send_response(status)

@@ -30,8 +30,9 @@ NOT_APPLICABLE: dict[str, str] = {}
 
 def catalogue_ids() -> set[str]:
     if not CATALOGUE.is_file():
-        pytest.skip(f"catalogue not available: {CATALOGUE} is absent (clone ../shared beside "
-                    "the repo)")
+        pytest.skip(
+            f"catalogue not available: {CATALOGUE} is absent (clone ../shared beside the repo)"
+        )
     return set(ROW.findall(CATALOGUE.read_text(encoding="utf-8")))
 
 
@@ -51,8 +52,9 @@ def covered() -> dict[str, set[str]]:
     for path in sorted((ROOT / "tests").glob("test_*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and \
-                    node.name.startswith("test_"):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith(
+                "test_"
+            ):
                 for cid in declared(node.name, ast.get_docstring(node)):
                     found.setdefault(cid, set()).add(f"{path.name}::{node.name}")
     return found

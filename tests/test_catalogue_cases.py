@@ -55,33 +55,46 @@ def list_page(cards: list[tuple[str, str]]) -> bytes:
     ).encode()
 
 
-def run(server: PageServer, tmp: Path, day: date = DAY,
-        now: datetime = NOW) -> RunReport:
+def run(server: PageServer, tmp: Path, day: date = DAY, now: datetime = NOW) -> RunReport:
     cfg = Config(
         fetch=FetchConfig(**FAST_FETCH, host_map={"news.naver.com": server.origin}),
         output=OutputConfig(dir=tmp / "_posts", jobs_dir=ROOT / "jobs"),
         state=StateConfig(path=tmp / "state.sqlite"),
     )
-    report, _ = pipeline.run([load_job(ROOT / "jobs" / "krnews-it.toml")], day, config=cfg,
-                             now=now)
+    report, _ = pipeline.run([load_job(ROOT / "jobs" / "krnews-it.toml")], day, config=cfg, now=now)
     return report
 
 
 def links(post: Path) -> list[str]:
-    return [line.split("](", 1)[1].rstrip(")") for line in post.read_text().splitlines()
-            if line.startswith("## [")]
+    return [
+        line.split("](", 1)[1].rstrip(")")
+        for line in post.read_text().splitlines()
+        if line.startswith("## [")
+    ]
 
 
 def newsbot(server: PageServer, out: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, "-m", "newsbot", *args, "--job", "krnews-it", "--output", str(out),
-           "--host-map", f"news.naver.com={server.origin}"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "newsbot",
+        *args,
+        "--job",
+        "krnews-it",
+        "--output",
+        str(out),
+        "--host-map",
+        f"news.naver.com={server.origin}",
+    ]
     return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=60)
 
 
 # -- F26 duplicates inside one run ----------------------------------------------------
 
-def test_F26_one_article_under_many_urls_is_one_item(page_server: PageServer,
-                                                     tmp_path: Path) -> None:
+
+def test_F26_one_article_under_many_urls_is_one_item(
+    page_server: PageServer, tmp_path: Path
+) -> None:
     first = article_url(1)
     variants = [
         first + "?sid=105",
@@ -105,21 +118,32 @@ def test_F26_generic_urls_share_an_id_after_canonicalisation() -> None:
 
     def article(url: str) -> str:
         raw = RawItem(title="제목", url=url)
-        return to_article(raw, source="x", section="", base_url="https://example.kr/list",
-                          now=NOW, snippet_chars=10, canonical=lambda u: u,
-                          article_id=lambda u: None).id
+        return to_article(
+            raw,
+            source="x",
+            section="",
+            base_url="https://example.kr/list",
+            now=NOW,
+            snippet_chars=10,
+            canonical=lambda u: u,
+            article_id=lambda u: None,
+        ).id
 
-    ids = {article(u) for u in [
-        "https://example.kr/a?b=2&a=1",
-        "HTTPS://Example.KR/a?a=1&b=2#comment",
-        "https://example.kr/a?utm_source=x&a=1&b=2&fbclid=y",
-        " /a?b=2&a=1 ",
-    ]}
+    ids = {
+        article(u)
+        for u in [
+            "https://example.kr/a?b=2&a=1",
+            "HTTPS://Example.KR/a?a=1&b=2#comment",
+            "https://example.kr/a?utm_source=x&a=1&b=2&fbclid=y",
+            " /a?b=2&a=1 ",
+        ]
+    }
     assert ids == {"https://example.kr/a?a=1&b=2"}
     assert article("https://example.kr/a?a=1&b=3") not in ids  # a real difference stays
 
 
 # -- F29 hostile or odd hrefs ---------------------------------------------------------
+
 
 def test_F29_hostile_hrefs_are_resolved_against_the_final_url_or_dropped(
     page_server: PageServer, tmp_path: Path
@@ -157,11 +181,13 @@ def test_F29_hostile_hrefs_are_resolved_against_the_final_url_or_dropped(
 
 # -- F30 dates and time zones ---------------------------------------------------------
 
+
 def test_F30_a_run_at_2330_utc_posts_for_the_next_day_in_seoul(
     page_server: PageServer, tmp_path: Path
 ) -> None:
-    page_server.add(SECTION, (PAGES / "naver" / "section_105_headline_lazy_blind_dup.html")
-                    .read_bytes())
+    page_server.add(
+        SECTION, (PAGES / "naver" / "section_105_headline_lazy_blind_dup.html").read_bytes()
+    )
     now = datetime(2025, 2, 3, 23, 30, tzinfo=UTC)  # 08:30 on 4 February in Seoul
     with pytest.raises(UsageError, match="future"):
         run(page_server, tmp_path, date(2025, 2, 5), now)
@@ -170,8 +196,11 @@ def test_F30_a_run_at_2330_utc_posts_for_the_next_day_in_seoul(
     assert [p for p, _ in page_server.log] == [SECTION]  # today's list, not an archive
     meta = read_metadata((tmp_path / "_posts" / NAME).read_text())
     posted = meta["date"]
-    posted = posted if isinstance(posted, datetime) else datetime.strptime(
-        posted, "%Y-%m-%d %H:%M:%S %z")
+    posted = (
+        posted
+        if isinstance(posted, datetime)
+        else datetime.strptime(posted, "%Y-%m-%d %H:%M:%S %z")
+    )
     # the run time itself, in +09:00: never later than now, so Jekyll's future: false keeps it
     assert posted == now and posted.utcoffset() == KST.utcoffset(posted)
     assert str(meta["date"]).startswith("2025-02-04 08:30:00")
@@ -189,11 +218,17 @@ def test_F30_a_past_day_is_posted_at_its_scheduled_time_not_the_wall_clock(
 
 # -- F31 extremes ---------------------------------------------------------------------
 
-def test_F31_huge_title_thousand_items_and_blank_titles(page_server: PageServer,
-                                                        tmp_path: Path) -> None:
+
+def test_F31_huge_title_thousand_items_and_blank_titles(
+    page_server: PageServer, tmp_path: Path
+) -> None:
     long_title = "가" * 2000
-    cards = [(article_url(1), long_title), (article_url(2), "   "),
-             (article_url(3), "\n\t\u200b"), (article_url(4), "\u00a0")]
+    cards = [
+        (article_url(1), long_title),
+        (article_url(2), "   "),
+        (article_url(3), "\n\t\u200b"),
+        (article_url(4), "\u00a0"),
+    ]
     cards += [(article_url(n), f"기사 {n}") for n in range(5, 1001)]
     page_server.add(ARCHIVE, list_page(cards))
     report = run(page_server, tmp_path)
@@ -209,16 +244,19 @@ def test_F31_huge_title_thousand_items_and_blank_titles(page_server: PageServer,
 
 # -- F32 dependency drift -------------------------------------------------------------
 
+
 def test_F32_dependencies_are_pinned_and_the_installed_ones_match() -> None:
     """CI fails before production: every runtime dependency has an upper bound we run."""
     for line in requires("newsbot") or []:
         req = Requirement(line)
         if req.marker is not None:
             continue  # an extra (dev, bench): not shipped to production
-        assert any(s.operator in ("<", "<=", "==", "~=") for s in req.specifier), \
+        assert any(s.operator in ("<", "<=", "==", "~=") for s in req.specifier), (
             f"{req.name} has no upper bound in pyproject.toml"
-        assert req.specifier.contains(version(req.name)), \
+        )
+        assert req.specifier.contains(version(req.name)), (
             f"{req.name} {version(req.name)} is installed, outside {req.specifier}"
+        )
     from selectolax.lexbor import LexborHTMLParser  # L13: the backend 1.0 kept
 
     node = LexborHTMLParser("<p>x</p>").css_first("p")
@@ -227,16 +265,23 @@ def test_F32_dependencies_are_pinned_and_the_installed_ones_match() -> None:
 
 # -- F33 a write that fails midway ----------------------------------------------------
 
+
 def test_F33_no_space_while_writing_commits_nothing_and_exits_1(
     page_server: PageServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     blog = tmp_path / "blog"
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.invalid",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.invalid",
+    }
 
     def git(*args: str) -> str:
-        return subprocess.run(["git", "-C", str(blog), *args], check=True, env=env,
-                              capture_output=True, text=True).stdout.strip()
+        return subprocess.run(
+            ["git", "-C", str(blog), *args], check=True, env=env, capture_output=True, text=True
+        ).stdout.strip()
 
     subprocess.run(["git", "init", "-q", "-b", "main", str(blog)], check=True)
     (blog / "README.md").write_text("blog\n")
@@ -252,10 +297,24 @@ def test_F33_no_space_while_writing_commits_nothing_and_exits_1(
         real_replace(src, dst)
 
     monkeypatch.setattr(os, "replace", no_space)
-    code = cli.main(["run", "--date", DAY.isoformat(), "--job", "krnews-it",
-                     "--jobs-dir", str(ROOT / "jobs"), "--output", str(blog / "_posts"),
-                     "--host-map", f"news.naver.com={page_server.origin}",
-                     "--publish", "--publish-repo", str(blog)])
+    code = cli.main(
+        [
+            "run",
+            "--date",
+            DAY.isoformat(),
+            "--job",
+            "krnews-it",
+            "--jobs-dir",
+            str(ROOT / "jobs"),
+            "--output",
+            str(blog / "_posts"),
+            "--host-map",
+            f"news.naver.com={page_server.origin}",
+            "--publish",
+            "--publish-repo",
+            str(blog),
+        ]
+    )
     assert code == 1
     assert git("rev-parse", "HEAD") == head  # no commit
     status = git("status", "--porcelain", "--untracked-files=all").splitlines()
@@ -265,12 +324,15 @@ def test_F33_no_space_while_writing_commits_nothing_and_exits_1(
 
 # -- F41 bad CLI input: an empty day --------------------------------------------------
 
-def test_F41_a_day_with_no_items_fails_as_parse_empty_not_ok(page_server: PageServer,
-                                                             tmp_path: Path) -> None:
+
+def test_F41_a_day_with_no_items_fails_as_parse_empty_not_ok(
+    page_server: PageServer, tmp_path: Path
+) -> None:
     page_server.add(ARCHIVE, archive_page([]))
     out = tmp_path / "_posts"
-    done = newsbot(page_server, out, "run", "--date", DAY.isoformat(), "--report",
-                   str(tmp_path / "r.json"))
+    done = newsbot(
+        page_server, out, "run", "--date", DAY.isoformat(), "--report", str(tmp_path / "r.json")
+    )
     assert done.returncode == 1, done.stderr  # the job's only source failed (README: exit codes)
     assert "parse_empty" in (tmp_path / "r.json").read_text()
     assert not out.exists() or not list(out.iterdir())  # no empty post
@@ -278,11 +340,15 @@ def test_F41_a_day_with_no_items_fails_as_parse_empty_not_ok(page_server: PageSe
 
 # -- F42 a dropped scheduled run, caught up --------------------------------------------
 
+
 def test_F42_a_skipped_day_is_caught_up_by_date_without_duplicates(
     page_server: PageServer, tmp_path: Path
 ) -> None:
-    days = {date(2025, 2, 3): [1, 2, 3, 4, 5], date(2025, 2, 4): [4, 5, 6, 7, 8, 9],
-            date(2025, 2, 5): [8, 9, 10, 11, 12, 13]}
+    days = {
+        date(2025, 2, 3): [1, 2, 3, 4, 5],
+        date(2025, 2, 4): [4, 5, 6, 7, 8, 9],
+        date(2025, 2, 5): [8, 9, 10, 11, 12, 13],
+    }
     for day, numbers in days.items():
         page_server.add(f"{ARCHIVE}?date={day:%Y%m%d}", archive_page(numbers))
     out = tmp_path / "_posts"
@@ -307,21 +373,35 @@ def test_F42_a_skipped_day_is_caught_up_by_date_without_duplicates(
 
 # -- S07 Unicode spoofing -------------------------------------------------------------
 
-SPOOFS = ["\u202eevil\u202c", "zero\u200bwidth\u200djoin", "\ufeffbom", "c0\x01\x07\x1bctl",
-          "c1\x85\x9bctl", "lone\ud800surrogate", "e\u0301 nfc", "\u2066iso\u2069"]
+SPOOFS = [
+    "\u202eevil\u202c",
+    "zero\u200bwidth\u200djoin",
+    "\ufeffbom",
+    "c0\x01\x07\x1bctl",
+    "c1\x85\x9bctl",
+    "lone\ud800surrogate",
+    "e\u0301 nfc",
+    "\u2066iso\u2069",
+]
 
 
 def spoofing(c: str) -> bool:
     """A control, bidi, zero-width or surrogate code point (what S07 strips)."""
-    return (ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f or 0xd800 <= ord(c) <= 0xdfff
-            or c in "\u200b\u200d\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff")
+    return (
+        ord(c) < 0x20
+        or 0x7F <= ord(c) <= 0x9F
+        or 0xD800 <= ord(c) <= 0xDFFF
+        or c in "\u200b\u200d\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
+    )
 
 
-def test_S07_spoofing_characters_never_reach_a_post(page_server: PageServer,
-                                                    tmp_path: Path) -> None:
+def test_S07_spoofing_characters_never_reach_a_post(
+    page_server: PageServer, tmp_path: Path
+) -> None:
     cards = [(article_url(n), f"제목 {n} {s}") for n, s in enumerate(SPOOFS, 1)]
-    page_server.add(ARCHIVE, list_page([(h, t.encode("utf-8", "replace").decode())
-                                        for h, t in cards]))
+    page_server.add(
+        ARCHIVE, list_page([(h, t.encode("utf-8", "replace").decode()) for h, t in cards])
+    )
     report = run(page_server, tmp_path)
     assert report.exit_code == 0, [s.message for s in report.jobs[0].sources]
     text = (tmp_path / "_posts" / NAME).read_text(encoding="utf-8")
@@ -340,6 +420,7 @@ def test_S07_cleaned_titles_round_trip_through_front_matter(payload: str) -> Non
 
 # -- S12 unsafe deserialisation of state -------------------------------------------------
 
+
 class _Pwn:
     def __init__(self, marker: Path) -> None:
         self.marker = marker
@@ -349,8 +430,9 @@ class _Pwn:
 
 
 @pytest.mark.parametrize("kind", ["pickle", "yaml"])
-def test_S12_a_malicious_state_file_is_never_executed(page_server: PageServer, tmp_path: Path,
-                                                      kind: str) -> None:
+def test_S12_a_malicious_state_file_is_never_executed(
+    page_server: PageServer, tmp_path: Path, kind: str
+) -> None:
     """The store is SQLite; a hostile file there is moved aside and rebuilt from the posts.
 
     RELIABILITY.md asks for exit 1 on a corrupt state file; newsbot instead treats the
@@ -359,8 +441,11 @@ def test_S12_a_malicious_state_file_is_never_executed(page_server: PageServer, t
     no traceback carries its data.
     """
     marker = tmp_path / "pwned"
-    payload = (pickle.dumps(_Pwn(marker)) if kind == "pickle"
-               else f'!!python/object/apply:os.system ["touch {marker}"]\n'.encode())
+    payload = (
+        pickle.dumps(_Pwn(marker))
+        if kind == "pickle"
+        else f'!!python/object/apply:os.system ["touch {marker}"]\n'.encode()
+    )
     page_server.add(ARCHIVE, archive_page(list(range(1, 8))))
     out = tmp_path / "_posts"
     state = default_path(out)
@@ -374,8 +459,9 @@ def test_S12_a_malicious_state_file_is_never_executed(page_server: PageServer, t
     assert links(out / NAME) == [article_url(n) for n in range(1, 8)]
 
 
-def test_S12_a_malicious_post_front_matter_is_a_clear_error(page_server: PageServer,
-                                                           tmp_path: Path) -> None:
+def test_S12_a_malicious_post_front_matter_is_a_clear_error(
+    page_server: PageServer, tmp_path: Path
+) -> None:
     """The posts are the state too: a hostile one is refused with exit 1, untouched."""
     marker = tmp_path / "pwned"
     out = tmp_path / "_posts"
@@ -403,5 +489,6 @@ def test_S12_no_unsafe_deserialiser_anywhere_in_newsbot() -> None:
                 names = set()
             assert not names & unsafe_modules, f"{path} imports {names & unsafe_modules}"
             if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-                assert not (node.value.id == "yaml" and node.attr in unsafe_calls), \
+                assert not (node.value.id == "yaml" and node.attr in unsafe_calls), (
                     f"{path} calls yaml.{node.attr}"
+                )

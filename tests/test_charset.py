@@ -24,7 +24,9 @@ CASES = {
 
 def _page(text: str, codec: str, meta: str | None) -> bytes:
     head = f'<meta http-equiv="Content-Type" content="text/html; charset={meta}">' if meta else ""
-    return f"<html><head>{head}<title>t</title></head><body>{f'<p>{text}</p>' * 3}</body></html>".encode(codec)
+    return f"<html><head>{head}<title>t</title></head><body>{f'<p>{text}</p>' * 3}</body></html>".encode(
+        codec
+    )
 
 
 @pytest.mark.parametrize("script", CASES)
@@ -39,7 +41,9 @@ def _page(text: str, codec: str, meta: str | None) -> bytes:
         ("undeclared, latin-1 header", False, "text/html; charset=iso-8859-1"),
     ],
 )
-def test_cjk_pages_decode_without_loss(script: str, how: str, with_meta: bool, header: str | None) -> None:
+def test_cjk_pages_decode_without_loss(
+    script: str, how: str, with_meta: bool, header: str | None
+) -> None:
     text, codec, meta, other = CASES[script]
     body = _page(text, codec, meta if with_meta else None)
     with pytest.raises(UnicodeDecodeError):
@@ -51,7 +55,9 @@ def test_cjk_pages_decode_without_loss(script: str, how: str, with_meta: bool, h
 
 
 def test_a_truthful_latin1_header_still_wins_for_a_latin_page() -> None:
-    body = "<p>Caf\u00e9 cr\u00e8me, na\u00efve r\u00e9sum\u00e9 \u00e0 la carte.</p>".encode("latin-1")
+    body = "<p>Caf\u00e9 cr\u00e8me, na\u00efve r\u00e9sum\u00e9 \u00e0 la carte.</p>".encode(
+        "latin-1"
+    )
     decoded, used = decode(body, "text/html; charset=ISO-8859-1")
     assert "Café crème, naïve résumé" in decoded and used == "cp1252"
 
@@ -63,7 +69,9 @@ def test_utf8_bytes_beat_an_old_euc_kr_meta() -> None:
 
 
 def test_real_gbk_page_under_utf8_meta_and_header(shared_fixtures: Path) -> None:
-    body = (shared_fixtures / "sina" / "news-sina-cn-mobile-home-2018-gbk-bytes-utf8-meta.html").read_bytes()
+    body = (
+        shared_fixtures / "sina" / "news-sina-cn-mobile-home-2018-gbk-bytes-utf8-meta.html"
+    ).read_bytes()
     decoded, used = decode(body, "text/html; charset=utf-8")
     assert used == "gb18030" and "\ufffd" not in decoded
     assert "<title>新浪新闻_手机新浪网</title>" in decoded
@@ -76,7 +84,9 @@ def test_fetcher_decodes_a_cp949_page_over_http(page_server: PageServer, header:
 
     async def fetch() -> tuple[str, str]:
         async with Fetcher(FetchConfig(host_map={"news.nate.com": page_server.origin})) as f:
-            page = await f.get("https://news.nate.com/recent?mid=n0105", source="nate", obey_robots=False)
+            page = await f.get(
+                "https://news.nate.com/recent?mid=n0105", source="nate", obey_robots=False
+            )
         return page.text, page.encoding
 
     text, encoding = asyncio.run(fetch())

@@ -15,8 +15,13 @@ ARTICLE = "/mnews/article/421/0008770777"
 
 
 def newsbot(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "newsbot", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "newsbot", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 @pytest.fixture
@@ -32,8 +37,14 @@ def test_json_from_a_real_naver_page_through_host_map(
 ) -> None:
     real = shared_fixtures / "naver" / "article-421-0008770777-20260212.html"
     page_server.add(ARTICLE, real.read_bytes(), Content_Type="text/html; charset=utf-8")
-    done = newsbot("extract", f"https://n.news.naver.com{ARTICLE}?sid=110", "--json",
-                   "--host-map", f"n.news.naver.com={page_server.origin}", *fast)
+    done = newsbot(
+        "extract",
+        f"https://n.news.naver.com{ARTICLE}?sid=110",
+        "--json",
+        "--host-map",
+        f"n.news.naver.com={page_server.origin}",
+        *fast,
+    )
     assert done.returncode == 0, done.stderr
     got = json.loads(done.stdout)
     assert got["rule"] == "naver" and got["published"] == "2026-02-12T10:30:00+09:00"
@@ -47,22 +58,29 @@ def test_json_from_a_real_naver_page_through_host_map(
 def test_text_output_of_a_board_page(page_server: PageServer, fast: tuple[str, str]) -> None:
     board = PAGES / "board" / "board_repost_menu_and_list_seed002.html"
     page_server.add("/board/42870", board.read_bytes())
-    done = newsbot("extract", "https://board.example/board/42870",
-                   "--host-map", f"board.example={page_server.origin}", *fast)
+    done = newsbot(
+        "extract",
+        "https://board.example/board/42870",
+        "--host-map",
+        f"board.example={page_server.origin}",
+        *fast,
+    )
     assert done.returncode == 0, done.stderr
     head, text = done.stdout.split("\n\n", 1)
     assert head.splitlines() == [
-        'title: 카카오,"딥시크 사내 업무 목적 이용 금지"', "published: -", "image: -",
-        "rule: generic", "url: https://board.example/board/42870"]
+        'title: 카카오,"딥시크 사내 업무 목적 이용 금지"',
+        "published: -",
+        "image: -",
+        "rule: generic",
+        "url: https://board.example/board/42870",
+    ]
     assert text.startswith("개인정보 유출 막고 동맹 강화 '일석 이조'\n\n")
     assert "랭크뉴스" not in text
     # a generic site obeys robots.txt: it was asked for first (404 = allowed)
     assert [p for p, _ in page_server.log] == ["/robots.txt", "/board/42870"]
 
 
-def test_failures_exit_1_and_bad_input_64(
-    page_server: PageServer, fast: tuple[str, str]
-) -> None:
+def test_failures_exit_1_and_bad_input_64(page_server: PageServer, fast: tuple[str, str]) -> None:
     menu = "".join(f"<li><a href='/{i}'>메뉴 {i}</a></li>" for i in range(20))
     page_server.add("/empty", f"<html><body><nav><ul>{menu}</ul></nav></body></html>")
     mapped = ("--host-map", f"e.example={page_server.origin}", *fast)

@@ -18,8 +18,13 @@ from tests.test_cli import newsbot
 
 DAY = "2018-09-28"
 JOBS = ("krnews-it", "sina-tech", "nate-it", "etnews-it")
-HOSTS = ("news.naver.com", "feed.mix.sina.com.cn", "news.nate.com", "rss.etnews.com",
-         "www.etnews.com")
+HOSTS = (
+    "news.naver.com",
+    "feed.mix.sina.com.cn",
+    "news.nate.com",
+    "rss.etnews.com",
+    "www.etnews.com",
+)
 WRITTEN = ("krnews-it", "sina-tech", "etnews-it")
 MIXED = """title = "{date:%Y.%m.%d} 국내 IT 뉴스 모음"
 slug = "kr-it-mix"
@@ -35,16 +40,20 @@ section = "04"
 
 def serve_all_sites(server: PageServer, shared: Path, *, nate_layout_changed: bool) -> None:
     naver = PAGES / "naver" / "breakingnews_105_230_20250204.html"
-    server.add("/breakingnews/section/105/230", naver.read_bytes(),
-               Content_Type="text/html; charset=UTF-8")
+    server.add(
+        "/breakingnews/section/105/230", naver.read_bytes(), Content_Type="text/html; charset=UTF-8"
+    )
     sina = shared / "sina" / "cre-mix-tianyi-wnews-20180928.json"
     server.add("/api/roll/get", sina.read_bytes(), Content_Type="application/json")
     nate = (PAGES / "nate" / "recent_n0105_20250204_today_cp949_meta.html").read_bytes()
     if nate_layout_changed:
         nate = nate.replace(b'class="mlt01"', b'class="mlt02"')
     server.add("/recent", nate)  # cp949, declared in <meta> only
-    server.add("/04.xml", (PAGES / "etnews" / "rss_04_20180928.xml").read_bytes(),
-               Content_Type="application/rss+xml")
+    server.add(
+        "/04.xml",
+        (PAGES / "etnews" / "rss_04_20180928.xml").read_bytes(),
+        Content_Type="application/rss+xml",
+    )
     for page in (PAGES / "etnews").glob("article_*.html"):
         server.add("/" + page.stem.split("_")[1], page.read_bytes())
 
@@ -64,8 +73,19 @@ def run_all(server: PageServer, tmp_path: Path, *extra: str) -> tuple[int, str, 
         fast.write_text(FAST_FETCH_TOML)
         extra = ("--config", str(fast), *extra)
     report = tmp_path / "report.json"
-    done = newsbot("run", "--date", DAY, "--jobs-dir", str(jobs), "--output",
-                   str(tmp_path / "posts"), "--report", str(report), *host_maps, *extra)
+    done = newsbot(
+        "run",
+        "--date",
+        DAY,
+        "--jobs-dir",
+        str(jobs),
+        "--output",
+        str(tmp_path / "posts"),
+        "--report",
+        str(report),
+        *host_maps,
+        *extra,
+    )
     return done.returncode, done.stderr, json.loads(report.read_text())
 
 
@@ -85,7 +105,10 @@ def test_four_sources_one_broken(
     assert "nate" in err and "parse_empty" in err and "mlt01" in err
     assert "news.nate.com/recent?mid=n0105&type=c&date=20180928&page=1" in err
     jobs = {j["job"]: j for j in report["jobs"]}
-    assert jobs["nate-it"]["status"] == "skipped" and "nate (parse_empty)" in jobs["nate-it"]["message"]
+    assert (
+        jobs["nate-it"]["status"] == "skipped"
+        and "nate (parse_empty)" in jobs["nate-it"]["message"]
+    )
     # the mixed job lost one of its sources: no half-empty post
     assert jobs["kr-it-mix"]["status"] == "skipped" and not list(posts.glob("*kr-it-mix*"))
     assert {jobs[j]["status"] for j in WRITTEN} == {"written"}
@@ -121,17 +144,21 @@ def test_golden_posts_are_kst_dated_list_posts(job: str) -> None:
     assert "\ndate: 2018-09-28 12:" in text and " +0900\n" in text
 
 
-
 def test_a_config_selector_override_repairs_the_changed_layout(
     page_server: PageServer, shared_fixtures: Path, tmp_path: Path
 ) -> None:
     serve_all_sites(page_server, shared_fixtures, nate_layout_changed=True)
     cfg = tmp_path / "newsbot.toml"
-    cfg.write_text('[sources.nate]\nmax_pages = 1\n[sources.nate.selectors]\n'
-                   'item = "#newsContents div.mlt02"\n')
+    cfg.write_text(
+        "[sources.nate]\nmax_pages = 1\n[sources.nate.selectors]\n"
+        'item = "#newsContents div.mlt02"\n'
+    )
     code, err, report = run_all(page_server, tmp_path, "--config", str(cfg), "--job", "nate-it")
     assert code == 0, err
     nate = report["jobs"][0]
     assert nate["status"] == "written" and nate["items"] == 6
     post = (tmp_path / "posts" / f"{DAY}-nate-it-{DAY.replace('-', '')}.md").read_text()
-    assert "## [똠방각하 뷁 논란…햏 신조어 사전 등재 추진](https://news.nate.com/view/20250204n19877)" in post
+    assert (
+        "## [똠방각하 뷁 논란…햏 신조어 사전 등재 추진](https://news.nate.com/view/20250204n19877)"
+        in post
+    )

@@ -17,15 +17,19 @@ pytestmark = pytest.mark.skipif(shutil.which("flock") is None, reason="needs uti
 
 def fake_newsbot(tmp_path: Path, code: int, sleep: float = 0) -> Path:
     fake = tmp_path / "fake-newsbot"
-    fake.write_text(f"#!/bin/sh\necho \"args: $*\"\nsleep {sleep}\nexit {code}\n")
+    fake.write_text(f'#!/bin/sh\necho "args: $*"\nsleep {sleep}\nexit {code}\n')
     fake.chmod(0o755)
     return fake
 
 
 def run(tmp_path: Path, fake: Path, *args: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "NEWSBOT_DIR": str(tmp_path), "NEWSBOT": str(fake),
-           "NEWSBOT_LOG": str(tmp_path / "newsbot.log"),
-           "NEWSBOT_LOCK": str(tmp_path / "lock")}
+    env = {
+        **os.environ,
+        "NEWSBOT_DIR": str(tmp_path),
+        "NEWSBOT": str(fake),
+        "NEWSBOT_LOG": str(tmp_path / "newsbot.log"),
+        "NEWSBOT_LOCK": str(tmp_path / "lock"),
+    }
     return subprocess.Popen(["bash", str(SCRIPT), *args], env=env)
 
 
@@ -54,9 +58,14 @@ def test_crontab_example_runs_every_job_at_its_schedule() -> None:
     """One crontab line per job file, at the job's own schedule (Seoul time)."""
     import tomllib
 
-    lines = [line.split() for line in (ROOT / "jobs" / "crontab.example").read_text().splitlines()
-             if line.strip() and not line.lstrip().startswith("#") and "=" not in line]
+    lines = [
+        line.split()
+        for line in (ROOT / "jobs" / "crontab.example").read_text().splitlines()
+        if line.strip() and not line.lstrip().startswith("#") and "=" not in line
+    ]
     entries = {words[-1]: " ".join(words[:5]) for words in lines}
-    jobs = {path.stem: tomllib.loads(path.read_text(encoding="utf-8"))["schedule"]
-            for path in (ROOT / "jobs").glob("*.toml")}
+    jobs = {
+        path.stem: tomllib.loads(path.read_text(encoding="utf-8"))["schedule"]
+        for path in (ROOT / "jobs").glob("*.toml")
+    }
     assert entries == jobs

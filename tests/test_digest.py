@@ -31,17 +31,40 @@ def run_cli(server: PageServer, out: Path, *extra: str) -> subprocess.CompletedP
     fast = out.parent / "fast.toml"
     fast.write_text(FAST_FETCH_TOML)
     return subprocess.run(
-        [sys.executable, "-m", "newsbot", "run", "--job", "ai-news", "--date", DAY.isoformat(),
-         "--jobs-dir", str(jobs), "--config", str(fast),
-         "--output", str(out), "--host-map", f"news.naver.com={server.origin}",
-         "--host-map", f"n.news.naver.com={server.origin}", "--config", str(fast), *extra],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "newsbot",
+            "run",
+            "--job",
+            "ai-news",
+            "--date",
+            DAY.isoformat(),
+            "--jobs-dir",
+            str(jobs),
+            "--config",
+            str(fast),
+            "--output",
+            str(out),
+            "--host-map",
+            f"news.naver.com={server.origin}",
+            "--host-map",
+            f"n.news.naver.com={server.origin}",
+            "--config",
+            str(fast),
+            *extra,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
 def article(n: int, title: str, snippet: str = "") -> Article:
-    return Article(id=f"t:{n}", title=title, url=f"https://e.x/{n}", snippet=snippet,
-                   source="naver")
+    return Article(
+        id=f"t:{n}", title=title, url=f"https://e.x/{n}", snippet=snippet, source="naver"
+    )
 
 
 def test_select_matches_keywords_in_several_languages_ranks_and_caps() -> None:
@@ -56,7 +79,11 @@ def test_select_matches_keywords_in_several_languages_ranks_and_caps() -> None:
     got = digest.select(items, DigestOptions(max_articles=3))
     assert [a.id for a in got] == ["t:3", "t:6", "t:4"]  # two title hits, then one + snippet
     assert [a.id for a in digest.select(items, DigestOptions(max_articles=9))] == [
-        "t:3", "t:6", "t:4", "t:5"]
+        "t:3",
+        "t:6",
+        "t:4",
+        "t:5",
+    ]
     assert digest.select(items, DigestOptions(keywords=["반도체"])) == []
 
 
@@ -68,20 +95,26 @@ def test_ai_news_offline_post_and_report(page_server: PageServer, tmp_path: Path
     assert done.returncode == 0, done.stderr
     post = (out / "2026-01-03-ai-news-20260103.md").read_text(encoding="utf-8")
 
-    assert post.startswith('---\nlayout: post\ntitle: "2026-01-03 AI 뉴스"\n'
-                           "date: 2026-01-03 21:00:00 +0900\ncategories: news\n---\n\n## ")
+    assert post.startswith(
+        '---\nlayout: post\ntitle: "2026-01-03 AI 뉴스"\n'
+        "date: 2026-01-03 21:00:00 +0900\ncategories: news\n---\n\n## "
+    )
     link = "https://n.news.naver.com/mnews/article/001/{:010d}"
     # Story 1 and 2 first (two keyword hits in the title), the board repost (3), 404 (4) skipped.
     assert post.count("\n## ") == 3 and post.count("\n---\n") == 4 and post.endswith("---\n")
-    assert f"## 오픈AI, GPT-5 기반 기업용 AI 비서 공개\n\n[네이버 뉴스]({link.format(1)}) - 발행일: 2026-01-03\n\n### 요약\n- 오픈AI가 3일 GPT-5 기반의 기업용 AI 비서 서비스를 공개했다.\n" in post
+    assert (
+        f"## 오픈AI, GPT-5 기반 기업용 AI 비서 공개\n\n[네이버 뉴스]({link.format(1)}) - 발행일: 2026-01-03\n\n### 요약\n- 오픈AI가 3일 GPT-5 기반의 기업용 AI 비서 서비스를 공개했다.\n"
+        in post
+    )
     assert f"[네이버 뉴스]({link.format(2)}) - 발행일: 2026-01-02" in post
     assert '## 카카오,"딥시크 사내 업무 목적 이용 금지"' in post
     assert "주요 내용 및 시사점" not in post  # extractive: nothing made up
     assert "hong@example.com" not in post and "랭크뉴스" not in post and "메뉴 건너뛰기" not in post
     bullets = [line[2:] for line in post.splitlines() if line.startswith("- ")]
     assert len(bullets) == 9
-    bodies = "".join(p.decode() for p in (page_server.routes[digestsite.article_path(n)].body
-                                           for n in (1, 2, 3)))
+    bodies = "".join(
+        p.decode() for p in (page_server.routes[digestsite.article_path(n)].body for n in (1, 2, 3))
+    )
     assert all(b in bodies for b in bullets)  # every bullet is the article's own sentence
 
     report = json.loads(report_path.read_text())
@@ -103,8 +136,13 @@ def test_articles_posted_on_an_earlier_day_are_not_repeated(
     page_server: PageServer, tmp_path: Path, lose_store: bool
 ) -> None:
     digestsite.serve(page_server)
-    cfg = config_mod.load(None, {"fetch": {"host_map": digestsite.host_map(page_server), **FAST_FETCH},
-                                 "output": {"dir": str(tmp_path / "posts")}})
+    cfg = config_mod.load(
+        None,
+        {
+            "fetch": {"host_map": digestsite.host_map(page_server), **FAST_FETCH},
+            "output": {"dir": str(tmp_path / "posts")},
+        },
+    )
     job = digestsite.naver_only_job()
     pipeline.run([job], DAY, config=cfg, now=NOW)
     if lose_store:  # a fresh CI runner: the store is rebuilt from the digest post's links
@@ -146,14 +184,30 @@ def test_extract_replays_an_article_page_from_a_recorded_run(
     url = f"https://n.news.naver.com{digestsite.article_path(1)}"
     mapped = ("--host-map", f"n.news.naver.com={page_server.origin}")  # as when recorded
     done = subprocess.run(
-        [sys.executable, "-m", "newsbot", "extract", url, "--replay", str(tape), "--json",
-         *mapped], cwd=ROOT, capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "newsbot", "extract", url, "--replay", str(tape), "--json", *mapped],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
     got = json.loads(done.stdout)
     assert got["title"] == "오픈AI, GPT-5 기반 기업용 AI 비서 공개"
     assert "오픈AI가 3일 GPT-5 기반의 기업용 AI 비서 서비스를 공개했다." in got["text"]
     missing = subprocess.run(
-        [sys.executable, "-m", "newsbot", "extract", url.replace("0000000001", "0000000099"),
-         "--replay", str(tape), *mapped], cwd=ROOT, capture_output=True, text=True, timeout=60)
+        [
+            sys.executable,
+            "-m",
+            "newsbot",
+            "extract",
+            url.replace("0000000001", "0000000099"),
+            "--replay",
+            str(tape),
+            *mapped,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert missing.returncode == 1 and "is not in the recording" in missing.stderr

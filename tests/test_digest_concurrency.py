@@ -19,7 +19,11 @@ from tests.conftest import FAST_FETCH, serving
 from tests.digestsite import Story
 
 STORIES = tuple(
-    Story(n, f"AI 소식 {n}번", tuple(f"인공지능 관련 {n}번 기사의 {i}번째 문장입니다." for i in range(6)))
+    Story(
+        n,
+        f"AI 소식 {n}번",
+        tuple(f"인공지능 관련 {n}번 기사의 {i}번째 문장입니다." for i in range(6)),
+    )
     for n in range(1, 7)
 )
 
@@ -70,12 +74,15 @@ def slow_site(monkeypatch: pytest.MonkeyPatch) -> Iterator[SlowSite]:
 
 def test_article_fetches_are_bounded(slow_site: SlowSite, tmp_path: Path) -> None:
     hosts = {h: slow_site.origin for h in ("news.naver.com", "n.news.naver.com")}
-    cfg = config_mod.load(None, {"fetch": {"host_map": hosts, **FAST_FETCH},
-                                 "output": {"dir": str(tmp_path / "posts")}})
+    cfg = config_mod.load(
+        None,
+        {"fetch": {"host_map": hosts, **FAST_FETCH}, "output": {"dir": str(tmp_path / "posts")}},
+    )
     job = digestsite.naver_only_job()
     job = job.model_copy(update={"digest": job.digest.model_copy(update={"concurrency": 2})})
-    report, posts = pipeline.run([job], date(2026, 1, 3), config=cfg,
-                                 now=datetime(2026, 1, 4, 8, 0, tzinfo=KST))
+    report, posts = pipeline.run(
+        [job], date(2026, 1, 3), config=cfg, now=datetime(2026, 1, 4, 8, 0, tzinfo=KST)
+    )
     assert sorted(slow_site.served) == sorted(digestsite.article_path(s.n) for s in STORIES)
     assert slow_site.peak <= 2
     assert report.jobs[0].status == "written" and posts[0].text.count("\n## ") == 6

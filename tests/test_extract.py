@@ -103,19 +103,31 @@ def test_board_repost_keeps_headline_and_body_without_menu_or_board_list() -> No
     got = extract(page)
     assert got.rule == "generic"
     assert got.title == '카카오,"딥시크 사내 업무 목적 이용 금지"'
-    assert got.paragraphs[:2] == ("개인정보 유출 막고 동맹 강화 '일석 이조'",
-                                  "오픈AI, 딥시크에 대항할 진영 구축 한창")
+    assert got.paragraphs[:2] == (
+        "개인정보 유출 막고 동맹 강화 '일석 이조'",
+        "오픈AI, 딥시크에 대항할 진영 구축 한창",
+    )
     assert got.paragraphs[-1] == "서울경제"
     assert "오픈AI의 손을 맞잡은 카카오(035720)가 중국 인공지능(AI) 스타트업" in got.text
     assert "이에 알리바바, 텐센트, 딥시크 등 중국 AI 기업들은" in got.text
-    for leak in ("메뉴 건너뛰기", "자유게시판", "42877", "랭크뉴스", "2025.02.05",
-                 "신형 팰리세이드", "번호 제목", "»"):
+    for leak in (
+        "메뉴 건너뛰기",
+        "자유게시판",
+        "42877",
+        "랭크뉴스",
+        "2025.02.05",
+        "신형 팰리세이드",
+        "번호 제목",
+        "»",
+    ):
         assert leak not in got.text, leak
 
 
 def test_a_site_page_without_its_body_falls_back_to_generic() -> None:
-    text = ("<html><body><nav><a href='/'>홈</a><a href='/it'>IT</a></nav><h1>제목</h1>"
-            "<div class='story'><p>" + "인공지능 본문 문장입니다. " * 5 + "</p></div></body></html>")
+    text = (
+        "<html><body><nav><a href='/'>홈</a><a href='/it'>IT</a></nav><h1>제목</h1>"
+        "<div class='story'><p>" + "인공지능 본문 문장입니다. " * 5 + "</p></div></body></html>"
+    )
     got = extract(Page("https://n.news.naver.com/article/001/0000000001", text))
     assert got.rule == "generic" and got.title == "제목"
     assert got.text.startswith("인공지능 본문 문장입니다.") and "IT" not in got.text
@@ -131,10 +143,12 @@ def test_rules_by_domain() -> None:
 
 
 def test_nate_rule_cuts_at_the_related_links_marker() -> None:
-    text = ("<html><head><meta property='og:title' content='제목'></head><body>"
-            "<h3 class='viewTite'>AI 기사</h3><span class='firstDate'>2026-01-03 09:10</span>"
-            "<div id='realArtcContents'>첫 문단입니다.<br><br>둘째 문단입니다.<br>"
-            "▶ 관련기사 더보기<br>광고 문단</div></body></html>")
+    text = (
+        "<html><head><meta property='og:title' content='제목'></head><body>"
+        "<h3 class='viewTite'>AI 기사</h3><span class='firstDate'>2026-01-03 09:10</span>"
+        "<div id='realArtcContents'>첫 문단입니다.<br><br>둘째 문단입니다.<br>"
+        "▶ 관련기사 더보기<br>광고 문단</div></body></html>"
+    )
     got = extract(Page("https://news.nate.com/view/20260103n02527", text))
     assert got.rule == "nate" and got.title == "AI 기사"
     assert got.paragraphs == ("첫 문단입니다.", "둘째 문단입니다.")
@@ -142,12 +156,18 @@ def test_nate_rule_cuts_at_the_related_links_marker() -> None:
 
 
 def test_etnews_rule_drops_ads() -> None:
-    text = ("<html><head><meta property='article:published_time' "
-            "content='2026-01-03T13:13:26+09:00'></head><body><h1 class='title'>AI 플랫폼</h1>"
-            "<div id='articleBody' class='article_body'><p>본문 하나.</p>"
-            "<div class='article_ad'>광고입니다</div><p>본문 둘.</p></div></body></html>")
+    text = (
+        "<html><head><meta property='article:published_time' "
+        "content='2026-01-03T13:13:26+09:00'></head><body><h1 class='title'>AI 플랫폼</h1>"
+        "<div id='articleBody' class='article_body'><p>본문 하나.</p>"
+        "<div class='article_ad'>광고입니다</div><p>본문 둘.</p></div></body></html>"
+    )
     got = extract(Page("https://www.etnews.com/20260103000018", text))
-    assert (got.rule, got.title, got.paragraphs) == ("etnews", "AI 플랫폼", ("본문 하나.", "본문 둘."))
+    assert (got.rule, got.title, got.paragraphs) == (
+        "etnews",
+        "AI 플랫폼",
+        ("본문 하나.", "본문 둘."),
+    )
     assert got.published is not None and got.published.isoformat() == "2026-01-03T13:13:26+09:00"
 
 
@@ -178,12 +198,15 @@ def test_parse_time(text: str, expected: str | None) -> None:
     assert (got.isoformat() if got else None) == expected
 
 
-@pytest.mark.parametrize("name", [
-    "naver/article-421-0008770777-20260212.html",
-    "naver/article-437-0000483987-20260321.html",
-    "naver/article-607-0000001728-20231102.html",
-    "sina/article-news-c-iihnzahi3275702-20191125-dom.html",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "naver/article-421-0008770777-20260212.html",
+        "naver/article-437-0000483987-20260321.html",
+        "naver/article-607-0000001728-20231102.html",
+        "sina/article-news-c-iihnzahi3275702-20191125-dom.html",
+    ],
+)
 def test_generic_fallback_finds_the_body_of_real_pages(shared_fixtures: Path, name: str) -> None:
     """As if the site were unknown: the body still comes out, without the page's menus."""
     want = REAL_PAGES[name]

@@ -65,9 +65,15 @@ TWIN_POST = "2025-02-04-twin-it-20250204.md"
 TWIN_HOST = "news.twin.test"
 VOCABULARY = set(STATUSES)
 # RELIABILITY.md §1.4, scaled: connect/read 0.3 s, deadline 1 s, backoff 0.1+0.2 s at most.
-SCALED: dict[str, Any] = {"connect_timeout": 0.3, "read_timeout": 0.3, "deadline": 1.0,
-                          "backoff": 0.1, "host_delay": 0.0, "source_budget": 8.0,
-                          "run_budget": 30.0}
+SCALED: dict[str, Any] = {
+    "connect_timeout": 0.3,
+    "read_timeout": 0.3,
+    "deadline": 1.0,
+    "backoff": 0.1,
+    "host_delay": 0.0,
+    "source_budget": 8.0,
+    "run_budget": 30.0,
+}
 BOUND = 1.0 * 3 + 0.3 + 1  # figure 5: deadline x attempts + backoff + 1 s
 GOOD = respond(200, PAGE)
 PIPELINE_OVERHEAD = 2 * 2**20  # two whole healthy runs peak at 1.5 MiB traced (measured)
@@ -76,8 +82,20 @@ SKEW = 0.95  # the client spaces request starts; the server sees heads a few ms 
 
 def twin_source(subs: tuple[str, ...] = ("230",), query: str = "") -> Any:
     """Naver's parser behind another host: a second, independent source."""
-    twin = types.SimpleNamespace(**{k: getattr(naver, k) for k in (
-        "LABEL", "SELECTORS", "DEFAULTS", "parse", "article_id", "canonical_url", "notes")})
+    twin = types.SimpleNamespace(
+        **{
+            k: getattr(naver, k)
+            for k in (
+                "LABEL",
+                "SELECTORS",
+                "DEFAULTS",
+                "parse",
+                "article_id",
+                "canonical_url",
+                "notes",
+            )
+        }
+    )
     twin.NAME = "twin"
 
     def urls(req: Any) -> list[str]:
@@ -100,13 +118,19 @@ class World:
         return self.tmp / "_posts"
 
     def twin(self, **kwargs: Any) -> None:
-        self.monkeypatch.setattr(sources, "SOURCES", types.MappingProxyType(
-            {**sources.SOURCES, "twin": twin_source(**kwargs)}))
+        self.monkeypatch.setattr(
+            sources,
+            "SOURCES",
+            types.MappingProxyType({**sources.SOURCES, "twin": twin_source(**kwargs)}),
+        )
 
-    def run(self, twin_origin: str | None = None, *, twin_robots: bool = False,
-            **fetch: Any) -> tuple[RunReport, float]:
-        host_map = {"news.naver.com": self.healthy.origin,
-                    TWIN_HOST: twin_origin or self.faulty.origin}
+    def run(
+        self, twin_origin: str | None = None, *, twin_robots: bool = False, **fetch: Any
+    ) -> tuple[RunReport, float]:
+        host_map = {
+            "news.naver.com": self.healthy.origin,
+            TWIN_HOST: twin_origin or self.faulty.origin,
+        }
         cfg = Config(
             fetch=FetchConfig(**(SCALED | {"host_map": host_map} | fetch)),
             output=OutputConfig(dir=self.posts, jobs_dir=self.tmp / "jobs"),
@@ -131,8 +155,9 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
     jobs.mkdir()
     job = (ROOT / "jobs" / "krnews-it.toml").read_text(encoding="utf-8")
     (jobs / "krnews-it.toml").write_text(job, encoding="utf-8")
-    twin = job.replace('slug = "krnews-it"', 'slug = "twin-it"').replace('name = "naver"',
-                                                                          'name = "twin"')
+    twin = job.replace('slug = "krnews-it"', 'slug = "twin-it"').replace(
+        'name = "naver"', 'name = "twin"'
+    )
     (jobs / "twin-it.toml").write_text(twin, encoding="utf-8")
     w = World(healthy, faulty, tmp_path, monkeypatch)
     w.twin()
@@ -143,8 +168,9 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
         stop_healthy()
 
 
-def assert_partial(w: World, report: RunReport, status: str, elapsed: float,
-                   bound: float = BOUND) -> Any:
+def assert_partial(
+    w: World, report: RunReport, status: str, elapsed: float, bound: float = BOUND
+) -> Any:
     """The §3 survival test: exit 2, golden healthy post only, the fault named, in time."""
     twin = w.source(report)
     assert twin.status == status, twin.message
@@ -161,14 +187,16 @@ def assert_partial(w: World, report: RunReport, status: str, elapsed: float,
 
 
 def assert_all_ok(w: World, report: RunReport) -> None:
-    assert report.exit_code == 0, [(s.source, s.status, s.message)
-                                   for j in report.jobs for s in j.sources]
+    assert report.exit_code == 0, [
+        (s.source, s.status, s.message) for j in report.jobs for s in j.sources
+    ]
     golden = GOLDEN_POST.read_bytes()
     assert (w.posts / GOLDEN_POST.name).read_bytes() == golden
     assert (w.posts / TWIN_POST).read_bytes() == golden  # same page, same post
 
 
 # ---- 3.1 network and HTTP -----------------------------------------------------------------
+
 
 def test_F01_connection_refused_is_unreachable_after_3_attempts(world: World) -> None:
     port = free_port()
@@ -331,10 +359,16 @@ def test_F11_a_short_redirect_chain_is_followed(world: World, absolute: bool) ->
     assert report.exit_code == 0 and world.source(report).http_codes == [302, 302, 200]
 
 
-@pytest.mark.parametrize("target", [
-    "other-port", "javascript:alert(1)", "file:///etc/passwd", "ftp://127.0.0.1/x",
-    "data:text/html,<h1>x</h1>",
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "other-port",
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+        "ftp://127.0.0.1/x",
+        "data:text/html,<h1>x</h1>",
+    ],
+)
 def test_F12_redirect_off_the_allow_list_is_not_followed(world: World, target: str) -> None:
     other, stop = start_fault_server()
     other.routes[ARCHIVE] = GOOD
@@ -349,8 +383,9 @@ def test_F12_redirect_off_the_allow_list_is_not_followed(world: World, target: s
 
 
 def test_F13_content_length_larger_than_body_is_protocol_error(world: World) -> None:
-    world.faulty.routes[ARCHIVE] = raw(head(Content_Length="1000", Content_Type="text/html")
-                                       + b"<html><bo")
+    world.faulty.routes[ARCHIVE] = raw(
+        head(Content_Length="1000", Content_Type="text/html") + b"<html><bo"
+    )
     report, took = world.run()
     twin = assert_partial(world, report, "protocol_error", took)
     assert twin.attempts == 3 and "RemoteProtocolError" in twin.message and twin.items_found == 0
@@ -367,7 +402,8 @@ def test_F14_close_delimited_half_page_is_incomplete_and_retried(world: World) -
 def test_F14_a_cut_page_then_a_whole_one_publishes_the_whole_list(world: World) -> None:
     half = PAGE[: len(PAGE) // 2]
     world.faulty.routes[ARCHIVE] = sequence(
-        raw(head(Content_Type="text/html", Connection="close") + half), GOOD)
+        raw(head(Content_Type="text/html", Connection="close") + half), GOOD
+    )
     report, _ = world.run()
     assert_all_ok(world, report)
     assert world.source(report).attempts == 2
@@ -381,20 +417,26 @@ def test_F15_broken_chunked_encoding_is_protocol_error(world: World) -> None:
 
 
 def test_F16_reset_mid_body_is_protocol_error_keeping_the_class(world: World) -> None:
-    world.faulty.routes[ARCHIVE] = raw(head(Content_Length=str(len(PAGE))) + PAGE[:3000],
-                                       reset=True)
+    world.faulty.routes[ARCHIVE] = raw(
+        head(Content_Length=str(len(PAGE))) + PAGE[:3000], reset=True
+    )
     report, took = world.run()
     twin = assert_partial(world, report, "protocol_error", took)
-    assert twin.attempts == 3 and ("ReadError" in twin.message
-                                   or "RemoteProtocolError" in twin.message)
+    assert twin.attempts == 3 and (
+        "ReadError" in twin.message or "RemoteProtocolError" in twin.message
+    )
 
 
-@pytest.mark.parametrize("reply", [
-    b"HTTP/1.1 OK-ISH\r\nfoo\r\n\r\nbody",
-    head(Content_Length="abc") + b"body",
-    b"HTTP/1.1 200 OK\r\nX-Big: " + b"x" * (70 * 1024) + b"\r\n\r\nbody",
-    b"",
-], ids=["garbage-status", "content-length-abc", "header-over-64k", "close-before-headers"])
+@pytest.mark.parametrize(
+    "reply",
+    [
+        b"HTTP/1.1 OK-ISH\r\nfoo\r\n\r\nbody",
+        head(Content_Length="abc") + b"body",
+        b"HTTP/1.1 200 OK\r\nX-Big: " + b"x" * (70 * 1024) + b"\r\n\r\nbody",
+        b"",
+    ],
+    ids=["garbage-status", "content-length-abc", "header-over-64k", "close-before-headers"],
+)
 def test_F17_malformed_http_is_protocol_error(world: World, reply: bytes) -> None:
     world.faulty.routes[ARCHIVE] = raw(reply)
     report, took = world.run()
@@ -455,6 +497,7 @@ def test_F20_wrong_content_is_unexpected_content(world: World, kind: str) -> Non
 
 # ---- politeness, budgets ------------------------------------------------------------------
 
+
 def test_politeness_gap_between_requests_to_one_host(world: World) -> None:
     """Figure 7: with host_delay 0.6 every gap is ≥ 0.3 s; with 0 it is not (the control)."""
     world.twin(subs=("230", "231", "232"))
@@ -474,7 +517,8 @@ def test_politeness_one_connection_per_host(world: World) -> None:
     """Two jobs on one host at once: the server never sees two requests in flight."""
     text = (world.tmp / "jobs" / "twin-it.toml").read_text(encoding="utf-8")
     (world.tmp / "jobs" / "twin2-it.toml").write_text(
-        text.replace('slug = "twin-it"', 'slug = "twin2-it"'), encoding="utf-8")
+        text.replace('slug = "twin-it"', 'slug = "twin2-it"'), encoding="utf-8"
+    )
 
     def slow(h: Any) -> None:
         time.sleep(0.15)  # under the read timeout, so no attempt is abandoned mid-answer
@@ -514,6 +558,7 @@ def test_F03_run_budget_bounds_every_source(world: World) -> None:
 
 # ---- robots.txt (F40, S09) ----------------------------------------------------------------
 
+
 @pytest.mark.parametrize("code", [500, 503, 429])
 def test_F40_robots_5xx_or_429_disallows_everything(world: World, code: int) -> None:
     world.faulty.routes["/robots.txt"] = respond(code)
@@ -532,8 +577,10 @@ def test_F40_robots_404_allows(world: World) -> None:
 
 def test_F40_S09_disallowed_path_is_never_requested(world: World) -> None:
     world.faulty.routes["/robots.txt"] = respond(
-        200, b"User-agent: *\nAllow: /\n\nUser-agent: newsbot\nDisallow: /breakingnews/\n",
-        Content_Type="text/plain")
+        200,
+        b"User-agent: *\nAllow: /\n\nUser-agent: newsbot\nDisallow: /breakingnews/\n",
+        Content_Type="text/plain",
+    )
     world.faulty.routes[ARCHIVE] = GOOD
     report, took = world.run(twin_robots=True)
     assert_partial(world, report, "robots_disallowed", took)
@@ -543,8 +590,9 @@ def test_F40_S09_disallowed_path_is_never_requested(world: World) -> None:
 
 def test_F40_robots_txt_redirect_is_followed(world: World) -> None:
     world.faulty.routes["/robots.txt"] = respond(301, Location="/rules.txt")
-    world.faulty.routes["/rules.txt"] = respond(200, b"User-agent: *\nDisallow: /breakingnews/\n",
-                                                Content_Type="text/plain")
+    world.faulty.routes["/rules.txt"] = respond(
+        200, b"User-agent: *\nDisallow: /breakingnews/\n", Content_Type="text/plain"
+    )
     world.faulty.routes[ARCHIVE] = GOOD
     report, took = world.run(twin_robots=True)
     assert_partial(world, report, "robots_disallowed", took)
@@ -559,8 +607,9 @@ def test_F18_a_body_over_warn_bytes_gets_a_note(world: World) -> None:
 
 
 def test_F40_source_that_opts_out_is_said_in_the_report(world: World) -> None:
-    world.faulty.routes["/robots.txt"] = respond(200, b"User-agent: *\nDisallow: /\n",
-                                                 Content_Type="text/plain")
+    world.faulty.routes["/robots.txt"] = respond(
+        200, b"User-agent: *\nDisallow: /\n", Content_Type="text/plain"
+    )
     world.faulty.routes[ARCHIVE] = GOOD
     report, _ = world.run(twin_robots=False)
     assert_all_ok(world, report)
@@ -569,8 +618,9 @@ def test_F40_source_that_opts_out_is_said_in_the_report(world: World) -> None:
 
 
 def test_F40_crawl_delay_over_30s_skips_the_source(world: World) -> None:
-    world.faulty.routes["/robots.txt"] = respond(200, b"User-agent: *\nCrawl-delay: 120\n",
-                                                 Content_Type="text/plain")
+    world.faulty.routes["/robots.txt"] = respond(
+        200, b"User-agent: *\nCrawl-delay: 120\n", Content_Type="text/plain"
+    )
     world.faulty.routes[ARCHIVE] = GOOD
     report, took = world.run(twin_robots=True)
     twin = assert_partial(world, report, "robots_disallowed", took)
@@ -582,12 +632,14 @@ def test_F40_crawl_delay_is_measured_at_the_server(world: World) -> None:
     world.twin(subs=("230", "231"))
     world.faulty.routes["/breakingnews/section/105/231"] = GOOD
     world.faulty.routes[ARCHIVE] = GOOD
-    world.faulty.routes["/robots.txt"] = respond(200, b"User-agent: *\nCrawl-delay: 1\n",
-                                                 Content_Type="text/plain")
+    world.faulty.routes["/robots.txt"] = respond(
+        200, b"User-agent: *\nCrawl-delay: 1\n", Content_Type="text/plain"
+    )
     world.run(twin_robots=True)
     slow = gap(world.faulty, "/")
-    world.faulty.routes["/robots.txt"] = respond(200, b"User-agent: *\nAllow: /\n",
-                                                 Content_Type="text/plain")
+    world.faulty.routes["/robots.txt"] = respond(
+        200, b"User-agent: *\nAllow: /\n", Content_Type="text/plain"
+    )
     world.faulty.hits.clear()
     world.run(twin_robots=True)
     fast = gap(world.faulty, "/")
@@ -596,8 +648,9 @@ def test_F40_crawl_delay_is_measured_at_the_server(world: World) -> None:
 
 def test_F40_crawl_delay_10_with_a_fake_sleep(world: World) -> None:
     """Delay 10: every later request to the host waits ≥ 10 s on the injected sleep hook."""
-    world.faulty.routes["/robots.txt"] = respond(200, b"User-agent: *\nCrawl-delay: 10\n",
-                                                 Content_Type="text/plain")
+    world.faulty.routes["/robots.txt"] = respond(
+        200, b"User-agent: *\nCrawl-delay: 10\n", Content_Type="text/plain"
+    )
     world.faulty.routes["/a"] = GOOD
     world.faulty.routes["/b"] = GOOD
     slept: list[float] = []
@@ -635,6 +688,7 @@ def test_F40_odd_robots_files_are_parsed_leniently(world: World, kind: str) -> N
 
 # ---- encodings (F21-F23) ------------------------------------------------------------------
 
+
 def test_F21_euc_kr_declared_only_in_meta_decodes_to_the_golden_titles(world: World) -> None:
     page = PAGE.decode().replace('<meta charset="utf-8">', '<meta charset="euc-kr">')
     world.faulty.routes[ARCHIVE] = respond(200, page.encode("cp949"), Content_Type="text/html")
@@ -642,16 +696,21 @@ def test_F21_euc_kr_declared_only_in_meta_decodes_to_the_golden_titles(world: Wo
     assert_all_ok(world, report)  # the twin's post is byte for byte the golden one: 0 U+FFFD
 
 
-@pytest.mark.parametrize(("label", "codec", "word"), [
-    ("EUC-KR", "cp949", "똠뷁"), ("gb2312", "gb18030", "镕喆"),
-])
+@pytest.mark.parametrize(
+    ("label", "codec", "word"),
+    [
+        ("EUC-KR", "cp949", "똠뷁"),
+        ("gb2312", "gb18030", "镕喆"),
+    ],
+)
 def test_F22_label_narrower_than_the_bytes_is_widened(
     world: World, label: str, codec: str, word: str
 ) -> None:
     page = archive_page(list(range(1, 8)), prefix=word).decode().replace("—", "-")
     page = page.replace('<meta charset="utf-8">', "")
-    world.faulty.routes[ARCHIVE] = respond(200, page.encode(codec),
-                                           Content_Type=f"text/html; charset={label}")
+    world.faulty.routes[ARCHIVE] = respond(
+        200, page.encode(codec), Content_Type=f"text/html; charset={label}"
+    )
     report, _ = world.run()
     assert report.exit_code == 0
     post = (world.posts / TWIN_POST).read_text(encoding="utf-8")
@@ -660,16 +719,18 @@ def test_F22_label_narrower_than_the_bytes_is_widened(
 
 def test_F23_utf8_header_over_cp949_bytes_is_detected(world: World) -> None:
     page = PAGE.decode().replace('<meta charset="utf-8">', "")
-    world.faulty.routes[ARCHIVE] = respond(200, page.encode("cp949"),
-                                           Content_Type="text/html; charset=utf-8")
+    world.faulty.routes[ARCHIVE] = respond(
+        200, page.encode("cp949"), Content_Type="text/html; charset=utf-8"
+    )
     report, _ = world.run()
     assert_all_ok(world, report)
 
 
 def test_F23_bom_beats_a_meta_saying_euc_kr(world: World) -> None:
     page = PAGE.decode().replace('<meta charset="utf-8">', '<meta charset="euc-kr">')
-    world.faulty.routes[ARCHIVE] = respond(200, b"\xef\xbb\xbf" + page.encode(),
-                                           Content_Type="text/html")
+    world.faulty.routes[ARCHIVE] = respond(
+        200, b"\xef\xbb\xbf" + page.encode(), Content_Type="text/html"
+    )
     report, _ = world.run()
     assert_all_ok(world, report)
 
@@ -684,9 +745,11 @@ def test_F23_mojibake_titles_are_encoding_error_and_publish_nothing(world: World
 
 # ---- content (F24), security (S08, S10, S11, S14) -----------------------------------------
 
+
 def test_F24_renamed_list_container_is_parse_empty_naming_the_selector(world: World) -> None:
-    world.faulty.routes[ARCHIVE] = respond(200, PAGE.replace(b"section_latest_article",
-                                                             b"section_latest_renamed"))
+    world.faulty.routes[ARCHIVE] = respond(
+        200, PAGE.replace(b"section_latest_article", b"section_latest_renamed")
+    )
     report, took = world.run()
     twin = assert_partial(world, report, "parse_empty", took)
     assert "latest_item" in twin.message and twin.attempts == 1
@@ -711,10 +774,17 @@ def test_F25_items_missing_fields_are_counted_and_under_90_percent_fail(
         assert "8 of 10 items" in twin.message
 
 
-@pytest.mark.parametrize("target", [
-    "http://localhost:{port}/x", "http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/",
-    "http://[::1]:{port}/", "http://0x7f000001:{port}/", "http://127.0.0.1:{port}/",
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "http://localhost:{port}/x",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.0.0.1/",
+        "http://[::1]:{port}/",
+        "http://0x7f000001:{port}/",
+        "http://127.0.0.1:{port}/",
+    ],
+)
 def test_S10_redirects_to_internal_targets_are_refused(world: World, target: str) -> None:
     other, stop = start_fault_server()
     try:
@@ -742,9 +812,26 @@ def test_S11_proxy_and_cert_variables_change_nothing(
 
 def test_S11_self_signed_certificate_is_a_source_error(world: World) -> None:
     key, cert = world.tmp / "key.pem", world.tmp / "cert.pem"
-    made = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
-                           str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1"],
-                          capture_output=True, check=False)
+    made = subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+        ],
+        capture_output=True,
+        check=False,
+    )
     if made.returncode != 0:
         pytest.skip(f"openssl could not make a certificate: {made.stderr[-200:]!r}")
     tls, stop = start_fault_server(tls=(cert, key))
@@ -766,8 +853,11 @@ def test_S14_parser_exhaustion_is_bounded(world: World, kind: str) -> None:
     }
     world.faulty.routes[ARCHIVE] = respond(200, pages[kind])
     report, took = world.run()
-    status = {"nested-divs": "unexpected_content", "many-links": "parse_empty",
-              "10MB-text": "too_large"}[kind]
+    status = {
+        "nested-divs": "unexpected_content",
+        "many-links": "parse_empty",
+        "10MB-text": "too_large",
+    }[kind]
     assert_partial(world, report, status, took, bound=5.0)
 
 
@@ -779,7 +869,8 @@ def test_S08_secrets_never_reach_logs_reports_or_messages(
 ) -> None:
     world.twin(query=f"&apikey={CANARY}&access_token={CANARY}")
     world.faulty.routes[ARCHIVE] = respond(
-        302, Location=f"http://user:{CANARY}@evil.example/x?token={CANARY}")
+        302, Location=f"http://user:{CANARY}@evil.example/x?token={CANARY}"
+    )
     caplog.set_level(logging.DEBUG)
     report_path = world.tmp / "report.json"
     code = cli_run(world, "--report", str(report_path), userinfo=f"bot:{CANARY}")
@@ -795,14 +886,31 @@ def test_S08_secrets_never_reach_logs_reports_or_messages(
 
 def cli_run(world: World, *args: str, userinfo: str = "", **fetch: Any) -> int:
     """``newsbot run`` in this process (so the twin source exists), config from a file."""
-    origin = world.faulty.origin.replace("http://", f"http://{userinfo}@" if userinfo else "http://")
+    origin = world.faulty.origin.replace(
+        "http://", f"http://{userinfo}@" if userinfo else "http://"
+    )
     lines = ["[fetch]"] + [f"{k} = {v!r}" for k, v in (SCALED | fetch).items()]
-    lines += ["[fetch.host_map]", f'"news.naver.com" = "{world.healthy.origin}"',
-              f'"{TWIN_HOST}" = "{origin}"']
+    lines += [
+        "[fetch.host_map]",
+        f'"news.naver.com" = "{world.healthy.origin}"',
+        f'"{TWIN_HOST}" = "{origin}"',
+    ]
     config = world.tmp / "newsbot.toml"
     config.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return cli.main(["run", "--config", str(config), "--jobs-dir", str(world.tmp / "jobs"),
-                     "--output", str(world.posts), "--date", DAY.isoformat(), *args])
+    return cli.main(
+        [
+            "run",
+            "--config",
+            str(config),
+            "--jobs-dir",
+            str(world.tmp / "jobs"),
+            "--output",
+            str(world.posts),
+            "--date",
+            DAY.isoformat(),
+            *args,
+        ]
+    )
 
 
 def test_report_has_the_documented_fields_and_exit_1_when_all_fail(
@@ -816,8 +924,19 @@ def test_report_has_the_documented_fields_and_exit_1_when_all_fail(
     assert (code == 1 and not world.posts.exists()) or list(world.posts.iterdir()) == []
     [job] = json.loads(report_path.read_text())["jobs"]
     [src] = job["sources"]
-    fields = {"status", "attempts", "http_codes", "bytes", "elapsed_s", "items_found",
-              "items_dropped", "items_new", "items_dup", "message", "retries"}
+    fields = {
+        "status",
+        "attempts",
+        "http_codes",
+        "bytes",
+        "elapsed_s",
+        "items_found",
+        "items_dropped",
+        "items_new",
+        "items_dup",
+        "message",
+        "retries",
+    }
     assert fields <= set(src)
     assert (src["status"], src["attempts"], src["http_codes"]) == ("http_5xx", 3, [503] * 3)
 
@@ -832,9 +951,24 @@ def test_F07_hostile_rerun_through_the_cli_leaves_the_published_post_intact(
         config = world.tmp / "newsbot.toml"
         lines = ["[fetch]"] + [f"{k} = {v!r}" for k, v in SCALED.items()]
         config.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        cmd = [sys.executable, "-m", "newsbot", "run", "--config", str(config), "--jobs-dir",
-               str(world.tmp / "jobs"), "--output", str(world.posts), "--date", DAY.isoformat(),
-               "--host-map", f"news.naver.com={origin}", "--report", str(world.tmp / "r.json")]
+        cmd = [
+            sys.executable,
+            "-m",
+            "newsbot",
+            "run",
+            "--config",
+            str(config),
+            "--jobs-dir",
+            str(world.tmp / "jobs"),
+            "--output",
+            str(world.posts),
+            "--date",
+            DAY.isoformat(),
+            "--host-map",
+            f"news.naver.com={origin}",
+            "--report",
+            str(world.tmp / "r.json"),
+        ]
         return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=60)
 
     first = newsbot(world.healthy.origin)
@@ -850,10 +984,17 @@ def test_F07_hostile_rerun_through_the_cli_leaves_the_published_post_intact(
     assert job["sources"][0]["status"] == "incomplete" and job["sources"][0]["attempts"] == 3
 
 
-@pytest.mark.parametrize(("fault", "status"), [
-    ("bomb", "too_large"), ("drip", "timeout"), ("503", "http_5xx"), ("reset", "protocol_error"),
-    ("robots-503", "robots_disallowed"), ("refused", "unreachable"),
-])
+@pytest.mark.parametrize(
+    ("fault", "status"),
+    [
+        ("bomb", "too_large"),
+        ("drip", "timeout"),
+        ("503", "http_5xx"),
+        ("reset", "protocol_error"),
+        ("robots-503", "robots_disallowed"),
+        ("refused", "unreachable"),
+    ],
+)
 def test_four_sources_with_one_hostile_host_publish_the_other_three(
     page_server: PageServer, shared_fixtures: Path, tmp_path: Path, fault: str, status: str
 ) -> None:
@@ -861,9 +1002,12 @@ def test_four_sources_with_one_hostile_host_publish_the_other_three(
     serve_all_sites(page_server, shared_fixtures, nate_layout_changed=False)
     hostile, stop = start_fault_server()
     behaviours = {
-        "bomb": bomb("gzip"), "drip": drip(0.2, hostile), "503": respond(503),
+        "bomb": bomb("gzip"),
+        "drip": drip(0.2, hostile),
+        "503": respond(503),
         "reset": raw(head(Content_Length="90000") + b"<html>" * 500, reset=True),
-        "robots-503": GOOD, "refused": GOOD,
+        "robots-503": GOOD,
+        "refused": GOOD,
     }
     hostile.routes["/recent"] = behaviours[fault]
     if fault == "robots-503":
@@ -880,8 +1024,22 @@ def test_four_sources_with_one_hostile_host_publish_the_other_three(
     lines += ["[sources.nate]", "obey_robots = true"]
     config.write_text("\n".join(lines) + "\n", encoding="utf-8")
     posts, report = tmp_path / "posts", tmp_path / "report.json"
-    cmd = [sys.executable, "-m", "newsbot", "run", "--config", str(config), "--jobs-dir",
-           str(jobs), "--output", str(posts), "--date", CLI_DAY, "--report", str(report)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "newsbot",
+        "run",
+        "--config",
+        str(config),
+        "--jobs-dir",
+        str(jobs),
+        "--output",
+        str(posts),
+        "--date",
+        CLI_DAY,
+        "--report",
+        str(report),
+    ]
     start = time.monotonic()
     try:
         done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=60)

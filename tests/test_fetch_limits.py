@@ -28,11 +28,18 @@ def test_retry_after_seconds_and_http_date() -> None:
     assert retry_after("soon") is None
 
 
-@pytest.mark.parametrize("text", [
-    "https://user:SECRET1@host/x", "GET /x?apikey=SECRET1&a=1", "/x?access_token=SECRET1",
-    "Authorization: Bearer SECRET1abcdef", "token ghp_" + "S" * 36, "password=SECRET1",
-    "https://host/x?client_secret=SECRET1#frag",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://user:SECRET1@host/x",
+        "GET /x?apikey=SECRET1&a=1",
+        "/x?access_token=SECRET1",
+        "Authorization: Bearer SECRET1abcdef",
+        "token ghp_" + "S" * 36,
+        "password=SECRET1",
+        "https://host/x?client_secret=SECRET1#frag",
+    ],
+)
 def test_redact_removes_each_secret_form(text: str) -> None:
     out = redact(text)
     assert "SECRET1" not in out and "SSSS" not in out and "***" in out
@@ -45,7 +52,7 @@ def test_redact_keeps_ordinary_urls() -> None:
 
 async def chunks(data: bytes, size: int = 4096) -> AsyncIterator[bytes]:
     for i in range(0, len(data), size):
-        yield data[i:i + size]
+        yield data[i : i + size]
 
 
 def read(data: bytes, encoding: str = "", cap: int = 10_000) -> bytes:
@@ -56,8 +63,12 @@ def read(data: bytes, encoding: str = "", cap: int = 10_000) -> bytes:
 @pytest.mark.parametrize("encoding", ["", "gzip", "deflate", "deflate-raw"])
 def test_read_capped_decodes_up_to_the_cap_exactly(encoding: str) -> None:
     body = bytes(range(256)) * 39 + b"end"  # 9,987 bytes
-    wire = {"": body, "gzip": gzip.compress(body), "deflate": zlib.compress(body),
-            "deflate-raw": zlib.compress(body, wbits=-15)}[encoding]
+    wire = {
+        "": body,
+        "gzip": gzip.compress(body),
+        "deflate": zlib.compress(body),
+        "deflate-raw": zlib.compress(body, wbits=-15),
+    }[encoding]
     name = "deflate" if encoding == "deflate-raw" else encoding
     assert read(wire, name, cap=len(body)) == body
     with pytest.raises(FetchError) as err:
@@ -75,9 +86,14 @@ def test_read_capped_refuses_a_declared_length_before_reading() -> None:
     assert err.value.status == "too_large"
 
 
-@pytest.mark.parametrize(("wire", "encoding"), [
-    (gzip.compress(b"x" * 5000)[:-20], "gzip"), (b"not gzip at all", "gzip"), (b"abc", "br"),
-])
+@pytest.mark.parametrize(
+    ("wire", "encoding"),
+    [
+        (gzip.compress(b"x" * 5000)[:-20], "gzip"),
+        (b"not gzip at all", "gzip"),
+        (b"abc", "br"),
+    ],
+)
 def test_read_capped_bad_compression(wire: bytes, encoding: str) -> None:
     with pytest.raises(FetchError) as err:
         read(wire, encoding)
@@ -90,8 +106,17 @@ def test_nesting_counts_open_elements_not_void_ones() -> None:
 
 
 def check(body: bytes, content_type: str = "text/html") -> None:
-    check_page(body, content_type, accept=["text/html"], min_bytes=10, marker="</html>",
-               block_markers=["captcha"], max_nesting=100, source="s", url="u")
+    check_page(
+        body,
+        content_type,
+        accept=["text/html"],
+        min_bytes=10,
+        marker="</html>",
+        block_markers=["captcha"],
+        max_nesting=100,
+        source="s",
+        url="u",
+    )
 
 
 def test_check_page_markers_only_in_the_title() -> None:
@@ -110,12 +135,18 @@ def test_check_page_wants_the_marker_only_from_a_page_that_opened_html() -> None
     check(b'<?xml version="1.0"?><rss><channel><item>x</item></channel></rss>')
 
 
-@pytest.mark.parametrize(("target", "allowed"), [
-    ("https://news.naver.com/x", True), ("https://n.news.naver.com/x", True),
-    ("https://naver.com/", True), ("https://naver.com.evil.com/", False),
-    ("https://evilnaver.com/", False), ("https://news.naver.com:8443/", False),
-    ("https://cdn.example/", True),  # listed in allowed_hosts
-])
+@pytest.mark.parametrize(
+    ("target", "allowed"),
+    [
+        ("https://news.naver.com/x", True),
+        ("https://n.news.naver.com/x", True),
+        ("https://naver.com/", True),
+        ("https://naver.com.evil.com/", False),
+        ("https://evilnaver.com/", False),
+        ("https://news.naver.com:8443/", False),
+        ("https://cdn.example/", True),  # listed in allowed_hosts
+    ],
+)
 def test_redirect_allow_list(target: str, allowed: bool) -> None:
     fetcher = Fetcher(FetchConfig(allowed_hosts=["cdn.example"]))
     assert fetcher._allowed("https://news.naver.com/section/105", target) is allowed
@@ -153,7 +184,10 @@ def test_every_status_the_code_sets_is_in_the_vocabulary() -> None:
     for path in (Path(__file__).parents[1] / "newsbot").rglob("*.py"):
         text = path.read_text()
         used |= set(re.findall(r'status="(\w+)"', text))  # FetchError(..., status="…")
-        used |= set(re.findall(r'status(?:, retryable)? = "(\w+)"', text)) if path.name in (
-            "statuses.py", "errors.py") else set()
+        used |= (
+            set(re.findall(r'status(?:, retryable)? = "(\w+)"', text))
+            if path.name in ("statuses.py", "errors.py")
+            else set()
+        )
     used.discard("error")  # SourceError's placeholder; every subclass sets its own
     assert len(used) > 10 and used <= set(STATUSES), used - set(STATUSES)

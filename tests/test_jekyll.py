@@ -96,14 +96,18 @@ def test_digest_posts_build_and_stay_inert(tmp_path: Path) -> None:
     posts.mkdir()
     entries = [
         digest.DigestEntry(
-            headline=f"AI 소식 {i} {p}", source_name="전자신문", link=f"https://www.etnews.com/{i}",
-            published=date(2026, 1, 3), summary=[f"요약 {p}", "둘째 요점"],
+            headline=f"AI 소식 {i} {p}",
+            source_name="전자신문",
+            link=f"https://www.etnews.com/{i}",
+            published=date(2026, 1, 3),
+            summary=[f"요약 {p}", "둘째 요점"],
             implications=[f"기술 {p}", "산업", "전망"],
         )
         for i, p in enumerate(PAYLOADS)
     ]
-    meta = digest.front_matter("2026-01-03 AI 뉴스", datetime(2026, 1, 3, 21, 0, tzinfo=KST),
-                               ["news"])
+    meta = digest.front_matter(
+        "2026-01-03 AI 뉴스", datetime(2026, 1, 3, 21, 0, tzinfo=KST), ["news"]
+    )
     PostWriter(posts).write("2026-01-03-ai-news-20260103.md", digest.render(meta, entries))
     seed = SHARED / "seeds" / "001_4b33230c1e510781.txt"  # the blog's own digest, if present
     if seed.is_file():

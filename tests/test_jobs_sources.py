@@ -43,19 +43,26 @@ def test_shipped_job_slugs_are_unique() -> None:
 
 
 def _mixed(order: str) -> Job:
-    return Job.model_validate({
-        "name": "kr-it-mix", "title": "{date:%Y.%m.%d} IT 뉴스 모음", "slug": "kr-it-mix",
-        "order": order,
-        "sources": [{"name": "nate", "section": "n0105"}, {"name": "etnews", "section": "04"}],
-    })
+    return Job.model_validate(
+        {
+            "name": "kr-it-mix",
+            "title": "{date:%Y.%m.%d} IT 뉴스 모음",
+            "slug": "kr-it-mix",
+            "order": order,
+            "sources": [{"name": "nate", "section": "n0105"}, {"name": "etnews", "section": "04"}],
+        }
+    )
 
 
 def _run_mixed(server: PageServer, tmp_path: Path, order: str) -> list[str]:
-    server.add("/recent", (PAGES / "nate" / "recent_n0105_20250204_today_cp949_meta.html").read_bytes())
+    server.add(
+        "/recent", (PAGES / "nate" / "recent_n0105_20250204_today_cp949_meta.html").read_bytes()
+    )
     server.add("/04.xml", (PAGES / "etnews" / "rss_04_20180928.xml").read_bytes())
     hosts = {h: server.origin for h in ("news.nate.com", "rss.etnews.com")}
-    cfg = Config.model_validate({"fetch": {"host_map": hosts, **FAST_FETCH},
-                                 "output": {"dir": str(tmp_path)}})
+    cfg = Config.model_validate(
+        {"fetch": {"host_map": hosts, **FAST_FETCH}, "output": {"dir": str(tmp_path)}}
+    )
     report, posts = pipeline.run([_mixed(order)], DAY, config=cfg, now=NOW, dry_run=True)
     assert report.exit_code == 0 and len(posts) == 1
     assert read_metadata(posts[0].text)["title"] == "2018.09.28 IT 뉴스 모음"

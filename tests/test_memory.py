@@ -29,8 +29,17 @@ def serve_day(server: PageServer, day: date, numbers: list[int]) -> None:
 
 def newsbot(server: PageServer, out: Path, *args: str) -> subprocess.CompletedProcess[str]:
     job = ["--job", "krnews-it"] if args[0] in ("run", "backfill") else []
-    cmd = [sys.executable, "-m", "newsbot", *args, *job, "--output", str(out),
-           "--host-map", f"news.naver.com={server.origin}"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "newsbot",
+        *args,
+        *job,
+        "--output",
+        str(out),
+        "--host-map",
+        f"news.naver.com={server.origin}",
+    ]
     return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=60)
 
 
@@ -39,13 +48,17 @@ def run_day(server: PageServer, out: Path, day: date) -> subprocess.CompletedPro
 
 
 def links(path: Path) -> list[str]:
-    return [line.split("](", 1)[1].rstrip(")") for line in path.read_text().splitlines()
-            if line.startswith("## [")]
+    return [
+        line.split("](", 1)[1].rstrip(")")
+        for line in path.read_text().splitlines()
+        if line.startswith("## [")
+    ]
 
 
 def tree_digest(out: Path) -> str:
-    return hashlib.sha256(b"".join(p.name.encode() + p.read_bytes()
-                                   for p in sorted(out.glob("*.md")))).hexdigest()
+    return hashlib.sha256(
+        b"".join(p.name.encode() + p.read_bytes() for p in sorted(out.glob("*.md")))
+    ).hexdigest()
 
 
 D1, D2 = date(2025, 2, 4), date(2025, 2, 5)
@@ -93,8 +106,9 @@ def test_deleted_store_is_rebuilt_from_the_posts(two_days: PageServer, tmp_path:
     assert (out / POST2).read_bytes() == expected
 
 
-def test_missing_or_corrupt_store_is_rebuilt_with_a_note(two_days: PageServer,
-                                                         tmp_path: Path) -> None:
+def test_missing_or_corrupt_store_is_rebuilt_with_a_note(
+    two_days: PageServer, tmp_path: Path
+) -> None:
     """Catalogue: S12."""
     out = tmp_path / "_posts"
     run_day(two_days, out, D1)
@@ -143,9 +157,22 @@ def test_backfill_interrupted_then_resumed(page_server: PageServer, tmp_path: Pa
     for i, day in enumerate(days):  # consecutive days share two items
         serve_day(page_server, day, list(range(i * 3 + 1, i * 3 + 6)))
     out = tmp_path / "_posts"
-    cmd = [sys.executable, "-m", "newsbot", "backfill", "--from", "2025-02-01", "--to",
-           "2025-02-07", "--job", "krnews-it", "--output", str(out), "--host-map",
-           f"news.naver.com={page_server.origin}"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "newsbot",
+        "backfill",
+        "--from",
+        "2025-02-01",
+        "--to",
+        "2025-02-07",
+        "--job",
+        "krnews-it",
+        "--output",
+        str(out),
+        "--host-map",
+        f"news.naver.com={page_server.origin}",
+    ]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
     while len(list(out.glob("*.md"))) < 2 and time.monotonic() < deadline:
@@ -170,7 +197,10 @@ def article(n: int, title: str, source: str = "naver") -> Article:
 
 def test_one_story_once_across_sources() -> None:
     naver = [article(1, "[단독] 삼성전자, 2나노 양산 돌입"), article(2, "카카오 신작 공개")]
-    nate = [article(7, "삼성전자 2나노 양산 본격 돌입", "nate"), article(8, "LG 배터리 증설", "nate")]
+    nate = [
+        article(7, "삼성전자 2나노 양산 본격 돌입", "nate"),
+        article(8, "LG 배터리 증설", "nate"),
+    ]
     kept, dropped = merge([naver, nate], similarity=0.9)
     assert [a.id for a in kept] == ["naver:1", "naver:2", "nate:8"] and dropped == 1
     kept, _ = merge([naver, nate], similarity=1.0)  # exact titles only

@@ -14,8 +14,7 @@ from newsbot.sources import naver, parse_page
 from newsbot.sources.base import ListRequest
 from tests.conftest import PAGES, shared_files
 
-REQ = ListRequest(day=date(2025, 2, 4), section="105",
-                  now=datetime(2025, 2, 4, 18, 0, tzinfo=KST))
+REQ = ListRequest(day=date(2025, 2, 4), section="105", now=datetime(2025, 2, 4, 18, 0, tzinfo=KST))
 ARCHIVE = "https://news.naver.com/breakingnews/section/105/230?date=20250204"
 UTF8 = (PAGES / "naver" / "breakingnews_105_230_20250204.html").read_bytes()
 
@@ -41,11 +40,14 @@ def test_utf8_bytes_are_read_without_decoding() -> None:
     assert page.optimistic  # nothing needed the text, so it was never decoded
 
 
-@pytest.mark.parametrize(("header", "meta"), [
-    ("text/html; charset=UTF-8", None),  # a header that lies
-    ("text/html", "utf-8"),  # a meta that lies
-    ("text/html", None),  # nothing declared
-])
+@pytest.mark.parametrize(
+    ("header", "meta"),
+    [
+        ("text/html; charset=UTF-8", None),  # a header that lies
+        ("text/html", "utf-8"),  # a meta that lies
+        ("text/html", None),  # nothing declared
+    ],
+)
 def test_cp949_bytes_claiming_utf8_or_nothing_are_reread(header: str, meta: str | None) -> None:
     expected = titles(Page(ARCHIVE, UTF8.decode("utf-8")))
     page = Page(ARCHIVE, body=reencoded("cp949", meta=meta), content_type=header)

@@ -41,8 +41,20 @@ def test_a_bar_on_a_terminal_keeps_the_lines() -> None:
 
 
 def test_backfill_draws_the_bar_only_on_a_tty(tmp_path: Path) -> None:
-    cmd = [sys.executable, "-m", "newsbot", "backfill", "--from", "2025-02-01", "--to",
-           "2025-02-02", "--job", "krnews-it", "--output", str(tmp_path)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "newsbot",
+        "backfill",
+        "--from",
+        "2025-02-01",
+        "--to",
+        "2025-02-02",
+        "--job",
+        "krnews-it",
+        "--output",
+        str(tmp_path),
+    ]
     for day in ("20250201", "20250202"):  # both posts exist: nothing is fetched
         (tmp_path / f"2025-02-0{day[-1]}-krnews-it-{day}.md").write_text("x", encoding="utf-8")
     piped = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=60)

@@ -17,8 +17,10 @@ from newsbot.publish import commit_message, publish, redact
 DAY = date(2025, 2, 4)
 NAME = "2025-02-04-krnews-it-20250204.md"
 IDENT = {
-    "GIT_AUTHOR_NAME": "Tester", "GIT_AUTHOR_EMAIL": "t@example.invalid",
-    "GIT_COMMITTER_NAME": "Tester", "GIT_COMMITTER_EMAIL": "t@example.invalid",
+    "GIT_AUTHOR_NAME": "Tester",
+    "GIT_AUTHOR_EMAIL": "t@example.invalid",
+    "GIT_COMMITTER_NAME": "Tester",
+    "GIT_COMMITTER_EMAIL": "t@example.invalid",
 }
 
 
@@ -49,8 +51,7 @@ def origin(tmp_path: Path) -> Path:
     bare = tmp_path / "origin.git"
     subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(bare)], check=True)
     seed = tmp_path / "seed"
-    subprocess.run(["git", "clone", "-q", str(bare), str(seed)], check=True,
-                   capture_output=True)
+    subprocess.run(["git", "clone", "-q", str(bare), str(seed)], check=True, capture_output=True)
     (seed / "README.md").write_text("blog\n")
     (seed / "_config.yml").write_text("title: blog\n")
     git(seed, "checkout", "-q", "-b", "main")
@@ -61,8 +62,11 @@ def origin(tmp_path: Path) -> Path:
 
 
 def clone(origin: Path, where: Path) -> Path:
-    subprocess.run(["git", "clone", "-q", "-b", "main", str(origin), str(where)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        ["git", "clone", "-q", "-b", "main", str(origin), str(where)],
+        check=True,
+        capture_output=True,
+    )
     return where
 
 
@@ -109,8 +113,9 @@ def test_push_race_rebases_without_force(origin: Path, tmp_path: Path) -> None:
     res = publish([post()], cfg(blog), sleep=lambda s: None)
     assert res.status == "pushed" and res.attempts == 2
     new_tip = git(origin, "rev-parse", "main")
-    subprocess.run(["git", "-C", str(origin), "merge-base", "--is-ancestor", old_tip, new_tip],
-                   check=True)
+    subprocess.run(
+        ["git", "-C", str(origin), "merge-base", "--is-ancestor", old_tip, new_tip], check=True
+    )
     assert git(origin, "show", f"main:_posts/{NAME}") == "hello"
 
 
@@ -244,8 +249,9 @@ def test_url_is_cloned_shallowly_then_kept_up_to_date(origin: Path, tmp_path: Pa
     git(other, "add", "about.md")
     git(other, "commit", "-q", "-m", "about page")
     git(other, "push", "-q", "origin", "main")
-    res = publish([post("second\n", name="2025-02-05-krnews-it-20250205.md")], url,
-                  sleep=lambda s: None)
+    res = publish(
+        [post("second\n", name="2025-02-05-krnews-it-20250205.md")], url, sleep=lambda s: None
+    )
     assert res.status == "pushed" and res.attempts == 1  # updated first: no rejected push
     log = git(origin, "log", "--format=%s", "main").splitlines()
     assert log[:2] == ["newsbot: 2025-02-04 krnews-it (+13)", "about page"]
@@ -262,8 +268,9 @@ def test_url_keeps_a_commit_whose_push_failed(origin: Path, tmp_path: Path) -> N
     assert res.status == "pushed" and git(origin, "rev-parse", "main") == local
 
 
-def test_url_token_is_sent_but_never_shown(origin: Path, tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_url_token_is_sent_but_never_shown(
+    origin: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Catalogue: F37."""
     token = "ghp_" + "D" * 36
     monkeypatch.setenv("BLOG_TOKEN", token)

@@ -20,8 +20,19 @@ HEADLINE_PAGE = PAGES / "naver" / "section_105_headline_lazy_blind_dup.html"
 
 
 def newsbot(server: PageServer, out: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, "-m", "newsbot", "run", "--job", "krnews-it", "--output", str(out),
-           "--host-map", f"news.naver.com={server.origin}", *args]
+    cmd = [
+        sys.executable,
+        "-m",
+        "newsbot",
+        "run",
+        "--job",
+        "krnews-it",
+        "--output",
+        str(out),
+        "--host-map",
+        f"news.naver.com={server.origin}",
+        *args,
+    ]
     return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=60)
 
 
@@ -32,8 +43,9 @@ def posts(out: Path) -> dict[str, bytes]:
 @pytest.fixture
 def served(page_server: PageServer) -> PageServer:
     page_server.add(ARCHIVE, ARCHIVE_PAGE.read_bytes(), Content_Type="text/html; charset=UTF-8")
-    page_server.add("/section/105", HEADLINE_PAGE.read_bytes(),
-                    Content_Type="text/html; charset=UTF-8")
+    page_server.add(
+        "/section/105", HEADLINE_PAGE.read_bytes(), Content_Type="text/html; charset=UTF-8"
+    )
     return page_server
 
 
@@ -55,8 +67,18 @@ def test_replay_with_the_server_stopped_gives_the_same_posts(
 def test_a_recording_kept_in_the_tests_replays_to_the_golden_post(tmp_path: Path) -> None:
     """The last step of the workflow: a recording in tests/recordings, no server, no host_map."""
     out = tmp_path / "_posts"
-    cmd = [sys.executable, "-m", "newsbot", "run", "--job", "krnews-it", "--output", str(out),
-           "--replay", str(ROOT / "tests" / "recordings" / "naver-105-20250204")]
+    cmd = [
+        sys.executable,
+        "-m",
+        "newsbot",
+        "run",
+        "--job",
+        "krnews-it",
+        "--output",
+        str(out),
+        "--replay",
+        str(ROOT / "tests" / "recordings" / "naver-105-20250204"),
+    ]
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     golden = GOLDEN / "2025-02-04-krnews-it-20250204.md"
@@ -65,8 +87,12 @@ def test_a_recording_kept_in_the_tests_replays_to_the_golden_post(tmp_path: Path
 
 def test_recording_layout_is_an_index_and_raw_bodies(served: PageServer, tmp_path: Path) -> None:
     tape = tmp_path / "tape"
-    assert newsbot(served, tmp_path / "_posts", "--date", "2025-02-04",
-                   "--record", str(tape)).returncode == 0
+    assert (
+        newsbot(
+            served, tmp_path / "_posts", "--date", "2025-02-04", "--record", str(tape)
+        ).returncode
+        == 0
+    )
     index = json.loads((tape / "index.json").read_text())
     assert index["format"] == "newsbot-recording/1" and index["recorded_at"]
     assert index["day"] == "2025-02-04"
@@ -83,8 +109,16 @@ def test_replay_of_a_url_not_recorded_fails_clearly(served: PageServer, tmp_path
     newsbot(served, tmp_path / "a", "--date", "2025-02-04", "--record", str(tape))
     served.stop()
     report = tmp_path / "report.json"
-    done = newsbot(served, tmp_path / "b", "--date", "2025-02-03", "--replay", str(tape),
-                   "--report", str(report))
+    done = newsbot(
+        served,
+        tmp_path / "b",
+        "--date",
+        "2025-02-03",
+        "--replay",
+        str(tape),
+        "--report",
+        str(report),
+    )
     assert done.returncode == 1
     assert "not in the recording" in done.stderr and "20250203" in done.stderr
     src = json.loads(report.read_text())["jobs"][0]["sources"][0]
@@ -92,7 +126,9 @@ def test_replay_of_a_url_not_recorded_fails_clearly(served: PageServer, tmp_path
     assert not list((tmp_path / "b").glob("*.md"))
 
 
-def test_replay_needs_a_recording_and_excludes_record(tmp_path: Path, page_server: PageServer) -> None:
+def test_replay_needs_a_recording_and_excludes_record(
+    tmp_path: Path, page_server: PageServer
+) -> None:
     missing = newsbot(page_server, tmp_path / "o", "--replay", str(tmp_path / "none"))
     assert missing.returncode == 64 and "no recording at" in missing.stderr
     both = newsbot(page_server, tmp_path / "o", "--replay", "x", "--record", "y")
@@ -100,8 +136,13 @@ def test_replay_needs_a_recording_and_excludes_record(tmp_path: Path, page_serve
 
 
 def test_repeated_urls_and_transport_errors_replay_in_order(tmp_path: Path) -> None:
-    answers = iter([httpx.Response(503, text="busy"), httpx.Response(200, text="ok"),
-                    httpx.Response(200, text="ok again")])
+    answers = iter(
+        [
+            httpx.Response(503, text="busy"),
+            httpx.Response(200, text="ok"),
+            httpx.Response(200, text="ok again"),
+        ]
+    )
 
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.path == "/down":

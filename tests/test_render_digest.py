@@ -34,28 +34,36 @@ def entries_of(text: str) -> list[DigestEntry]:
     out = []
     for m in ENTRY.finditer(text):
         impl = LABELLED.findall(m["impl"]) if m["impl"] else []
-        out.append(DigestEntry(
-            headline=m["headline"],
-            source_name=m["source"],
-            link=m["link"],
-            published=date.fromisoformat(m["day"]),
-            summary=[line[2:] for line in m["summary"].splitlines()],
-            implications=impl,
-        ))
+        out.append(
+            DigestEntry(
+                headline=m["headline"],
+                source_name=m["source"],
+                link=m["link"],
+                published=date.fromisoformat(m["day"]),
+                summary=[line[2:] for line in m["summary"].splitlines()],
+                implications=impl,
+            )
+        )
     return out
 
 
 def test_seed_001_byte_for_byte(seed_001: str) -> None:
     entries = entries_of(seed_001)
     assert len(entries) == 6 and all(len(e.implications) == 3 for e in entries)
-    meta = digest.front_matter("2026-01-03 AI 뉴스", datetime(2026, 1, 3, 0, 31, 5, tzinfo=KST),
-                               ["news"])
+    meta = digest.front_matter(
+        "2026-01-03 AI 뉴스", datetime(2026, 1, 3, 0, 31, 5, tzinfo=KST), ["news"]
+    )
     assert digest.render(meta, entries) == seed_001
 
 
 def test_entry_without_implications_leaves_the_section_out() -> None:
-    entry = DigestEntry("제목", "네이버 뉴스", "https://n.news.naver.com/article/001/0000000001",
-                        date(2026, 1, 3), ["첫 문장.", "둘째 문장."])
+    entry = DigestEntry(
+        "제목",
+        "네이버 뉴스",
+        "https://n.news.naver.com/article/001/0000000001",
+        date(2026, 1, 3),
+        ["첫 문장.", "둘째 문장."],
+    )
     text = digest.body([entry, entry])
     assert "주요 내용" not in text
     one = (
@@ -66,8 +74,14 @@ def test_entry_without_implications_leaves_the_section_out() -> None:
 
 
 def test_scraped_text_cannot_inject_markup() -> None:
-    entry = DigestEntry("<script>x</script> *AI*", "a](javascript:x)", "https://e.x/a b",
-                        date(2026, 1, 3), ["- {{ site.secret }}"], ["`a`", "b", "c"])
+    entry = DigestEntry(
+        "<script>x</script> *AI*",
+        "a](javascript:x)",
+        "https://e.x/a b",
+        date(2026, 1, 3),
+        ["- {{ site.secret }}"],
+        ["`a`", "b", "c"],
+    )
     text = digest.body([entry])
     assert "<script>" not in text and "{{" not in text
     assert "[a\\](javascript:x)](https://e.x/a%20b)" in text  # the bracket is escaped
@@ -79,4 +93,3 @@ def test_multiple_categories_stay_a_list() -> None:
     meta = digest.front_matter("T", datetime(2026, 1, 3, tzinfo=KST), ["news", "ai"], ["ai"])
     text = digest.render(meta, [])
     assert "categories: [news, ai]\ntags: [ai]\n" in text and 'title: "T"' in text
-

@@ -17,15 +17,28 @@ from tests.conftest import PAGES, ROOT, PageServer
 
 
 def run(server: PageServer, out: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, "-m", "newsbot", "run", "--job", "krnews-it", "--output", str(out),
-           "--host-map", f"news.naver.com={server.origin}", *args]
+    cmd = [
+        sys.executable,
+        "-m",
+        "newsbot",
+        "run",
+        "--job",
+        "krnews-it",
+        "--output",
+        str(out),
+        "--host-map",
+        f"news.naver.com={server.origin}",
+        *args,
+    ]
     return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=60)
 
 
 def test_json_lines_on_stderr(page_server: PageServer, tmp_path: Path) -> None:
-    page_server.add("/breakingnews/section/105/230",
-                    (PAGES / "naver" / "breakingnews_105_230_20250204.html").read_bytes(),
-                    Content_Type="text/html; charset=UTF-8")
+    page_server.add(
+        "/breakingnews/section/105/230",
+        (PAGES / "naver" / "breakingnews_105_230_20250204.html").read_bytes(),
+        Content_Type="text/html; charset=UTF-8",
+    )
     done = run(page_server, tmp_path / "_posts", "--date", "2025-02-04", "--log-format", "json")
     assert done.returncode == 0, done.stderr
     events = [json.loads(line) for line in done.stderr.splitlines()]
@@ -34,12 +47,17 @@ def test_json_lines_on_stderr(page_server: PageServer, tmp_path: Path) -> None:
     job, src, end = events[-3:]
     assert (job["status"], job["day"], job["level"]) == ("written", "2025-02-04", "info")
     assert (src["source"], src["status"], src["items_new"], src["job"]) == (
-        "naver", "ok", 13, "krnews-it")
+        "naver",
+        "ok",
+        13,
+        "krnews-it",
+    )
     assert end["exit_code"] == 0
 
 
-def test_failures_are_warnings_and_errors_are_json_too(page_server: PageServer,
-                                                       tmp_path: Path) -> None:
+def test_failures_are_warnings_and_errors_are_json_too(
+    page_server: PageServer, tmp_path: Path
+) -> None:
     failed = run(page_server, tmp_path / "_posts", "--date", "2025-02-04", "--log-format", "json")
     events = [json.loads(line) for line in failed.stderr.splitlines()]
     src = next(e for e in events if e["event"] == "source")
@@ -60,8 +78,15 @@ def test_text_summary_is_coloured_only_on_a_terminal() -> None:
     ok = SourceResult(source="naver", section="105", status="ok")
     bad = SourceResult(source="sina", section="2515", status="timeout", message="slow [x]")
     report = RunReport(started_at=datetime(2025, 2, 4, 12, 30, tzinfo=KST), notes=["hello"])
-    report.jobs = [JobResult(job="krnews-it", day=date(2025, 2, 4), status="skipped",
-                             message="not written", sources=[ok, bad])]
+    report.jobs = [
+        JobResult(
+            job="krnews-it",
+            day=date(2025, 2, 4),
+            status="skipped",
+            message="not written",
+            sources=[ok, bad],
+        )
+    ]
     plain, term = io.StringIO(), Terminal()
     runlog.write_text(report, plain)
     runlog.write_text(report, term)

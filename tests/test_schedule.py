@@ -18,10 +18,15 @@ from newsbot.schedule import JOB_OPTIONS, MISFIRE_GRACE_S, add_jobs, trigger_for
 
 
 def make_job(schedule: str = "* * * * *", name: str = "krnews-it") -> Job:
-    return Job.model_validate({
-        "name": name, "title": "{date:%Y.%m.%d} news", "slug": name, "schedule": schedule,
-        "sources": [{"name": "naver", "section": "105"}],
-    })
+    return Job.model_validate(
+        {
+            "name": name,
+            "title": "{date:%Y.%m.%d} news",
+            "slug": name,
+            "schedule": schedule,
+            "sources": [{"name": "naver", "section": "105"}],
+        }
+    )
 
 
 def wait_for(cond: object, timeout: float = 5.0) -> None:
@@ -108,8 +113,9 @@ def test_max_instances_prevents_overlap() -> None:
     assert skipped, "a firing during a run should have been refused (max_instances)"
 
 
-def test_error_listener_logs_the_report(monkeypatch: pytest.MonkeyPatch,
-                                        caplog: pytest.LogCaptureFixture) -> None:
+def test_error_listener_logs_the_report(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     """A failing scheduled run raises with its report; the listener logs both."""
     from apscheduler.events import EVENT_JOB_ERROR
 
@@ -119,8 +125,12 @@ def test_error_listener_logs_the_report(monkeypatch: pytest.MonkeyPatch,
     from newsbot.schedule import make_runner, on_job_error
 
     def fake_run(jobs: list[Job], day: object, **kw: object) -> tuple[RunReport, list[object]]:
-        result = JobResult(job=jobs[0].name, day=datetime.now(KST).date(), status="skipped",
-                           message="not written: naver (unreachable) failed")
+        result = JobResult(
+            job=jobs[0].name,
+            day=datetime.now(KST).date(),
+            status="skipped",
+            message="not written: naver (unreachable) failed",
+        )
         return RunReport(started_at=datetime.now(KST), jobs=[result]), []
 
     monkeypatch.setattr(pipeline, "run", fake_run)

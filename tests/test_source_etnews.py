@@ -96,8 +96,11 @@ def test_past_day_keeps_only_that_day(path: Path, url: str) -> None:
     ("body", "match"),
     [
         ('<?xml version="1.0"?><rss><channel><title>x</title></channel></rss>', "no items"),
-        ("<?xml version=\"1.0\"?><rss><channel><item><title>a</title>"
-         "<link>https://www.etnews.com/20180928000001</link></item></channel></rss>", "pubDate"),
+        (
+            '<?xml version="1.0"?><rss><channel><item><title>a</title>'
+            "<link>https://www.etnews.com/20180928000001</link></item></channel></rss>",
+            "pubDate",
+        ),
         ("<html><body><p>점검 중입니다</p></body></html>", "item="),
     ],
 )
@@ -128,10 +131,19 @@ def test_selector_override_repairs_a_changed_list() -> None:
 @pytest.mark.parametrize(
     ("url", "canonical"),
     [
-        ("https://www.etnews.com/20180928000345?mc=ns_004_00001", "https://www.etnews.com/20180928000345"),
+        (
+            "https://www.etnews.com/20180928000345?mc=ns_004_00001",
+            "https://www.etnews.com/20180928000345",
+        ),
         ("https://m.etnews.com/20180928000345", "https://www.etnews.com/20180928000345"),
-        ("http://www.etnews.com/news/article.html?id=20180928000345&utm_source=x", "https://www.etnews.com/20180928000345"),
-        ("https://www.etnews.com/news/section.html?id1=04", "https://www.etnews.com/news/section.html?id1=04"),
+        (
+            "http://www.etnews.com/news/article.html?id=20180928000345&utm_source=x",
+            "https://www.etnews.com/20180928000345",
+        ),
+        (
+            "https://www.etnews.com/news/section.html?id1=04",
+            "https://www.etnews.com/news/section.html?id1=04",
+        ),
     ],
 )
 def test_canonical_urls(url: str, canonical: str) -> None:
@@ -142,8 +154,12 @@ def test_canonical_urls(url: str, canonical: str) -> None:
 
 
 def _job(**extra: object) -> Job:
-    data = {"name": "et", "title": "{date:%Y.%m.%d} 전자신문", "slug": "et",
-            "sources": [{"name": "etnews", "section": "04"}]}
+    data = {
+        "name": "et",
+        "title": "{date:%Y.%m.%d} 전자신문",
+        "slug": "et",
+        "sources": [{"name": "etnews", "section": "04"}],
+    }
     return Job.model_validate(data | extra)
 
 

@@ -83,7 +83,9 @@ def test_today_list_exact_items_and_relative_times() -> None:
 def test_past_day_clock_times_belong_to_that_day() -> None:
     arts = _articles(PAST_PAGE, PAST)
     assert [a.id for a in arts[:3]] == [
-        "nate:20250203n29771", "nate:20250203n20155", "nate:20250203n11940",
+        "nate:20250203n29771",
+        "nate:20250203n20155",
+        "nate:20250203n11940",
     ]
     assert arts[0].title == "네이버, 사우디 LEAP 참가…'소버린 AI' 강조"
     assert arts[0].published_at == datetime(2025, 2, 3, 23, 48, tzinfo=KST)
@@ -95,12 +97,11 @@ def test_past_day_clock_times_belong_to_that_day() -> None:
 
 
 def test_urls_are_date_addressed_and_paged_up_to_the_cap() -> None:
-    assert nate.urls(PAST) == [
-        "https://news.nate.com/recent?mid=n0105&type=c&date=20250203&page=1"
-    ]
+    assert nate.urls(PAST) == ["https://news.nate.com/recent?mid=n0105&type=c&date=20250203&page=1"]
     paged = replace(TODAY, options={"pages": 4}, max_pages=2)
     assert [u.rsplit("&", 2)[-2:] for u in nate.urls(paged)] == [
-        ["date=20250204", "page=1"], ["date=20250204", "page=2"],
+        ["date=20250204", "page=1"],
+        ["date=20250204", "page=2"],
     ]
     assert nate.notes(PAST) == []
 
@@ -117,9 +118,21 @@ def test_selector_override_repairs_a_changed_layout() -> None:
 @pytest.mark.parametrize(
     ("url", "canonical", "aid"),
     [
-        ("https://news.nate.com/view/20250204n21345?mid=n0105", "https://news.nate.com/view/20250204n21345", "nate:20250204n21345"),
-        ("https://m.news.nate.com/view/20250204n21345?list=edit", "https://news.nate.com/view/20250204n21345", "nate:20250204n21345"),
-        ("https://sports.news.nate.com/view/20260412n15179?mid=s1001", "https://sports.news.nate.com/view/20260412n15179", "nate:sports/20260412n15179"),
+        (
+            "https://news.nate.com/view/20250204n21345?mid=n0105",
+            "https://news.nate.com/view/20250204n21345",
+            "nate:20250204n21345",
+        ),
+        (
+            "https://m.news.nate.com/view/20250204n21345?list=edit",
+            "https://news.nate.com/view/20250204n21345",
+            "nate:20250204n21345",
+        ),
+        (
+            "https://sports.news.nate.com/view/20260412n15179?mid=s1001",
+            "https://sports.news.nate.com/view/20260412n15179",
+            "nate:sports/20260412n15179",
+        ),
         ("https://news.nate.com/recent?mid=n0105", "https://news.nate.com/recent?mid=n0105", None),
     ],
 )

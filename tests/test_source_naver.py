@@ -131,8 +131,11 @@ def test_article_id(url: str, expected: str | None) -> None:
 
 def test_legacy_archive_is_paged_up_to_the_cap() -> None:
     past = ListRequest(
-        day=date(2017, 1, 1), section="100", now=NOW,
-        options={"archive": "legacy", "archive_sections": ["267"], "pages": 9}, max_pages=3,
+        day=date(2017, 1, 1),
+        section="100",
+        now=NOW,
+        options={"archive": "legacy", "archive_sections": ["267"], "pages": 9},
+        max_pages=3,
     )
     got = naver.urls(past)
     assert [u.rsplit("&", 1)[1] for u in got] == ["page=1", "page=2", "page=3"]

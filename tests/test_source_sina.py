@@ -125,7 +125,9 @@ def test_gbk_mobile_list_under_a_utf8_meta(shared_fixtures: Path) -> None:
 
 def test_roll_api_shape_and_beijing_times() -> None:
     page = _page(PAGES / "sina" / "roll_lid2515_page1.json", ROLL)
-    req = ListRequest(day=date(2025, 2, 4), section="2515", now=datetime(2025, 2, 4, 22, 0, tzinfo=KST))
+    req = ListRequest(
+        day=date(2025, 2, 4), section="2515", now=datetime(2025, 2, 4, 22, 0, tzinfo=KST)
+    )
     arts = _articles(page, req)
     assert [a.title for a in arts] == [
         "DeepSeek模型上线华为云 性能对标GPT-4o",
@@ -133,7 +135,10 @@ def test_roll_api_shape_and_beijing_times() -> None:
         "小米SU7 Ultra订单破万",
     ]
     assert arts[0].url == "https://tech.sina.com.cn/i/2025-02-04/doc-inehtwxy1234567.shtml"
-    assert arts[0].thumbnail == "https://n.sinaimg.cn/spider20250204/560/w1080h1080/20250204/7a1c-abc.jpg"
+    assert (
+        arts[0].thumbnail
+        == "https://n.sinaimg.cn/spider20250204/560/w1080h1080/20250204/7a1c-abc.jpg"
+    )
     assert arts[0].press == "新浪科技"
     assert arts[0].published_at == datetime(2025, 2, 4, 20, 41, tzinfo=KST)
     assert arts[1].snippet == "据报道，苹果正在测试折叠屏iPhone。"  # summary when intro is empty
@@ -188,11 +193,18 @@ def test_selector_override_repairs_a_changed_list_layout(shared_fixtures: Path) 
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("http://news.sina.com.cn/c/2018-09-28/doc-ifxeuwwr9218647.shtml?cre=tianyi&loc=3",
-         "https://news.sina.com.cn/c/2018-09-28/doc-ifxeuwwr9218647.shtml"),
-        ("http://t.cj.sina.com.cn/articles/view/6479293414/182322be600100i6z0?cre=tianyi",
-         "https://t.cj.sina.com.cn/articles/view/6479293414/182322be600100i6z0"),
-        ("http://news.sina.cn/roll.d.html?vt=4&pos=3&page=2", "http://news.sina.cn/roll.d.html?page=2"),
+        (
+            "http://news.sina.com.cn/c/2018-09-28/doc-ifxeuwwr9218647.shtml?cre=tianyi&loc=3",
+            "https://news.sina.com.cn/c/2018-09-28/doc-ifxeuwwr9218647.shtml",
+        ),
+        (
+            "http://t.cj.sina.com.cn/articles/view/6479293414/182322be600100i6z0?cre=tianyi",
+            "https://t.cj.sina.com.cn/articles/view/6479293414/182322be600100i6z0",
+        ),
+        (
+            "http://news.sina.cn/roll.d.html?vt=4&pos=3&page=2",
+            "http://news.sina.cn/roll.d.html?page=2",
+        ),
         ("https://example.com/a?vt=4", "https://example.com/a?vt=4"),
     ],
 )

@@ -29,13 +29,17 @@ def history(tmp_path: Path, counts: list[int], last_status: str = "ok") -> Path:
     for back, count in zip(range(len(counts) - 1, -1, -1), counts, strict=True):
         day = TODAY - timedelta(days=back)
         ok = back > 0 or last_status == "ok"
-        src = SourceResult(source="naver", section="105", items_found=count,
-                           status="ok" if ok else last_status,
-                           message="" if ok else "naver: only 0 usable items")
-        job = JobResult(job="krnews-it", day=day, status="written" if ok else "skipped",
-                        sources=[src])
-        store.record_run(RunReport(started_at=datetime.combine(day, time(12, 30), KST),
-                                   jobs=[job]))
+        src = SourceResult(
+            source="naver",
+            section="105",
+            items_found=count,
+            status="ok" if ok else last_status,
+            message="" if ok else "naver: only 0 usable items",
+        )
+        job = JobResult(
+            job="krnews-it", day=day, status="written" if ok else "skipped", sources=[src]
+        )
+        store.record_run(RunReport(started_at=datetime.combine(day, time(12, 30), KST), jobs=[job]))
     store.close()
     return out
 
@@ -89,22 +93,41 @@ def test_sparkline_scales_and_marks_days_without_a_run() -> None:
     assert sparkline([None, 0]) == "·▁"
 
 
-def test_every_non_dry_run_appends_to_the_history(page_server: PageServer,
-                                                  tmp_path: Path) -> None:
-    page_server.add("/breakingnews/section/105/230",
-                    (PAGES / "naver" / "breakingnews_105_230_20250204.html").read_bytes(),
-                    Content_Type="text/html; charset=UTF-8")
+def test_every_non_dry_run_appends_to_the_history(page_server: PageServer, tmp_path: Path) -> None:
+    page_server.add(
+        "/breakingnews/section/105/230",
+        (PAGES / "naver" / "breakingnews_105_230_20250204.html").read_bytes(),
+        Content_Type="text/html; charset=UTF-8",
+    )
     out = tmp_path / "_posts"
-    cmd = [sys.executable, "-m", "newsbot", "run", "--date", "2025-02-04", "--job", "krnews-it",
-           "--output", str(out), "--host-map", f"news.naver.com={page_server.origin}"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "newsbot",
+        "run",
+        "--date",
+        "2025-02-04",
+        "--job",
+        "krnews-it",
+        "--output",
+        str(out),
+        "--host-map",
+        f"news.naver.com={page_server.origin}",
+    ]
     for extra in ([], [], ["--dry-run"]):
-        assert subprocess.run([*cmd, *extra], cwd=ROOT, capture_output=True,
-                              timeout=60).returncode == 0
+        assert (
+            subprocess.run([*cmd, *extra], cwd=ROOT, capture_output=True, timeout=60).returncode
+            == 0
+        )
     rows = read_history(tmp_path / ".newsbot-state.sqlite", date(2025, 1, 1))
     assert len(rows) == 2  # the dry run left no trace
     first = rows[0]
     assert (first["job"], first["day"], first["source"], first["status"]) == (
-        "krnews-it", "2025-02-04", "naver", "ok")
+        "krnews-it",
+        "2025-02-04",
+        "naver",
+        "ok",
+    )
     assert first["items_found"] >= first["items_new"] == 13 and first["bytes"] > 0
     assert rows[1]["items_new"] == 0 and rows[1]["job_status"] == "unchanged"
     days = (TODAY - date(2025, 2, 4)).days + 1

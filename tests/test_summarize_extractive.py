@@ -9,7 +9,8 @@ from newsbot.summarize.base import ArticleText
 from newsbot.summarize.extractive import ExtractiveSummarizer, key_sentences, sentences
 
 KO = ArticleText(
-    "naver:001/0000000001", "https://n.news.naver.com/article/001/0000000001",
+    "naver:001/0000000001",
+    "https://n.news.naver.com/article/001/0000000001",
     "삼성전자, 차세대 AI 반도체 양산 시작",
     "[서울경제]\n\n"
     "삼성전자가 차세대 AI 반도체 양산을 시작했다고 3일 밝혔다. 회사는 올해 공급을 두 배로 늘린다.\n\n"
@@ -19,7 +20,9 @@ KO = ArticleText(
     "홍길동 기자 hong@example.com",
 )
 ZH = ArticleText(
-    "sina:x", "https://news.sina.com.cn/x.shtml", "苹果发布新iPhone 11",
+    "sina:x",
+    "https://news.sina.com.cn/x.shtml",
+    "苹果发布新iPhone 11",
     "苹果公司今天发布了新iPhone 11，售价5499元起。新iPhone采用双摄像头。天气很好，适合出门散步。",
 )
 
@@ -34,15 +37,20 @@ def test_sentences_split_and_boilerplate_is_left_out() -> None:
 
 def test_key_sentences_are_verbatim_in_article_order() -> None:
     got = key_sentences(KO, 2)
-    assert got == ["삼성전자가 차세대 AI 반도체 양산을 시작했다고 3일 밝혔다.",
-                   "업계는 이번 AI 반도체 양산이 시장 판도를 바꿀 것으로 본다."]
+    assert got == [
+        "삼성전자가 차세대 AI 반도체 양산을 시작했다고 3일 밝혔다.",
+        "업계는 이번 AI 반도체 양산이 시장 판도를 바꿀 것으로 본다.",
+    ]
     assert all(s in KO.text for s in key_sentences(KO, 5))
 
 
 def test_chinese_stays_chinese_and_no_implications_are_made_up() -> None:
     summary = asyncio.run(ExtractiveSummarizer(sentences=2).summarize(ZH))
     assert summary.headline == ZH.title and summary.implications == ()
-    assert summary.bullets == ("苹果公司今天发布了新iPhone 11，售价5499元起。", "新iPhone采用双摄像头。")
+    assert summary.bullets == (
+        "苹果公司今天发布了新iPhone 11，售价5499元起。",
+        "新iPhone采用双摄像头。",
+    )
     assert summary.backend == "extractive" and summary.tokens == 0
 
 
@@ -64,4 +72,7 @@ def test_real_pages_give_their_own_lead_sentences(shared_fixtures: Path) -> None
 
 def test_headings_and_sub_heads_are_not_sentences() -> None:
     text = "오픈AI, 딥시크에 대항할 진영 구축 한창\n\n카카오가 딥시크의 사내 이용을 금지했다.\n\n“장기적으로 협력한다”고 말했다."
-    assert sentences(text) == ["카카오가 딥시크의 사내 이용을 금지했다.", "“장기적으로 협력한다”고 말했다."]
+    assert sentences(text) == [
+        "카카오가 딥시크의 사내 이용을 금지했다.",
+        "“장기적으로 협력한다”고 말했다.",
+    ]

@@ -36,30 +36,42 @@ POST = "2026-01-03-ai-news-20260103.md"
 ANSWERS = {
     "오픈AI, GPT-5 기반 기업용 AI 비서 공개": {
         "headline": "오픈AI, 기업용 AI 비서 공개",
-        "summary": ["오픈AI가 GPT-5 기반 기업용 AI 비서 공개",
-                    "문서 요약·일정 관리 업무 시간 30% 절감 효과",
-                    "카카오·네이버도 유사 서비스 준비"],
-        "implications": {"technical": "GPT-5 기반 업무 자동화의 실용화",
-                         "industry": "기업용 인공지능 시장 경쟁 가속",
-                         "outlook": "한국어 전용 모델 출시로 국내 확산 전망"},
+        "summary": [
+            "오픈AI가 GPT-5 기반 기업용 AI 비서 공개",
+            "문서 요약·일정 관리 업무 시간 30% 절감 효과",
+            "카카오·네이버도 유사 서비스 준비",
+        ],
+        "implications": {
+            "technical": "GPT-5 기반 업무 자동화의 실용화",
+            "industry": "기업용 인공지능 시장 경쟁 가속",
+            "outlook": "한국어 전용 모델 출시로 국내 확산 전망",
+        },
     },
     "인공지능 반도체 수출 2배로 늘어": {
         "headline": "인공지능 반도체 수출 2배 증가",
-        "summary": ["인공지능 반도체 수출액 120억 달러로 2배 증가",
-                    "HBM 수요가 수출 증가 견인",
-                    "정부, AI 반도체 연구개발에 5000억 원 투입"],
-        "implications": {"technical": "HBM 중심 메모리 기술 경쟁력 확인",
-                         "industry": "데이터센터 투자와 함께 수출 호조 지속",
-                         "outlook": "미국 수출 규제가 변수"},
+        "summary": [
+            "인공지능 반도체 수출액 120억 달러로 2배 증가",
+            "HBM 수요가 수출 증가 견인",
+            "정부, AI 반도체 연구개발에 5000억 원 투입",
+        ],
+        "implications": {
+            "technical": "HBM 중심 메모리 기술 경쟁력 확인",
+            "industry": "데이터센터 투자와 함께 수출 호조 지속",
+            "outlook": "미국 수출 규제가 변수",
+        },
     },
     '카카오,"딥시크 사내 업무 목적 이용 금지"': {
         "headline": "카카오, 딥시크 사내 이용 금지",
-        "summary": ["카카오, 개인정보 유출 우려로 딥시크 사내 업무 이용 금지",
-                    "오픈AI와의 동맹 강화 효과",
-                    "오픈AI, 소프트뱅크와 5000억 달러 규모 AI 프로젝트 추진"],
-        "implications": {"technical": "사내 AI 도구 선택이 보안 정책의 일부로",
-                         "industry": "AI 진영 간 동맹 경쟁 격화",
-                         "outlook": "국내 기업의 AI 동맹 선택 확산 전망"},
+        "summary": [
+            "카카오, 개인정보 유출 우려로 딥시크 사내 업무 이용 금지",
+            "오픈AI와의 동맹 강화 효과",
+            "오픈AI, 소프트뱅크와 5000억 달러 규모 AI 프로젝트 추진",
+        ],
+        "implications": {
+            "technical": "사내 AI 도구 선택이 보안 정책의 일부로",
+            "industry": "AI 진영 간 동맹 경쟁 격화",
+            "outlook": "국내 기업의 AI 동맹 선택 확산 전망",
+        },
     },
 }
 
@@ -72,7 +84,10 @@ class ChatServer:
     requests: list[dict[str, Any]] = field(default_factory=list)
     headers: list[dict[str, str]] = field(default_factory=list)
     reply: Callable[[str, int], tuple[int, str, float]] = lambda title, attempt: (
-        200, json.dumps(ANSWERS[title], ensure_ascii=False), 0.0)
+        200,
+        json.dumps(ANSWERS[title], ensure_ascii=False),
+        0.0,
+    )
 
     def titles(self) -> list[str]:
         return [_title(r) for r in self.requests]
@@ -98,11 +113,19 @@ def chat() -> Iterator[ChatServer]:
                 attempt = state.titles().count(title)
             status, content, delay = state.reply(title, attempt)
             time.sleep(delay)
-            payload = {"id": "x", "object": "chat.completion", "model": body["model"],
-                       "choices": [{"index": 0, "finish_reason": "stop",
-                                    "message": {"role": "assistant", "content": content}}],
-                       "usage": {"prompt_tokens": 80, "completion_tokens": 20,
-                                 "total_tokens": 100}}
+            payload = {
+                "id": "x",
+                "object": "chat.completion",
+                "model": body["model"],
+                "choices": [
+                    {
+                        "index": 0,
+                        "finish_reason": "stop",
+                        "message": {"role": "assistant", "content": content},
+                    }
+                ],
+                "usage": {"prompt_tokens": 80, "completion_tokens": 20, "total_tokens": 100},
+            }
             data = json.dumps(payload).encode() if status == 200 else b'{"error": "nope"}'
             try:
                 self.send_response(status)
@@ -125,12 +148,22 @@ def run(site: PageServer, tmp: Path, base_url: str, **llm: Any) -> tuple[RunRepo
     """One ai-news run; posts in tmp/posts, so the state store (the cache) is tmp's own."""
     out = tmp / "posts"
     digestsite.serve(site)
-    cfg = config_mod.load(None, {
-        "fetch": {"host_map": digestsite.host_map(site), **FAST_FETCH},
-        "output": {"dir": str(out)},
-        "summarize": {"backend": "llm", "llm": {"base_url": base_url, "model": "test-model",
-                                                "api_key_env": "NEWSBOT_TEST_KEY", **llm}},
-    })
+    cfg = config_mod.load(
+        None,
+        {
+            "fetch": {"host_map": digestsite.host_map(site), **FAST_FETCH},
+            "output": {"dir": str(out)},
+            "summarize": {
+                "backend": "llm",
+                "llm": {
+                    "base_url": base_url,
+                    "model": "test-model",
+                    "api_key_env": "NEWSBOT_TEST_KEY",
+                    **llm,
+                },
+            },
+        },
+    )
     report, _ = pipeline.run([digestsite.naver_only_job()], DAY, config=cfg, now=NOW)
     path = out / POST
     return report, path.read_text(encoding="utf-8") if path.is_file() else ""
@@ -148,18 +181,23 @@ def test_valid_answers_make_the_korean_digest_and_reruns_come_from_the_cache(
     monkeypatch.setenv("NEWSBOT_TEST_KEY", "sekret")
     report, post = run(page_server, tmp_path, f"{chat.origin}/v1")
     assert "## 오픈AI, 기업용 AI 비서 공개\n\n[네이버 뉴스](" in post
-    assert ("### 요약\n- 오픈AI가 GPT-5 기반 기업용 AI 비서 공개\n"
-            "- 문서 요약·일정 관리 업무 시간 30% 절감 효과\n- 카카오·네이버도 유사 서비스 준비\n\n"
-            "### 주요 내용 및 시사점\n- **기술적 의미**: GPT-5 기반 업무 자동화의 실용화\n"
-            "- **산업적 영향**: 기업용 인공지능 시장 경쟁 가속\n"
-            "- **향후 전망**: 한국어 전용 모델 출시로 국내 확산 전망\n\n---\n") in post
+    assert (
+        "### 요약\n- 오픈AI가 GPT-5 기반 기업용 AI 비서 공개\n"
+        "- 문서 요약·일정 관리 업무 시간 30% 절감 효과\n- 카카오·네이버도 유사 서비스 준비\n\n"
+        "### 주요 내용 및 시사점\n- **기술적 의미**: GPT-5 기반 업무 자동화의 실용화\n"
+        "- **산업적 영향**: 기업용 인공지능 시장 경쟁 가속\n"
+        "- **향후 전망**: 한국어 전용 모델 출시로 국내 확산 전망\n\n---\n"
+    ) in post
     assert post.count("### 주요 내용 및 시사점") == 3
     got = stats(report)
     assert got["summaries"] == {"llm": 3} and got["llm_calls"] == 3 and got["tokens"] == 300
     assert got["bullets_dropped"] == 0 and got["fallback"] == ""
     first = chat.requests[0]
     assert first["model"] == "test-model" and first["response_format"] == {"type": "json_object"}
-    assert "오픈AI가 3일 GPT-5 기반의 기업용 AI 비서 서비스를 공개했다." in first["messages"][1]["content"]
+    assert (
+        "오픈AI가 3일 GPT-5 기반의 기업용 AI 비서 서비스를 공개했다."
+        in first["messages"][1]["content"]
+    )
     assert chat.headers[0]["Authorization"] == "Bearer sekret"
 
     again, post_again = run(page_server, tmp_path, f"{chat.origin}/v1")
@@ -263,10 +301,13 @@ def test_grounding_rules() -> None:
     assert not grounded("20개 모델", "2026년 GPT-5")  # numbers compare whole
     assert grounded("2026년 1월", "2026.01.03 발표, 1개")  # parts of a dotted date count
     assert not grounded("Google 참여", source)
-    answer = Answer.model_validate({
-        "headline": "GPT-7 출시", "summary": ["3일 공개", "4일 공개", "가격 1,200달러"],
-        "implications": {"technical": "기술", "industry": "산업", "outlook": "2030년 전망"},
-    })
+    answer = Answer.model_validate(
+        {
+            "headline": "GPT-7 출시",
+            "summary": ["3일 공개", "4일 공개", "가격 1,200달러"],
+            "implications": {"technical": "기술", "industry": "산업", "outlook": "2030년 전망"},
+        }
+    )
     article = ArticleText("id", "https://e.x/1", "원제목", source)
     summary = checked(answer, article, backend="llm", tokens=7)
     assert summary.headline == "원제목"  # an ungrounded headline gives way to the article's
@@ -283,8 +324,10 @@ def test_a_dry_run_reads_the_cache_but_adds_nothing(
     base = {
         "fetch": {"host_map": digestsite.host_map(page_server), **FAST_FETCH},
         "output": {"dir": str(out)},
-        "summarize": {"backend": "llm", "llm": {"base_url": f"{chat.origin}/v1",
-                                                "model": "test-model"}},
+        "summarize": {
+            "backend": "llm",
+            "llm": {"base_url": f"{chat.origin}/v1", "model": "test-model"},
+        },
     }
     cfg = config_mod.load(None, base)
     job = digestsite.naver_only_job()
@@ -295,8 +338,16 @@ def test_a_dry_run_reads_the_cache_but_adds_nothing(
     store.close()
     report, _ = pipeline.run([job], DAY, config=cfg, now=NOW, dry_run=True)
     assert len(chat.requests) == 3 and stats(report)["summaries"] == {"llm-cache": 3}
-    other = config_mod.load(None, {**base, "summarize": {
-        "backend": "llm", "llm": {"base_url": f"{chat.origin}/v1", "model": "other-model"}}})
+    other = config_mod.load(
+        None,
+        {
+            **base,
+            "summarize": {
+                "backend": "llm",
+                "llm": {"base_url": f"{chat.origin}/v1", "model": "other-model"},
+            },
+        },
+    )
     report, _ = pipeline.run([job], DAY, config=other, now=NOW, dry_run=True)
     assert len(chat.requests) == 6 and stats(report)["summaries"] == {"llm": 3}
     store = Store(pipeline.state_path(cfg))

@@ -14,16 +14,26 @@ from newsbot.errors import FetchError
 from newsbot.models import Article, Page, SourceResult
 
 REAL = [
-    ("naver/article-421-0008770777-20260212.html", "https://n.news.naver.com/article/421/0008770777",
-     "https://imgnews.pstatic.net/image/421/2026/02/12/0008770777_001_20260212103013218.jpg?type=w800"),
-    ("naver/article-607-0000001728-20231102.html", "https://n.news.naver.com/article/607/0000001728",
-     "https://imgnews.pstatic.net/image/607/2023/11/02/0000001728_001_20231102200613720.jpg?type=w800"),
-    ("sina/article-news-c-iihnzahi3275702-20191125-dom.html",
-     "https://news.sina.com.cn/c/2019-11-25/doc-iihnzahi3275702.shtml",
-     "http://n.sinaimg.cn/news/crawl/89/w550h339/20191125/2b6c-iittafs2905468.jpg"),
-    ("sina/article-tech-iicezzrq4972166-20190911-dom.html",
-     "https://tech.sina.com.cn/t/2019-09-11/doc-iicezzrq4972166.shtml",
-     "https://n.sinaimg.cn/tech/transform/667/w400h267/20190911/d507-iekuaqt6896952.png"),
+    (
+        "naver/article-421-0008770777-20260212.html",
+        "https://n.news.naver.com/article/421/0008770777",
+        "https://imgnews.pstatic.net/image/421/2026/02/12/0008770777_001_20260212103013218.jpg?type=w800",
+    ),
+    (
+        "naver/article-607-0000001728-20231102.html",
+        "https://n.news.naver.com/article/607/0000001728",
+        "https://imgnews.pstatic.net/image/607/2023/11/02/0000001728_001_20231102200613720.jpg?type=w800",
+    ),
+    (
+        "sina/article-news-c-iihnzahi3275702-20191125-dom.html",
+        "https://news.sina.com.cn/c/2019-11-25/doc-iihnzahi3275702.shtml",
+        "http://n.sinaimg.cn/news/crawl/89/w550h339/20191125/2b6c-iittafs2905468.jpg",
+    ),
+    (
+        "sina/article-tech-iicezzrq4972166-20190911-dom.html",
+        "https://tech.sina.com.cn/t/2019-09-11/doc-iicezzrq4972166.shtml",
+        "https://n.sinaimg.cn/tech/transform/667/w400h267/20190911/d507-iekuaqt6896952.png",
+    ),
 ]
 
 
@@ -38,8 +48,11 @@ def test_og_image_of_real_article_pages(
 
 @pytest.mark.parametrize(
     "html",
-    ["<html><head></head></html>", '<meta property="og:image" content="javascript:alert(1)">',
-     '<meta property="og:image" content="  ">'],
+    [
+        "<html><head></head></html>",
+        '<meta property="og:image" content="javascript:alert(1)">',
+        '<meta property="og:image" content="  ">',
+    ],
 )
 def test_no_usable_og_image(html: str) -> None:
     assert thumbnails.og_image(html, "https://www.etnews.com/20180928000345") is None
@@ -65,8 +78,13 @@ class CountingFetcher:
 
 def test_fill_is_bounded_keeps_order_and_skips_items_with_images() -> None:
     arts = [
-        Article(id=str(i), title=f"t{i}", url=f"https://www.etnews.com/{i}", source="etnews",
-                thumbnail="https://img.etnews.com/has.jpg" if i == 3 else None)
+        Article(
+            id=str(i),
+            title=f"t{i}",
+            url=f"https://www.etnews.com/{i}",
+            source="etnews",
+            thumbnail="https://img.etnews.com/has.jpg" if i == 3 else None,
+        )
         for i in range(12)
     ]
     fetcher = CountingFetcher()

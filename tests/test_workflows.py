@@ -60,8 +60,11 @@ def test_nightly_date_input_reaches_shell_through_env_only() -> None:
 
 
 def test_nightly_uses_pip_cache_keyed_on_pyproject() -> None:
-    (setup,) = [s for s in steps(load("nightly.yml"))
-                if s.get("uses", "").startswith("actions/setup-python@")]
+    (setup,) = [
+        s
+        for s in steps(load("nightly.yml"))
+        if s.get("uses", "").startswith("actions/setup-python@")
+    ]
     assert setup["with"]["cache"] == "pip"
     assert setup["with"]["cache-dependency-path"] == "pyproject.toml"
 

@@ -30,7 +30,10 @@ class DigestEntry:
 
 
 def front_matter(
-    title: str, posted_at: datetime, categories: Sequence[str], tags: Sequence[str] = (),
+    title: str,
+    posted_at: datetime,
+    categories: Sequence[str],
+    tags: Sequence[str] = (),
     extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """``layout: post``, the quoted title, date, categories (a single one as a scalar)."""

@@ -15,6 +15,7 @@ from frontmatter.default_handlers import YAMLHandler
 
 DATE_FORMAT = "%Y-%m-%d %H:%M:%S %z"  # the front matter date: 2025-02-04 12:30:17 +0900
 
+
 class _Dumper(yaml.SafeDumper):
     """SafeDumper with flow-style scalar lists."""
 

@@ -13,15 +13,24 @@ from newsbot.models import Page, RawItem
 from newsbot.sources import etnews, nate, naver, sina
 from newsbot.sources.base import Defaults, ListRequest, Source
 
-SOURCES: MappingProxyType[str, Source] = MappingProxyType({
-    naver.NAME: cast(Source, naver),
-    sina.NAME: cast(Source, sina),
-    nate.NAME: cast(Source, nate),
-    etnews.NAME: cast(Source, etnews),
-})
+SOURCES: MappingProxyType[str, Source] = MappingProxyType(
+    {
+        naver.NAME: cast(Source, naver),
+        sina.NAME: cast(Source, sina),
+        nate.NAME: cast(Source, nate),
+        etnews.NAME: cast(Source, etnews),
+    }
+)
 
 __all__ = [
-    "SOURCES", "Defaults", "ListRequest", "Settings", "Source", "get", "parse_page", "settings_for",
+    "SOURCES",
+    "Defaults",
+    "ListRequest",
+    "Settings",
+    "Source",
+    "get",
+    "parse_page",
+    "settings_for",
 ]
 
 

@@ -49,8 +49,14 @@ SELECTORS: Mapping[str, str] = {
 
 DEFAULTS = Defaults(min_items=5, max_items=50, max_pages=5)
 # MIME types fetch accepts for this source's pages: the feed, and the HTML list fallback
-CONTENT_TYPES = ["application/rss+xml", "application/atom+xml", "application/xml", "text/xml",
-                 "text/html", "application/xhtml+xml"]
+CONTENT_TYPES = [
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/xml",
+    "text/xml",
+    "text/html",
+    "application/xhtml+xml",
+]
 
 FEED_URL = "https://rss.etnews.com/{feed}.xml"
 LIST_URL = "https://www.etnews.com/news/section.html?id1={section}&page={page}"

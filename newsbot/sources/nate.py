@@ -82,7 +82,7 @@ def _row(node: LexborNode, sel: Mapping[str, str], req: ListRequest) -> RawItem 
     title_text = title.text(strip=True)
     snippet = text(node.css_first(sel["snippet"]), strip=True)
     if snippet.startswith(title_text):  # the title sits inside the summary span
-        snippet = snippet[len(title_text):]
+        snippet = snippet[len(title_text) :]
     when = text(node.css_first(sel["time"]), strip=True)
     press = text(node.css_first(sel["press"]), strip=True)
     if when and press.endswith(when):

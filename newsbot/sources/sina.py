@@ -56,8 +56,14 @@ SELECTORS: Mapping[str, str] = {
 DEFAULTS = Defaults(min_items=5, max_items=50, max_pages=5)
 HEADERS: Mapping[str, str] = {"Referer": "https://news.sina.com.cn/"}  # the roll API wants it
 # MIME types fetch accepts for this source's pages (the roll API answers JSON or JSONP)
-CONTENT_TYPES = ["application/json", "text/json", "application/javascript", "text/javascript",
-                 "application/x-javascript", "text/plain"]
+CONTENT_TYPES = [
+    "application/json",
+    "text/json",
+    "application/javascript",
+    "text/javascript",
+    "application/x-javascript",
+    "text/plain",
+]
 
 ROLL_URL = (
     "https://feed.mix.sina.com.cn/api/roll/get?pageid={pageid}&lid={lid}&k=&num={num}&page={page}"
@@ -123,8 +129,9 @@ def _parse_json(page: Page) -> list[RawItem]:
     if not isinstance(status, dict) or not isinstance(rows, list):
         raise LayoutChanged(NAME, page.url, "roll API answer has no status/data")
     if str(status.get("code")) != "0":
-        raise LayoutChanged(NAME, page.url, f"roll API status {status.get('code')}: "
-                            f"{status.get('msg', '')}")
+        raise LayoutChanged(
+            NAME, page.url, f"roll API status {status.get('code')}: {status.get('msg', '')}"
+        )
     return [item for item in (_row(r) for r in rows if isinstance(r, dict)) if item is not None]
 
 

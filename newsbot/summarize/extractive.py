@@ -48,8 +48,11 @@ def sentences(text: str) -> list[str]:
     for para in text.split("\n"):
         for sentence in SENTENCE_END.split(para.strip()):
             sentence = sentence.strip()
-            if (MIN_CHARS <= len(sentence) <= MAX_CHARS and TERMINAL.search(sentence)
-                    and not BOILERPLATE.search(sentence)):
+            if (
+                MIN_CHARS <= len(sentence) <= MAX_CHARS
+                and TERMINAL.search(sentence)
+                and not BOILERPLATE.search(sentence)
+            ):
                 out.append(sentence)
     return out
 
@@ -70,4 +73,4 @@ def key_sentences(article: ArticleText, count: int) -> list[str]:
 
 def _bigrams(text: str) -> set[str]:
     compact = NOT_WORD.sub(" ", text.lower())
-    return {w[i:i + 2] for w in compact.split() for i in range(max(1, len(w) - 1))}
+    return {w[i : i + 2] for w in compact.split() for i in range(max(1, len(w) - 1))}

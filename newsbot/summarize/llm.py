@@ -68,8 +68,9 @@ class Cache(Protocol):
 
     def get_summary(self, article_id: str, model: str, sha: str) -> str | None: ...
 
-    def put_summary(self, article_id: str, model: str, sha: str, answer: str,
-                    tokens: int) -> None: ...
+    def put_summary(
+        self, article_id: str, model: str, sha: str, answer: str, tokens: int
+    ) -> None: ...
 
 
 class ReadOnlyCache:
@@ -81,8 +82,7 @@ class ReadOnlyCache:
     def get_summary(self, article_id: str, model: str, sha: str) -> str | None:
         return self.inner.get_summary(article_id, model, sha)
 
-    def put_summary(self, article_id: str, model: str, sha: str, answer: str,
-                    tokens: int) -> None:
+    def put_summary(self, article_id: str, model: str, sha: str, answer: str, tokens: int) -> None:
         return None
 
 
@@ -91,8 +91,14 @@ class LlmSummarizer:
 
     name = "llm"
 
-    def __init__(self, config: LlmConfig, *, api_key: str | None, cache: Cache | None,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        config: LlmConfig,
+        *,
+        api_key: str | None,
+        cache: Cache | None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
         self.config = config
         self.api_key = api_key
         self.cache = cache
@@ -121,19 +127,22 @@ class LlmSummarizer:
             answer = _parse(content)
             if answer is not None:
                 if self.cache is not None:
-                    self.cache.put_summary(article.id, model, article.sha,
-                                           answer.model_dump_json(), spent)
+                    self.cache.put_summary(
+                        article.id, model, article.sha, answer.model_dump_json(), spent
+                    )
                 return checked(answer, article, backend="llm", tokens=spent)
-        raise LlmInvalid(f"{model} answered twice without the JSON object asked for "
-                         f"({article.url})")
+        raise LlmInvalid(
+            f"{model} answered twice without the JSON object asked for ({article.url})"
+        )
 
     def _check_budget(self) -> None:
         cfg = self.config
         if self.calls >= cfg.max_articles:
             raise OverBudget(f"LLM budget of {cfg.max_articles} articles per run is spent")
         if self.tokens >= cfg.max_tokens:
-            raise OverBudget(f"LLM budget of {cfg.max_tokens} tokens per run is spent "
-                             f"({self.tokens} used)")
+            raise OverBudget(
+                f"LLM budget of {cfg.max_tokens} tokens per run is spent ({self.tokens} used)"
+            )
 
     async def _ask(self, article: ArticleText) -> tuple[str, int]:
         cfg = self.config
@@ -150,11 +159,13 @@ class LlmSummarizer:
         }
         self.calls += 1
         if self._client is None:
-            self._client = httpx.AsyncClient(timeout=cfg.timeout, transport=self._transport,
-                                             trust_env=False)
+            self._client = httpx.AsyncClient(
+                timeout=cfg.timeout, transport=self._transport, trust_env=False
+            )
         try:
-            response = await self._client.post(f"{cfg.base_url}/chat/completions",
-                                               json=payload, headers=headers)
+            response = await self._client.post(
+                f"{cfg.base_url}/chat/completions", json=payload, headers=headers
+            )
         except httpx.TimeoutException:
             raise LlmUnavailable(f"no answer from {cfg.base_url} within {cfg.timeout}s") from None
         except httpx.HTTPError as exc:
@@ -165,8 +176,9 @@ class LlmSummarizer:
             data = response.json()
             content = str(data["choices"][0]["message"]["content"] or "")
         except (ValueError, KeyError, IndexError, TypeError):
-            raise LlmUnavailable(f"{cfg.base_url} did not answer in the chat-completions "
-                                 "format") from None
+            raise LlmUnavailable(
+                f"{cfg.base_url} did not answer in the chat-completions format"
+            ) from None
         used = _tokens(data.get("usage"), payload, content)
         self.tokens += used
         return content, used
@@ -177,15 +189,19 @@ def checked(answer: Answer, article: ArticleText, *, backend: str, tokens: int) 
     source = f"{article.title}\n{article.text}"
     bullets = [b.strip() for b in answer.summary if b.strip()]
     kept = [b for b in bullets if grounded(b, source)]
-    implications = (answer.implications.technical, answer.implications.industry,
-                    answer.implications.outlook)
+    implications = (
+        answer.implications.technical,
+        answer.implications.industry,
+        answer.implications.outlook,
+    )
     good_impl = all(grounded(i, source) for i in implications)
     dropped = len(bullets) - len(kept) + (0 if good_impl else len(implications))
     headline = answer.headline.strip()
     if not grounded(headline, source):
         headline, dropped = article.title, dropped + 1
-    return Summary(headline, tuple(kept), implications if good_impl else (), backend, dropped,
-                   tokens)
+    return Summary(
+        headline, tuple(kept), implications if good_impl else (), backend, dropped, tokens
+    )
 
 
 def grounded(text: str, source: str) -> bool:
