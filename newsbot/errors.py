@@ -1,15 +1,23 @@
-"""Errors newsbot raises, each carrying what a user needs to fix it.
+"""Every error newsbot raises on purpose, each carrying what a user needs to fix it.
 
-    NewsbotError
-    ├── UsageError            bad command line or configuration      → exit 64
-    │   ├── ConfigError
+    NewsbotError                      exit_code
+    ├── UsageError                    64  bad command line, config, job file or recording;
+    │   ├── ConfigError                   nothing was fetched
     │   └── JobError
-    ├── SourceError(source, url)  one source failed; others go on    → exit 2 (1 if all fail)
-    │   ├── FetchError            network / HTTP / robots, with a report status
-    │   └── LayoutChanged         the page loaded but yielded too few items
-    ├── WriteError                a post could not be written        → exit 1
-    ├── PublishError              commit or push to the blog repo failed → exit 1
-    └── Rejected(reason)          one item dropped; counted, never fatal
+    ├── Busy                          75  another newsbot run holds the lock
+    ├── SourceError(source, url)       2  one source failed; the others go on (1 if all fail)
+    │   ├── FetchError                    network / HTTP / robots, with a report status
+    │   └── LayoutChanged                 the page loaded but yielded too few items
+    ├── WriteError                     1  a post could not be written; the one on disk is untouched
+    ├── StoreError                     1  the state store cannot be opened or written
+    ├── RecordingError                 1  --record cannot write its directory
+    ├── PublishError                   1  commit or push to the blog repository failed
+    ├── JobRunFailed                   1  a scheduled run ended non-zero (carries its report)
+    ├── SummaryError                      the llm summarizer cannot be used; the digest falls
+    │   ├── LlmUnavailable                back to extractive summaries
+    │   ├── OverBudget
+    │   └── LlmInvalid
+    └── Rejected(reason)                  one item dropped; counted, never fatal
 
 Only ``cli`` turns these into messages and exit codes.
 """
@@ -37,6 +45,12 @@ class ConfigError(UsageError):
 
 class JobError(UsageError):
     """A job file is invalid or a requested job does not exist."""
+
+
+class Busy(NewsbotError):
+    """Another newsbot run holds the lock (EX_TEMPFAIL)."""
+
+    exit_code = 75
 
 
 class SourceError(NewsbotError):
@@ -89,8 +103,36 @@ class WriteError(NewsbotError):
     """A post could not be written; the post already on disk is untouched."""
 
 
+class StoreError(NewsbotError):
+    """The state store cannot be opened or written."""
+
+
+class RecordingError(NewsbotError):
+    """The recording directory cannot be written; the run stops."""
+
+
 class PublishError(NewsbotError):
     """Committing or pushing posts to the blog repository failed; nothing was forced."""
+
+
+class JobRunFailed(NewsbotError):
+    """A scheduled run ended with a non-zero exit code; carries the run report."""
+
+
+class SummaryError(NewsbotError):
+    """The llm summarizer could not summarize; the digest falls back to extractive."""
+
+
+class LlmUnavailable(SummaryError):
+    """The endpoint cannot be used this run (unreachable, timeout, 429, 5xx, key refused)."""
+
+
+class OverBudget(SummaryError):
+    """This run's LLM article or token budget is spent."""
+
+
+class LlmInvalid(SummaryError):
+    """The model answered twice with something that is not the JSON object asked for."""
 
 
 class Rejected(NewsbotError):

@@ -8,10 +8,20 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
+from newsbot import sources
 from newsbot.config import explain
-from newsbot.errors import JobError
+from newsbot.errors import ConfigError, JobError
+from newsbot.sources.base import SourceOptions
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 CRON_FIELDS = 5
@@ -25,6 +35,27 @@ class SourceRef(BaseModel):
     name: str
     section: str = ""
     options: dict[str, Any] = Field(default_factory=dict)
+    _parsed: SourceOptions = PrivateAttr(default_factory=SourceOptions)
+
+    @model_validator(mode="after")
+    def _check_source(self) -> SourceRef:
+        try:
+            source = sources.get(self.name)
+        except ConfigError as exc:
+            raise ValueError(str(exc)) from None
+        try:
+            self._parsed = source.Options.model_validate(self.options)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"options.{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+            )
+            raise ValueError(f"source {self.name!r}: {problems}") from None
+        return self
+
+    @property
+    def parsed(self) -> SourceOptions:
+        """``options`` validated by the source's own model."""
+        return self._parsed
 
 
 DEFAULT_KEYWORDS = (

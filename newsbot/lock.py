@@ -8,13 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from newsbot.errors import NewsbotError
-
-
-class Busy(NewsbotError):
-    """Another newsbot run holds the lock (EX_TEMPFAIL)."""
-
-    exit_code = 75
+from newsbot.errors import Busy
 
 
 def lock_path(posts_dir: Path) -> Path:

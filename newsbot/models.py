@@ -1,8 +1,13 @@
-"""Records that flow through a run: raw items, articles, pages and results."""
+"""Records that cross module boundaries: items, articles, results, posts and the run report.
+
+Each phase of a run returns these as values (``pipeline``): the fetch layer fills
+a ``Tally`` it is handed, and nothing else is changed after it is made.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -10,92 +15,6 @@ from typing import Any
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from newsbot.redact import redact
-
-
-class Page:
-    """A fetched page. ``url`` is the logical URL (before any host_map).
-
-    Made from ``text`` (already decoded) or from ``body`` (the bytes as served). From
-    bytes, the text is decoded on first use (``newsbot.charset``), and an HTML parser
-    may read the bytes directly as UTF-8 (``markup``): that skips a decode and an
-    encode per page, and ``sources.parse_page`` re-reads the page through the
-    charset chain if they were not UTF-8 after all (U+FFFD in the items).
-    """
-
-    __slots__ = (
-        "_encoding",
-        "_text",
-        "_wide",
-        "body",
-        "content_type",
-        "read_as_utf8",
-        "status",
-        "url",
-    )
-
-    def __init__(
-        self,
-        url: str,
-        text: str | None = None,
-        status: int = 200,
-        encoding: str | None = None,
-        content_type: str = "",
-        *,
-        body: bytes = b"",
-    ) -> None:
-        self.url = url
-        self.status = status
-        self.content_type = content_type
-        self.body = body
-        self._text = text if text is not None or body else ""
-        self._encoding = encoding or ("utf-8" if self._text is not None else None)
-        self._wide: bool | None = None  # declared UTF-16/32: bytes that are not ASCII-based
-        self.read_as_utf8 = False  # ``markup`` handed a parser the undecoded bytes
-
-    @property
-    def text(self) -> str:
-        if self._text is None:
-            from newsbot.charset import decode
-
-            self._text, self._encoding = decode(self.body, self.content_type)
-        return self._text
-
-    @property
-    def encoding(self) -> str:
-        if self._encoding is None:
-            self.text  # noqa: B018 - decoding settles the encoding
-        return self._encoding or "utf-8"
-
-    @property
-    def optimistic(self) -> bool:
-        """True while the bytes are handed to parsers as UTF-8 without a decode."""
-        if self._text is not None:
-            return False
-        if self._wide is None:
-            from newsbot.charset import declared
-
-            # Valid UTF-8 wins over any declaration (charset.decode), so only a codec that
-            # is not ASCII-compatible rules the fast path out.
-            self._wide = any(
-                name.startswith(("utf-16", "utf-32"))
-                for name in declared(self.body, self.content_type)
-            )
-        return not self._wide
-
-    @property
-    def markup(self) -> str | bytes:
-        """What an HTML parser should read: the bytes if ``optimistic``, else the text."""
-        if self.optimistic:
-            self.read_as_utf8 = True
-            return self.body
-        return self.text
-
-    def decoded(self) -> Page:
-        """The same page with its text decoded through the full charset chain."""
-        return Page(self.url, self.text, self.status, self.encoding, self.content_type)
-
-    def __repr__(self) -> str:
-        return f"Page({self.url!r}, status={self.status})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +46,18 @@ class Article(BaseModel):
 
 
 @dataclass
+class Tally:
+    """What fetching cost one source: the report's counters, filled by the fetch layer."""
+
+    attempts: int = 0
+    retries: int = 0
+    http_codes: list[int] = field(default_factory=list)
+    bytes: int = 0
+    elapsed_s: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class SourceResult:
     """What one source did in one job: its articles or its error, plus counters."""
 
@@ -134,33 +65,77 @@ class SourceResult:
     section: str
     status: str = "ok"
     message: str = ""
-    urls: list[str] = field(default_factory=list)
+    urls: tuple[str, ...] = ()
     attempts: int = 0
     retries: int = 0
-    http_codes: list[int] = field(default_factory=list)
+    http_codes: tuple[int, ...] = ()
     bytes: int = 0
     elapsed_s: float = 0.0
     items_found: int = 0
-    items_dropped: dict[str, int] = field(default_factory=dict)
+    items_dropped: Mapping[str, int] = field(default_factory=dict)
     items_new: int = 0
     items_dup: int = 0
-    notes: list[str] = field(default_factory=list)
-    articles: list[Article] = field(default_factory=list)
+    notes: tuple[str, ...] = ()
+    articles: tuple[Article, ...] = ()
 
     @property
     def ok(self) -> bool:
         return self.status == "ok"
 
-    def drop(self, reason: str) -> None:
-        self.items_dropped[reason] = self.items_dropped.get(reason, 0) + 1
-
     def to_dict(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.__dict__.items() if k != "articles"}
-        data["message"] = redact(self.message)
-        data["urls"] = [redact(u) for u in self.urls]
-        data["notes"] = [redact(n) for n in self.notes]
-        data["elapsed_s"] = round(self.elapsed_s, 3)
-        return data
+        return {
+            "source": self.source,
+            "section": self.section,
+            "status": self.status,
+            "message": redact(self.message),
+            "urls": [redact(u) for u in self.urls],
+            "attempts": self.attempts,
+            "retries": self.retries,
+            "http_codes": list(self.http_codes),
+            "bytes": self.bytes,
+            "elapsed_s": round(self.elapsed_s, 3),
+            "items_found": self.items_found,
+            "items_dropped": dict(self.items_dropped),
+            "items_new": self.items_new,
+            "items_dup": self.items_dup,
+            "notes": [redact(n) for n in self.notes],
+        }
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What one article page yields."""
+
+    url: str
+    title: str
+    text: str  # paragraphs separated by blank lines
+    published: datetime | None = None
+    image: str | None = None
+    rule: str = "generic"
+    paragraphs: tuple[str, ...] = field(default=(), repr=False)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "url": self.url,
+            "title": self.title,
+            "published": self.published.isoformat() if self.published else None,
+            "image": self.image,
+            "rule": self.rule,
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True)
+class DigestEntry:
+    """One article of the digest, ready to print."""
+
+    headline: str
+    source_name: str
+    link: str
+    published: date
+    summary: tuple[str, ...]
+    implications: tuple[str, ...] = ()  # technical, industry, outlook; empty: section left out
+    article_id: str = ""  # what the state store remembers it by
 
 
 @dataclass
@@ -177,7 +152,6 @@ class DigestStats:
     llm_calls: int = 0
     tokens: int = 0
     fallback: str = ""  # why (part of) the run fell back to extractive
-    entries: list[Any] = field(default_factory=list)  # (article id, DigestEntry), in order
 
     def fail(self, reason: str) -> None:
         self.failed[reason] = self.failed.get(reason, 0) + 1
@@ -186,20 +160,35 @@ class DigestStats:
         self.summaries[backend] = self.summaries.get(backend, 0) + 1
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k != "entries"}
+        return dict(self.__dict__)
 
 
-@dataclass
+@dataclass(frozen=True)
+class Post:
+    """A rendered post: its file, its text and the articles it lists."""
+
+    job: str
+    day: date
+    name: str  # the file name, YYYY-MM-DD-<slug>-YYYYMMDD.md
+    path: str  # where the run writes it
+    text: str
+    ids: tuple[str, ...] = ()  # article ids, in post order
+    status: str = "written"  # written | unchanged | failed (the write failed)
+    added: int = 0  # items this run added to the post
+    error: str = ""  # why the write failed
+
+
+@dataclass(frozen=True)
 class JobResult:
     """One post series on one day: what was written (or why not)."""
 
     job: str
     day: date
-    status: str = "pending"  # written | unchanged | dry_run | skipped | failed
+    status: str  # written | unchanged | skipped | failed
     path: str = ""
     items: int = 0
     message: str = ""
-    sources: list[SourceResult] = field(default_factory=list)
+    sources: tuple[SourceResult, ...] = ()
     digest: DigestStats | None = None  # digest jobs only
 
     def to_dict(self) -> dict[str, Any]:
@@ -215,13 +204,13 @@ class JobResult:
         }
 
 
-@dataclass
+@dataclass(frozen=True)
 class RunReport:
     """Everything one run did; the exit code is derived from it."""
 
     started_at: datetime
-    jobs: list[JobResult] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    jobs: tuple[JobResult, ...] = ()
+    notes: tuple[str, ...] = ()
 
     @property
     def exit_code(self) -> int:
@@ -239,7 +228,7 @@ class RunReport:
         data = {
             "started_at": self.started_at.isoformat(),
             "exit_code": self.exit_code,
-            "notes": self.notes,
+            "notes": list(self.notes),
             "jobs": [j.to_dict() for j in self.jobs],
         }
         return json.dumps(data, ensure_ascii=False, indent=2)

@@ -16,12 +16,11 @@ import logging
 import signal
 import threading
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from newsbot.config import Config
-from newsbot.dates import KST, today_kst
-from newsbot.errors import NewsbotError
+from newsbot.errors import JobRunFailed
+from newsbot.fetch.hosts import HostMemory
 from newsbot.jobs import Job
 
 log = logging.getLogger("newsbot.schedule")
@@ -36,10 +35,6 @@ JOB_OPTIONS: dict[str, Any] = {
 }
 
 Runner = Callable[[Job], None]
-
-
-class JobRunFailed(NewsbotError):
-    """A scheduled run ended with a non-zero exit code; carries the run report."""
 
 
 def trigger_for(job: Job) -> Any:
@@ -78,20 +73,24 @@ def on_job_missed(event: Any) -> None:
 
 def make_runner(cfg: Config, *, publish: bool) -> Runner:
     """A runner that does what ``newsbot run --job NAME [--publish]`` does."""
+    from newsbot import app
+
+    hosts = HostMemory()  # politeness carries over from one job's run to the next
 
     def run_job(job: Job) -> None:
-        from newsbot import pipeline
-
-        now = datetime.now(KST)
-        report, posts = pipeline.run([job], today_kst(now), config=cfg, now=now)
-        code = report.exit_code
-        if code != 1 and (publish or cfg.publish.enabled):
-            from newsbot.publish import publish as do_publish
-
-            res = do_publish(posts, cfg.publish)
+        result = app.run_day(
+            [job],
+            None,
+            net=app.network(cfg),
+            publishing=publish or cfg.publish.enabled,
+            hosts=hosts,
+        )
+        if result.published is not None:
+            res = result.published
             log.info("job %s: publish %s %s", job.name, res.status, res.commit[:12])
+        code = result.exit_code
         if code != 0:
-            raise JobRunFailed(f"run exited {code}; report:\n{report.to_json()}")
+            raise JobRunFailed(f"run exited {code}; report:\n{result.report.to_json()}")
         log.info("job %s: ok", job.name)
 
     return run_job

@@ -7,19 +7,18 @@ CI runner that has only the blog repository behaves like a long-lived machine.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
-from newsbot.errors import NewsbotError
+from newsbot.errors import StoreError
 from newsbot.models import RunReport
 
-POST_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9-]+)-\d{8}\.md$")
-HEADING_LINK = re.compile(r"^## \[.*\]\((\S+)\)\s*$", re.M)
-DIGEST_LINK = re.compile(r"^\[.*\]\((\S+)\) - 발행일: \S+\s*$", re.M)  # digest posts
+# (post file name, its text) → (job, day, the post's article links), or None: not a post
+# of any job (``posts.index``). The store never parses a post itself.
+PostIndex = Callable[[str, str], tuple[str, date, list[str]] | None]
 
 # Numbered migrations; the store's user_version says how many have run.
 MIGRATIONS = (
@@ -79,25 +78,9 @@ HISTORY_COLUMNS = (
 )
 
 
-class StoreError(NewsbotError):
-    """The state store cannot be opened or written."""
-
-
 def default_path(posts_dir: Path) -> Path:
     """A dotfile beside ``_posts`` (Jekyll skips dotfiles)."""
     return posts_dir.parent / ".newsbot-state.sqlite"
-
-
-def post_links(text: str) -> list[str]:
-    """The article links of a post, in order (list headings and digest source lines)."""
-    found = [*HEADING_LINK.finditer(text), *DIGEST_LINK.finditer(text)]
-    return [m.group(1) for m in sorted(found, key=lambda m: m.start())]
-
-
-def parse_post_name(name: str) -> tuple[date, str] | None:
-    """(day, slug) from ``YYYY-MM-DD-<slug>-YYYYMMDD.md``, or None."""
-    m = POST_NAME.match(name)
-    return (date.fromisoformat(m.group(1)), m.group(2)) if m else None
 
 
 class Store:
@@ -203,26 +186,24 @@ class Store:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot update state store {self.path}: {exc}") from None
 
-    def rebuild(
-        self, posts_dir: Path, slug_to_job: dict[str, str], article_id: Callable[[str], str]
-    ) -> int:
+    def rebuild(self, posts_dir: Path, index: PostIndex, article_id: Callable[[str], str]) -> int:
         """Forget everything and re-read every post in ``posts_dir``; returns posts read."""
         with self._db:
             self._db.execute("DELETE FROM seen")
-        return self.sync(posts_dir, slug_to_job, article_id)
+        return self.sync(posts_dir, index, article_id)
 
-    def sync(
-        self, posts_dir: Path, slug_to_job: dict[str, str], article_id: Callable[[str], str]
-    ) -> int:
+    def sync(self, posts_dir: Path, index: PostIndex, article_id: Callable[[str], str]) -> int:
         """Record the posts the store does not know yet (e.g. a run killed after a write)."""
         known = {row[0] for row in self._db.execute("SELECT DISTINCT post FROM seen")}
         count = 0
         for path in sorted(posts_dir.glob("*.md")) if posts_dir.is_dir() else []:
-            parsed = parse_post_name(path.name)
-            if path.name in known or parsed is None or parsed[1] not in slug_to_job:
+            if path.name in known:
                 continue
-            links = post_links(path.read_text(encoding="utf-8", errors="replace"))
-            self.record(slug_to_job[parsed[1]], parsed[0], path.name, map(article_id, links))
+            entry = index(path.name, path.read_text(encoding="utf-8", errors="replace"))
+            if entry is None:
+                continue
+            job, day, links = entry
+            self.record(job, day, path.name, map(article_id, links))
             count += 1
         return count
 

@@ -49,7 +49,7 @@ def declared(name: str, docstring: str | None) -> set[str]:
 def covered() -> dict[str, set[str]]:
     """Catalogue id → the tests (``file::name``) that declare it."""
     found: dict[str, set[str]] = {}
-    for path in sorted((ROOT / "tests").glob("test_*.py")):
+    for path in sorted((ROOT / "tests").rglob("test_*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith(

@@ -28,10 +28,10 @@ from newsbot.errors import UsageError
 from newsbot.jobs import load_job
 from newsbot.models import RawItem, RunReport
 from newsbot.normalize import clean_text, to_article
-from newsbot.render.frontmatter import document, read_metadata
+from newsbot.posts.frontmatter import document, read_metadata
 from newsbot.store import default_path
 from tests.conftest import FAST_FETCH, PAGES, ROOT, PageServer
-from tests.pagegen import archive_page, article_url
+from tests.servers.pagegen import archive_page, article_url
 
 ARCHIVE = "/breakingnews/section/105/230"
 SECTION = "/section/105"

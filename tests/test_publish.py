@@ -10,9 +10,9 @@ import pytest
 
 from newsbot.config import PublishConfig
 from newsbot.errors import PublishError
-from newsbot.models import JobResult
 from newsbot.pipeline import Post
-from newsbot.publish import commit_message, publish, redact
+from newsbot.publish import commit_message, publish
+from newsbot.publish.git import redact
 
 DAY = date(2025, 2, 4)
 NAME = "2025-02-04-krnews-it-20250204.md"
@@ -41,9 +41,9 @@ def git(repo: Path, *args: str) -> str:
     ).stdout.strip()
 
 
-def post(text: str = "hello\n", name: str = NAME, items: int = 13) -> Post:
-    result = JobResult(job="krnews-it", day=DAY, status="written", items=items)
-    return Post(result, name, text)
+def post(text: str = "hello\n", name: str = NAME, items: int = 13, status: str = "written") -> Post:
+    ids = tuple(f"id:{n}" for n in range(items))
+    return Post("krnews-it", DAY, name, name, text, ids, status)
 
 
 @pytest.fixture
@@ -181,9 +181,7 @@ def test_dry_run_writes_nothing(origin: Path, tmp_path: Path) -> None:
 
 def test_skipped_posts_are_not_published(origin: Path, tmp_path: Path) -> None:
     blog = clone(origin, tmp_path / "blog")
-    p = post()
-    p.result.status = "skipped"
-    assert publish([p], cfg(blog)).status == "nothing"
+    assert publish([post(status="failed")], cfg(blog)).status == "nothing"
 
 
 def test_redact_and_message() -> None:

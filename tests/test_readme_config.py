@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from newsbot import config as config_mod
-from newsbot.digest import validate_config
+from newsbot.sources.settings import resolve
 from tests.conftest import ROOT
 
 
@@ -18,6 +18,6 @@ def test_readme_config_example_loads(tmp_path: Path) -> None:
     path = tmp_path / "newsbot.toml"
     path.write_text(block.group(1), encoding="utf-8")
     cfg = config_mod.load(path)
-    validate_config(cfg)
+    resolve(cfg)
     assert cfg.summarize.backend == "extractive" and cfg.summarize.llm.model
     assert cfg.extract == {"etnews": {"body": "#articleBody"}}

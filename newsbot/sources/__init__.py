@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
-from typing import cast
 
-from newsbot.config import Config
 from newsbot.errors import ConfigError
-from newsbot.models import Page, RawItem
+from newsbot.fetch.page import Page
+from newsbot.models import RawItem
 from newsbot.sources import etnews, nate, naver, sina
-from newsbot.sources.base import Defaults, ListRequest, Source
+from newsbot.sources.base import Defaults, ListRequest, Source, SourceOptions
 
-SOURCES: MappingProxyType[str, Source] = MappingProxyType(
+SOURCES: Mapping[str, Source] = MappingProxyType(
     {
-        naver.NAME: cast(Source, naver),
-        sina.NAME: cast(Source, sina),
-        nate.NAME: cast(Source, nate),
-        etnews.NAME: cast(Source, etnews),
+        naver.NAME: naver,
+        sina.NAME: sina,
+        nate.NAME: nate,
+        etnews.NAME: etnews,
     }
 )
 
@@ -26,24 +24,12 @@ __all__ = [
     "SOURCES",
     "Defaults",
     "ListRequest",
-    "Settings",
     "Source",
+    "SourceOptions",
+    "article_id",
     "get",
     "parse_page",
-    "settings_for",
 ]
-
-
-@dataclass(frozen=True)
-class Settings:
-    """A source's effective settings: its defaults with the config's overrides."""
-
-    obey_robots: bool
-    robots_note: str
-    min_items: int
-    max_items: int
-    selectors: dict[str, str]
-    max_pages: int = 1
 
 
 def get(name: str) -> Source:
@@ -54,36 +40,14 @@ def get(name: str) -> Source:
         raise ConfigError(f"unknown source {name!r} (known: {', '.join(SOURCES)})") from None
 
 
-def settings_for(name: str, config: Config) -> Settings:
-    """Merge a source's defaults with ``[sources.NAME]`` from the config."""
-    source = get(name)
-    over = config.sources.get(name)
-    base: Defaults = source.DEFAULTS
-    selectors = dict(source.SELECTORS)
-    if over is None:
-        obey = base.obey_robots and config.fetch.obey_robots
-        return Settings(
-            obey, base.robots_note, base.min_items, base.max_items, selectors, base.max_pages
-        )
-    unknown = set(over.selectors) - set(selectors)
-    if unknown:
-        raise ConfigError(
-            f"[sources.{name}.selectors]: unknown selector {', '.join(sorted(unknown))} "
-            f"(known: {', '.join(selectors)})"
-        )
-    selectors.update(over.selectors)
-    if over.obey_robots is not None:
-        obey, note = over.obey_robots, "" if over.obey_robots else "set in config"
-    else:
-        obey, note = base.obey_robots and config.fetch.obey_robots, base.robots_note
-    return Settings(
-        obey_robots=obey,
-        robots_note=note,
-        min_items=base.min_items if over.min_items is None else over.min_items,
-        max_items=base.max_items if over.max_items is None else over.max_items,
-        selectors=selectors,
-        max_pages=base.max_pages if over.max_pages is None else over.max_pages,
-    )
+def article_id(url: str, names: Iterable[str] | None = None) -> str:
+    """The article id of a link, asking each source (of ``names``, else all) in turn;
+    the URL itself when none knows it."""
+    for name in SOURCES if names is None else names:
+        found = get(name).article_id(url)
+        if found:
+            return found
+    return url
 
 
 def parse_page(
@@ -99,9 +63,3 @@ def parse_page(
 
 def _garbled(item: RawItem) -> bool:
     return any("\ufffd" in (f or "") for f in (item.title, item.snippet, item.press, item.url))
-
-
-def validate_config(config: Config) -> None:
-    """Fail early on a [sources.X] table for a source that does not exist."""
-    for name in config.sources:
-        settings_for(name, config)

@@ -2,36 +2,56 @@
 
 A source does no I/O. ``fetch`` brings the pages; the source only says which
 URLs to ask for and how to read them, so a parser test needs nothing but a page.
-
-Optional module attributes: ``CONTENT_TYPES`` (the MIME types its pages may have,
-e.g. JSON or RSS), ``HEADERS`` (extra request headers the site needs) and
-``fallback_urls(req)`` (a second way in when the first fails to fetch or parse).
+Every module in ``sources/`` fulfils ``Source`` in full (mypy checks the table),
+so nothing reads an attribute that may be missing: a source with no second way
+in returns ``[]`` from ``fallback_urls``, one with no special headers has ``{}``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from newsbot.dates import KST, parse_korean
-from newsbot.models import Page, RawItem
+from newsbot.extract.rules import Rule
+from newsbot.fetch.page import Page
+from newsbot.models import RawItem
+
+
+class SourceOptions(BaseModel):
+    """A job's ``options`` for one source; each source adds its own keys to these."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    pages: int | None = Field(None, ge=1, description="List pages to read (capped by max_pages)")
+
+    @classmethod
+    def of(cls, value: SourceOptions | Mapping[str, Any]) -> Self:
+        """``value`` as this source's options (a request built with the base options)."""
+        if isinstance(value, cls):
+            return value
+        data = value.model_dump(exclude_unset=True) if isinstance(value, SourceOptions) else value
+        return cls.model_validate(data)
 
 
 @dataclass(frozen=True)
 class ListRequest:
-    """Which list a job wants from a source: a day, a section and free options."""
+    """Which list a job wants from a source: a day, a section and the source's options."""
 
     day: date
     section: str
     now: datetime  # aware, Asia/Seoul; tells "today" from a past day
-    options: Mapping[str, Any] = field(default_factory=dict)
+    options: SourceOptions = field(default_factory=SourceOptions)
     max_pages: int = 1  # the source's cap on list pages ([sources.NAME] max_pages)
 
     def pages(self, default: int = 1) -> int:
         """List pages to read: the job's ``pages`` option (or ``default``), at most the cap."""
-        return max(1, min(int(self.options.get("pages", default)), self.max_pages))
+        wanted = self.options.pages if self.options.pages is not None else default
+        return max(1, min(wanted, self.max_pages))
 
     @property
     def is_today(self) -> bool:
@@ -61,9 +81,21 @@ class Source(Protocol):
     LABEL: str
     SELECTORS: Mapping[str, str]
     DEFAULTS: Defaults
+    CONTENT_TYPES: Sequence[str]  # MIME types its pages may have; () = [fetch] content_types
+    HEADERS: Mapping[str, str]  # extra request headers the site needs
+    ARTICLE: Rule  # how to read its article pages (the digest, thumbnails)
+
+    @property
+    def Options(self) -> type[SourceOptions]:
+        """The model of a job's ``options`` for this source."""
+        ...
 
     def urls(self, req: ListRequest) -> list[str]:
         """The list pages to fetch for ``req``, in order."""
+        ...
+
+    def fallback_urls(self, req: ListRequest) -> list[str]:
+        """A second way to the list when the first fails to fetch or parse ([] if none)."""
         ...
 
     def parse(self, page: Page, sel: Mapping[str, str], req: ListRequest) -> list[RawItem]:

@@ -23,16 +23,20 @@ pages (``tests/pages/etnews``): the list's ``figure.thumb img`` with lazy
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
+from pydantic import Field
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from newsbot.dates import KST
 from newsbot.errors import LayoutChanged
-from newsbot.models import Page, RawItem
-from newsbot.sources.base import Defaults, ListRequest
+from newsbot.extract.rules import Rule
+from newsbot.fetch.page import Page
+from newsbot.models import RawItem
+from newsbot.sources.base import Defaults, ListRequest, SourceOptions
 from newsbot.sources.markup import lazy_image, text
 
 NAME = "etnews"
@@ -49,7 +53,7 @@ SELECTORS: Mapping[str, str] = {
 
 DEFAULTS = Defaults(min_items=5, max_items=50, max_pages=5)
 # MIME types fetch accepts for this source's pages: the feed, and the HTML list fallback
-CONTENT_TYPES = [
+CONTENT_TYPES: Sequence[str] = [
     "application/rss+xml",
     "application/atom+xml",
     "application/xml",
@@ -65,13 +69,37 @@ DEFAULT_SECTION = "04"  # SW (2018 menu: SW&게임&성장기업)
 ARTICLE_PATH = re.compile(r"^/(\d{14})$")
 ETNEWS_HOSTS = ("www.etnews.com", "etnews.com", "m.etnews.com")
 XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+HEADERS: Mapping[str, str] = {}
+
+
+class Options(SourceOptions):
+    """``options`` of an etnews source in a job file."""
+
+    feed: str | None = Field(None, description="feed name (default: the section code)")
+    via: Literal["feed", "html"] = Field("feed", description="html: read the list pages only")
+
+
+ARTICLE = Rule(
+    NAME,
+    ("etnews.com",),
+    {
+        "title": "h1.title, .article_title, h1",
+        "body": "#articleBody, .article_body, .article_txt",
+        "published": 'meta[property="article:published_time"], time',
+        "drop": ".article_ad, .ad_newsviewWrap, #BpromotionBanner, .ad, .footer_btnwrap, "
+        '.daum_ddn_area, [id^="beacon"], img[src^="http://img.etnews.com/2017/banner/"], '
+        ".reporter_info, .byline",
+    },
+    KST,
+)
 
 
 def urls(req: ListRequest) -> list[str]:
     """The feed, or the section list pages when the job asks for HTML."""
-    if req.options.get("via") == "html":
+    opts = Options.of(req.options)
+    if opts.via == "html":
         return fallback_urls(req)
-    feed = req.options.get("feed") or req.section or DEFAULT_SECTION
+    feed = opts.feed or req.section or DEFAULT_SECTION
     return [FEED_URL.format(feed=feed)]
 
 

@@ -20,15 +20,17 @@ Every selector can be replaced in ``[sources.nate.selectors]``.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from newsbot.dates import CLOCK, parse_clock
+from newsbot.dates import CLOCK, KST, parse_clock
 from newsbot.errors import LayoutChanged
-from newsbot.models import Page, RawItem
-from newsbot.sources.base import Defaults, ListRequest
+from newsbot.extract.rules import Rule
+from newsbot.fetch.page import Page
+from newsbot.models import RawItem
+from newsbot.sources.base import Defaults, ListRequest, SourceOptions
 from newsbot.sources.markup import lazy_image, text
 
 NAME = "nate"
@@ -45,6 +47,22 @@ SELECTORS: Mapping[str, str] = {
 }
 
 DEFAULTS = Defaults(min_items=5, max_items=50, max_pages=5)
+CONTENT_TYPES: Sequence[str] = ()  # HTML: [fetch] content_types
+HEADERS: Mapping[str, str] = {}
+Options = SourceOptions  # ``pages`` only
+
+ARTICLE = Rule(
+    NAME,
+    ("news.nate.com",),
+    {
+        "title": "h3.viewTite, h3.articleSubecjt, .viewHeadline",
+        "body": "#realArtcContents, #articleContetns, div.articleContetns",
+        "published": "span.firstDate, .articleInfo em",
+        "drop": ".articleUpDownArea, .articleMedia",
+    },
+    KST,
+    cut_from=("▶", "◆"),
+)
 
 LIST_URL = "https://news.nate.com/recent?mid={mid}&type=c&date={ymd}&page={page}"
 ARTICLE_URL = "https://{host}/view/{aid}"
@@ -62,6 +80,11 @@ def urls(req: ListRequest) -> list[str]:
 
 def notes(req: ListRequest) -> list[str]:
     """Nothing to say: the site has a list for every day."""
+    return []
+
+
+def fallback_urls(req: ListRequest) -> list[str]:
+    """None: the dated list is the only way in."""
     return []
 
 

@@ -16,14 +16,19 @@ in saved pages.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Literal
 from urllib.parse import parse_qs, urlsplit
 
+from pydantic import Field
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from newsbot.dates import KST
 from newsbot.errors import LayoutChanged
-from newsbot.models import Page, RawItem
-from newsbot.sources.base import Defaults, ListRequest
+from newsbot.extract.rules import Rule
+from newsbot.fetch.page import Page
+from newsbot.models import RawItem
+from newsbot.sources.base import Defaults, ListRequest, SourceOptions
 from newsbot.sources.markup import lazy_image, text
 
 NAME = "naver"
@@ -60,6 +65,35 @@ DEFAULTS = Defaults(
     "(one list page per job and day)",
 )
 
+CONTENT_TYPES: Sequence[str] = ()  # HTML: [fetch] content_types
+HEADERS: Mapping[str, str] = {}
+DEFAULT_ARCHIVE_SECTIONS = ("230",)  # IT/과학 › IT일반
+
+
+class Options(SourceOptions):
+    """``options`` of a naver source in a job file."""
+
+    archive: Literal["breakingnews", "legacy"] = Field(
+        "breakingnews", description="past days: the breakingnews date archive, or legacy list.naver"
+    )
+    archive_sections: tuple[str, ...] = Field(
+        DEFAULT_ARCHIVE_SECTIONS, min_length=1, description="sub-sections read for a past day"
+    )
+    force_archive: bool = Field(False, description="read the date archive even for today")
+
+
+ARTICLE = Rule(
+    NAME,
+    ("news.naver.com",),
+    {
+        "title": "#title_area span, h2.media_end_head_headline, #articleTitle",
+        "body": "article#dic_area, #articleBodyContents",
+        "published": "span._ARTICLE_DATE_TIME, span.t11",
+        "drop": "em.img_desc, .img_desc, .end_photo_org, .vod_player_wrap, .media_end_summary_more",
+    },
+    KST,
+)
+
 SECTION_URL = "https://news.naver.com/section/{section}"
 ARCHIVE_URL = "https://news.naver.com/breakingnews/section/{section}/{sub}?date={ymd}"
 LEGACY_URL = (
@@ -68,17 +102,16 @@ LEGACY_URL = (
 )
 ARTICLE_URL = "https://n.news.naver.com/mnews/article/{oid}/{aid}"
 ARTICLE_PATH = re.compile(r"/(?:mnews/)?article/(\d{3})/(\d{10})")
-DEFAULT_ARCHIVE_SECTIONS = ("230",)  # IT/과학 › IT일반
 
 
 def urls(req: ListRequest) -> list[str]:
     """The section page today; the date archive of each sub-section for a past day."""
-    section = req.section or "105"
-    if req.is_today and not req.options.get("force_archive"):
+    section, opts = req.section or "105", Options.of(req.options)
+    if req.is_today and not opts.force_archive:
         return [SECTION_URL.format(section=section)]
-    subs = req.options.get("archive_sections", DEFAULT_ARCHIVE_SECTIONS)
+    subs = opts.archive_sections
     ymd = req.day.strftime("%Y%m%d")
-    if req.options.get("archive") == "legacy":  # 20 rows a page: options.pages pages
+    if opts.archive == "legacy":  # 20 rows a page: options.pages pages
         pages = range(1, req.pages() + 1)
         return [
             LEGACY_URL.format(section=section, sub=sub, ymd=ymd, page=n)
@@ -90,13 +123,19 @@ def urls(req: ListRequest) -> list[str]:
 
 def notes(req: ListRequest) -> list[str]:
     """A past day cannot have the headline block: say which list stands in for it."""
-    if req.is_today and not req.options.get("force_archive"):
+    opts = Options.of(req.options)
+    if req.is_today and not opts.force_archive:
         return []
-    subs = ", ".join(req.options.get("archive_sections", DEFAULT_ARCHIVE_SECTIONS))
+    subs = ", ".join(opts.archive_sections)
     return [
         f"naver keeps no headline block for past days; {req.day} uses the date archive "
         f"of section {req.section or '105'} sub-sections {subs} instead"
     ]
+
+
+def fallback_urls(req: ListRequest) -> list[str]:
+    """None: the section page and the archives are the only ways in."""
+    return []
 
 
 def parse(page: Page, sel: Mapping[str, str], req: ListRequest) -> list[RawItem]:

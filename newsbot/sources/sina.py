@@ -27,17 +27,20 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from pydantic import Field, field_validator
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from newsbot.dates import CST
 from newsbot.errors import LayoutChanged
-from newsbot.models import Page, RawItem
-from newsbot.sources.base import Defaults, ListRequest
+from newsbot.extract.rules import Rule
+from newsbot.fetch.page import Page
+from newsbot.models import RawItem
+from newsbot.sources.base import Defaults, ListRequest, SourceOptions
 from newsbot.sources.markup import lazy_image, text
 
 NAME = "sina"
@@ -56,7 +59,7 @@ SELECTORS: Mapping[str, str] = {
 DEFAULTS = Defaults(min_items=5, max_items=50, max_pages=5)
 HEADERS: Mapping[str, str] = {"Referer": "https://news.sina.com.cn/"}  # the roll API wants it
 # MIME types fetch accepts for this source's pages (the roll API answers JSON or JSONP)
-CONTENT_TYPES = [
+CONTENT_TYPES: Sequence[str] = [
     "application/json",
     "text/json",
     "application/javascript",
@@ -73,6 +76,32 @@ DEFAULT_PAGEID = "153"
 PAGE_SIZE = 50  # the API's maximum
 PAST_DAY_PAGES = 5  # how far back a past --date pages (still capped by max_pages)
 
+
+class Options(SourceOptions):
+    """``options`` of a sina source in a job file."""
+
+    pageid: str = Field(DEFAULT_PAGEID, description="the roll API's pageid")
+    list_url: str | None = Field(None, description="read this HTML list page instead of the API")
+
+    @field_validator("pageid", mode="before")
+    @classmethod
+    def _digits(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) else value
+
+
+ARTICLE = Rule(
+    NAME,
+    ("sina.com.cn", "sina.cn"),
+    {
+        "title": "h1.main-title, h1#artibodyTitle",
+        "body": "#article, #artibody",
+        "published": 'meta[property="article:published_time"], span.date, #pub_date',
+        "drop": "#left_hzh_ad, .appendQr_wrap, .app-kaihu-qr, .tech-quotation, "
+        ".video-2017, .artical-player-wrap, .img_descr, .show_author",
+    },
+    CST,
+)
+
 # doc-ifxeuwwr9218647.shtml (PC), detail-ifxeuwwr9218647.d.html (mobile, video): one id
 DOC_ID = re.compile(r"/(?:doc|detail)-i([a-z0-9]{8,})(?:\.d)?\.s?html", re.I)
 OTHER_IDS = (
@@ -86,10 +115,11 @@ TRACKING = {"vt", "pos", "cre", "mod", "loc", "r", "doct", "rfunc", "tj", "tr", 
 
 def urls(req: ListRequest) -> list[str]:
     """Roll-API pages for the section's lid, or the job's HTML list page."""
-    if req.options.get("list_url"):
-        return [str(req.options["list_url"])]
+    opts = Options.of(req.options)
+    if opts.list_url:
+        return [opts.list_url]
     lid = req.section or DEFAULT_LID
-    pageid = str(req.options.get("pageid", DEFAULT_PAGEID))
+    pageid = opts.pageid
     pages = req.pages(1 if req.is_today else PAST_DAY_PAGES)
     return [
         ROLL_URL.format(pageid=pageid, lid=lid, num=PAGE_SIZE, page=n) for n in range(1, pages + 1)
@@ -98,7 +128,7 @@ def urls(req: ListRequest) -> list[str]:
 
 def notes(req: ListRequest) -> list[str]:
     """A past day has no listing of its own: say how it is found."""
-    if req.is_today or req.options.get("list_url"):
+    if req.is_today or Options.of(req.options).list_url:
         return []
     pages = req.pages(PAST_DAY_PAGES)
     return [
@@ -107,13 +137,18 @@ def notes(req: ListRequest) -> list[str]:
     ]
 
 
+def fallback_urls(req: ListRequest) -> list[str]:
+    """None: the roll API (or the job's list page) is the only way in."""
+    return []
+
+
 def parse(page: Page, sel: Mapping[str, str], req: ListRequest) -> list[RawItem]:
     """Items of a roll-API (or tianyi feed) JSON page, or of an HTML list page."""
     if page.text.lstrip().startswith(("{", "[")):
         items = _parse_json(page)
     else:
         items = _parse_html(page, sel)
-    if not req.is_today and not req.options.get("list_url"):
+    if not req.is_today and not Options.of(req.options).list_url:
         items = [i for i in items if req.on_day(i.published)]
     return items
 

@@ -2,25 +2,11 @@
 
 Both take an ``ArticleText`` and return a ``Summary``. The digest falls back to
 ``extractive`` whenever the ``llm`` backend is unreachable, over budget or
-answers nonsense, so a digest is always published.
+answers nonsense (``errors.SummaryError``), so a digest is always published.
 """
 
 from __future__ import annotations
 
-from newsbot.summarize.base import (
-    ArticleText,
-    LlmInvalid,
-    LlmUnavailable,
-    OverBudget,
-    Summarizer,
-    Summary,
-)
+from newsbot.summarize.base import ArticleText, Summarizer, Summary
 
-__all__ = [
-    "ArticleText",
-    "LlmInvalid",
-    "LlmUnavailable",
-    "OverBudget",
-    "Summarizer",
-    "Summary",
-]
+__all__ = ["ArticleText", "Summarizer", "Summary"]

@@ -6,8 +6,6 @@ import hashlib
 from dataclasses import dataclass
 from typing import Protocol
 
-from newsbot.errors import NewsbotError
-
 
 @dataclass(frozen=True)
 class ArticleText:
@@ -42,17 +40,5 @@ class Summarizer(Protocol):
     name: str
 
     async def summarize(self, article: ArticleText) -> Summary:
-        """Summarize ``article``; the llm backend may raise the errors below."""
+        """Summarize ``article``; the llm backend may raise ``errors.SummaryError``."""
         ...
-
-
-class LlmUnavailable(NewsbotError):
-    """The endpoint cannot be used this run (unreachable, timeout, 429, 5xx, key refused)."""
-
-
-class OverBudget(NewsbotError):
-    """This run's LLM article or token budget is spent."""
-
-
-class LlmInvalid(NewsbotError):
-    """The model answered twice with something that is not the JSON object asked for."""

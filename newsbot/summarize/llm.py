@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import json
 import re
+import ssl
 from typing import Annotated, Protocol
 
 import httpx
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from newsbot.config import LlmConfig
-from newsbot.summarize.base import ArticleText, LlmInvalid, LlmUnavailable, OverBudget, Summary
+from newsbot.errors import LlmInvalid, LlmUnavailable, OverBudget
+from newsbot.summarize.base import ArticleText, Summary
 
 SYSTEM_PROMPT = (
     "You write entries for a Korean daily AI-news digest. Read the article and reply with "
@@ -98,6 +100,7 @@ class LlmSummarizer:
         api_key: str | None,
         cache: Cache | None,
         transport: httpx.AsyncBaseTransport | None = None,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self.config = config
         self.api_key = api_key
@@ -105,6 +108,7 @@ class LlmSummarizer:
         self.calls = 0
         self.tokens = 0
         self._transport = transport
+        self._ssl = ssl_context  # the run's, so the CA bundle is loaded once
         self._client: httpx.AsyncClient | None = None  # one connection pool for the run
 
     async def aclose(self) -> None:
@@ -160,7 +164,10 @@ class LlmSummarizer:
         self.calls += 1
         if self._client is None:
             self._client = httpx.AsyncClient(
-                timeout=cfg.timeout, transport=self._transport, trust_env=False
+                timeout=cfg.timeout,
+                transport=self._transport,
+                trust_env=False,
+                verify=self._ssl or True,
             )
         try:
             response = await self._client.post(

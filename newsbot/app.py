@@ -1,0 +1,189 @@
+"""What newsbot does, as a user asks for it: run a day, backfill days, reindex, read one page.
+
+Every policy a command follows lives here, once: where the network comes from
+(live, ``--record`` or ``--replay`` with its clock and day), the checkout cloned
+before a publishing run writes, publishing after a run (``run``, ``backfill`` and
+the daemon alike), the backfill loop, and how exit codes combine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+
+from newsbot import pipeline
+from newsbot.config import Config
+from newsbot.dates import KST, today_kst
+from newsbot.errors import UsageError
+from newsbot.extract import extract
+from newsbot.extract.rules import rule_for
+from newsbot.fetch.client import Fetcher
+from newsbot.fetch.hosts import HostMemory
+from newsbot.fetch.recording import RecordingTransport, ReplayTransport
+from newsbot.jobs import Job
+from newsbot.lock import lock_path, run_lock
+from newsbot.models import Extracted, Post, RunReport
+from newsbot.pipeline import memory
+from newsbot.posts.files import post_name
+from newsbot.publish import PublishResult, checkout, publish
+from newsbot.sources.settings import article_rules, resolve
+from newsbot.store import Store
+
+EXIT_RANK = {0: 0, 2: 1, 1: 2}  # worse to the right; any other code is worst
+
+
+@dataclass(frozen=True)
+class Network:
+    """Where a command's requests go, and the clock and day a replay brings with it."""
+
+    config: Config
+    transport: httpx.AsyncBaseTransport | None = None
+    now: datetime | None = None  # a recording's time
+    day: date | None = None  # a recording's day
+
+
+def network(
+    config: Config,
+    *,
+    record: Path | None = None,
+    replay: Path | None = None,
+    day: date | None = None,
+    now: datetime | None = None,
+) -> Network:
+    """The live network, a recording of it (``record``), or a recording played back."""
+    if replay is not None:
+        tape = ReplayTransport(replay)
+        # a replay touches no server, so it owes no host any delay
+        quiet = config.model_copy(
+            update={"fetch": config.fetch.model_copy(update={"host_delay": 0.0})}
+        )
+        return Network(quiet, tape, tape.recorded_at, tape.day)
+    if record is not None:
+        now = now or datetime.now(KST)
+        wire = httpx.AsyncHTTPTransport(trust_env=False)  # as the Fetcher's own: no env proxy
+        day = day or today_kst(now)
+        return Network(config, RecordingTransport(wire, record, recorded_at=now, day=day), now, day)
+    return Network(config)
+
+
+@dataclass(frozen=True)
+class DayResult:
+    """One run of some jobs for a day, and what publishing it did."""
+
+    report: RunReport
+    posts: list[Post]
+    published: PublishResult | None = None  # None: not asked to publish, or skipped
+    publish_skipped: str = ""  # why a publishing run did not publish
+
+    @property
+    def exit_code(self) -> int:
+        return self.report.exit_code
+
+
+def run_day(
+    jobs: Sequence[Job],
+    day: date | None,
+    *,
+    net: Network,
+    dry_run: bool = False,
+    publishing: bool = False,
+    hosts: HostMemory | None = None,
+) -> DayResult:
+    """Run ``jobs`` for ``day`` (default: the recording's day, else today in Seoul) and,
+    when ``publishing``, commit and push what they wrote."""
+    config = net.config
+    if publishing:  # clone or update first, so an --output inside the checkout sees its posts
+        repo = checkout(config.publish)
+        publish_cfg = config.publish.model_copy(update={"repo": repo, "url": None})
+        config = config.model_copy(update={"publish": publish_cfg})
+    now = net.now or datetime.now(KST)
+    day = day or net.day or today_kst(now)
+    report, posts = pipeline.run(
+        jobs, day, config=config, now=now, dry_run=dry_run, transport=net.transport, hosts=hosts
+    )
+    if not publishing:
+        return DayResult(report, posts)
+    if report.exit_code == 1:  # a write failed or nothing usable: never commit half a run (F33)
+        return DayResult(report, posts, publish_skipped="the run failed")
+    return DayResult(report, posts, publish(posts, config.publish, dry_run=dry_run))
+
+
+def run(
+    jobs: Sequence[Job],
+    day: date | None = None,
+    *,
+    config: Config,
+    dry_run: bool = False,
+    publishing: bool = False,
+) -> DayResult:
+    """Run ``jobs`` for ``day`` (default: today in Seoul) on the live network."""
+    return run_day(jobs, day, net=network(config), dry_run=dry_run, publishing=publishing)
+
+
+def backfill(
+    jobs: Sequence[Job],
+    start: date,
+    end: date,
+    *,
+    net: Network,
+    force: bool = False,
+    on_day: Callable[[int, date, DayResult | None], None] = lambda i, d, r: None,
+) -> int:
+    """Run ``jobs`` for each day from ``start`` to ``end``, oldest first; days whose posts
+    exist are skipped unless ``force``. ``on_day`` hears of each (None: skipped). Returns
+    the worst exit code."""
+    if end < start:
+        raise UsageError(f"--to {end} is before --from {start}")
+    hosts = HostMemory()  # politeness carries over from one day to the next
+    out = net.config.output.dir
+    worst = 0
+    for i in range((end - start).days + 1):
+        day = start + timedelta(days=i)
+        todo = [j for j in jobs if force or not (out / post_name(day, j.slug)).is_file()]
+        if not todo:
+            on_day(i + 1, day, None)
+            continue
+        result = run_day(todo, day, net=net, hosts=hosts)
+        on_day(i + 1, day, result)
+        worst = worse(worst, result.exit_code)
+    return worst
+
+
+def worse(a: int, b: int) -> int:
+    """The worse of two exit codes: 1 over 2 over 0, anything else over all."""
+    return a if EXIT_RANK.get(a, 3) >= EXIT_RANK.get(b, 3) else b
+
+
+def reindex(config: Config, jobs: Sequence[Job]) -> tuple[int, Path]:
+    """Rebuild the state store from the posts; (posts read, the store's path)."""
+    with run_lock(lock_path(config.output.dir)):
+        store = Store(memory.state_path(config))
+        try:
+            return memory.reindex(store, config, jobs), store.path
+        finally:
+            store.close()
+
+
+def read_article(url: str, *, net: Network) -> Extracted:
+    """Fetch one article page (host_map applies) and extract it: ``newsbot extract``."""
+    if not url.startswith(("http://", "https://")):
+        raise UsageError(f"expected an http(s) URL, got {url!r}")
+    return asyncio.run(_read_article(url, net))
+
+
+async def _read_article(url: str, net: Network) -> Extracted:
+    settings = resolve(net.config)
+    rules = article_rules(settings)
+    rule = rule_for(url, rules)
+    name = rule.name if rule is not None else (urlsplit(url).hostname or "article")
+    # a source's own robots policy covers its article pages
+    obey = settings[name].obey_robots if name in settings else net.config.fetch.obey_robots
+    async with Fetcher(net.config.fetch, transport=net.transport) as fetcher:
+        page = await fetcher.get(url, source=name, obey_robots=obey)
+    return extract(page, rules)

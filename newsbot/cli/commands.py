@@ -1,0 +1,198 @@
+"""Each ``newsbot`` subcommand: its parsed arguments in, ``app`` called, the outcome printed.
+
+No policy here (that is ``app``). Heavy modules are imported inside the
+functions, so ``newsbot --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from newsbot.errors import UsageError
+
+if TYPE_CHECKING:
+    from newsbot.app import DayResult
+    from newsbot.config import Config
+    from newsbot.jobs import Job
+
+
+def load_config(args: argparse.Namespace) -> Config:
+    """The config file (``--config`` or ./newsbot.toml) with the command's flags on top."""
+    from newsbot import config
+
+    overrides: dict[str, Any] = {}
+    if args.host_map:
+        overrides["fetch"] = {"host_map": dict(args.host_map)}
+    output: dict[str, Any] = {}
+    if getattr(args, "output", None):
+        output["dir"] = str(args.output)
+    if getattr(args, "jobs_dir", None):
+        output["jobs_dir"] = str(args.jobs_dir)
+    if output:
+        overrides["output"] = output
+    if getattr(args, "publish_repo", None):
+        overrides["publish"] = {"repo": str(args.publish_repo), "url": None}
+    return config.load(args.config, overrides)
+
+
+def _jobs(cfg: Config, names: list[str] | None = None) -> list[Job]:
+    from newsbot.jobs import load_jobs
+
+    return load_jobs(cfg.output.jobs_dir, names)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from newsbot import app
+
+    cfg = load_config(args)
+    jobs = _jobs(cfg, args.job)
+    net = app.network(cfg, record=args.record, replay=args.replay, day=args.date)
+    publishing = args.publish or cfg.publish.enabled
+    result = app.run_day(jobs, args.date, net=net, dry_run=args.dry_run, publishing=publishing)
+    if args.dry_run:
+        for post in result.posts:
+            print(f"# {post.path}\n{post.text}", end="")
+    _summary(result, args.log_format)
+    if args.report:
+        _write_report(args.report, result.report.to_json())
+    _print_publish(result)
+    return result.exit_code
+
+
+def _summary(result: DayResult, log_format: str) -> None:
+    from newsbot.report import runlog
+
+    if log_format == "json":
+        runlog.write(result.report, sys.stderr)
+    else:
+        runlog.write_text(result.report, sys.stderr)
+
+
+def _print_publish(result: DayResult) -> None:
+    if result.publish_skipped:
+        print(f"publish: skipped, {result.publish_skipped}", file=sys.stderr)
+    res = result.published
+    if res is None:
+        return
+    if res.status == "nothing":
+        print("publish: nothing new to commit", file=sys.stderr)
+        return
+    verb = {"would_commit": "would commit", "committed": "committed", "pushed": "pushed"}
+    what = " ".join(x for x in (verb[res.status], res.commit[:12]) if x)
+    print(f"publish: {what} ({', '.join(res.paths)})", file=sys.stderr)
+    print("\n".join(f"  {line}" for line in res.message.splitlines()), file=sys.stderr)
+
+
+def _write_report(target: str, text: str) -> None:
+    if target == "-":
+        print(text)
+        return
+    try:
+        Path(target).write_text(text + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write report to {target}: {exc.strerror}") from None
+
+
+def cmd_schedule(args: argparse.Namespace) -> int:
+    from newsbot.schedule import serve
+
+    cfg = load_config(args)
+    return serve(_jobs(cfg), cfg, publish=args.publish)
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    from newsbot import app
+    from newsbot.report.progress import DayProgress
+
+    cfg = load_config(args)
+    jobs = _jobs(cfg, args.job)
+    total = (args.end - args.start).days + 1
+    with DayProgress(max(total, 0)) as progress:
+
+        def on_day(i: int, day: object, result: DayResult | None) -> None:
+            progress.start(day)
+            if result is None:
+                progress.line(f"[{i}/{total}] {day}: every post exists, skipped")
+            for job in result.report.jobs if result else ():
+                states = ", ".join(f"{s.source}={s.status}" for s in job.sources)
+                progress.line(f"[{i}/{total}] {day} {job.job}: {job.status} {states}")
+            progress.advance()
+
+        return app.backfill(
+            jobs, args.start, args.end, net=app.network(cfg), force=args.force, on_day=on_day
+        )
+
+
+def cmd_reindex(args: argparse.Namespace) -> int:
+    from newsbot import app
+
+    cfg = load_config(args)
+    count, path = app.reindex(cfg, _jobs(cfg))
+    print(f"reindexed {count} posts from {cfg.output.dir} into {path}", file=sys.stderr)
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from newsbot.dates import KST
+    from newsbot.pipeline.memory import state_path
+    from newsbot.report import health
+
+    cfg = load_config(args)
+    report = health.load(state_path(cfg), args.days, datetime.now(KST))
+    if args.json:
+        print(report.model_dump_json(indent=2))
+    else:
+        print(health.render_text(report), end="")
+    return 2 if report.warnings else 0
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    from newsbot.sources import SOURCES
+    from newsbot.sources.settings import resolve
+
+    cfg = load_config(args)
+    for name, s in resolve(cfg).items():
+        print(
+            f"{name}\t{SOURCES[name].LABEL}\tmin_items={s.min_items} max_items={s.max_items}"
+            f" max_pages={s.max_pages}\trobots.txt {s.robots_line}"
+        )
+    return 0
+
+
+def cmd_jobs(args: argparse.Namespace) -> int:
+    cfg = load_config(args)
+    for job in _jobs(cfg):
+        refs = ", ".join(f"{r.name}/{r.section}" if r.section else r.name for r in job.sources)
+        print(f"{job.name}\t{job.schedule}\t{refs}")
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    import json
+
+    from newsbot import app
+    from newsbot.errors import SourceError
+
+    cfg = load_config(args)
+    try:
+        got = app.read_article(args.url, net=app.network(cfg, replay=args.replay))
+    except SourceError as exc:
+        print(f"newsbot: error: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(got.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        published = got.published.isoformat() if got.published else "-"
+        print(
+            f"title: {got.title or '-'}\npublished: {published}\nimage: {got.image or '-'}\n"
+            f"rule: {got.rule}\nurl: {got.url}\n\n{got.text}"
+        )
+    if not got.text:
+        print(f"newsbot: no article text found ({got.rule} rule)", file=sys.stderr)
+        return 1
+    return 0

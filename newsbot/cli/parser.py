@@ -1,0 +1,256 @@
+"""The ``newsbot`` command line: subcommands, their options and their help examples."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any, NoReturn
+
+from newsbot.cli import commands
+from newsbot.version import __version__
+
+EX_USAGE = 64
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits 2 on bad usage, which is newsbot's "partial"; use 64.
+
+    Abbreviated options are off: ``--job`` must never be taken for ``--jobs-dir``.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EX_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {value!r}") from None
+
+
+def _host_map(value: str) -> tuple[str, str]:
+    host, sep, origin = value.partition("=")
+    if not sep or not host or not origin:
+        raise argparse.ArgumentTypeError(f"expected HOST=ORIGIN, got {value!r}")
+    return host.strip().lower(), origin.strip()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="newsbot",
+        description="Scrape daily news lists and write them as Jekyll posts.",
+        epilog="Example: newsbot run --date 2025-02-04 --job krnews-it",
+    )
+    parser.add_argument("--version", action="version", version=f"newsbot {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    run = sub.add_parser(
+        "run",
+        help="fetch the jobs' sources and write today's (or --date's) posts",
+        description="Fetch each job's sources and write one post per job for the day.",
+        epilog="Example: newsbot run --date 2025-02-04 --job krnews-it --dry-run",
+    )
+    run.add_argument("--date", type=_day, help="day to post, YYYY-MM-DD (default: today, Seoul)")
+    run.add_argument(
+        "--job",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="job to run (repeatable; default: every job in the jobs directory)",
+    )
+    _common(run)
+    _paths(run)
+    run.add_argument("--dry-run", action="store_true", help="print the posts, write nothing")
+    run.add_argument(
+        "--report", metavar="PATH", help="write the run report as JSON to PATH ('-' for stdout)"
+    )
+    run.add_argument(
+        "--publish",
+        action="store_true",
+        help="commit the posts to the [publish] blog repository and push",
+    )
+    run.add_argument(
+        "--publish-repo",
+        type=Path,
+        metavar="DIR",
+        help="blog repository checkout to publish to (overrides publish.repo)",
+    )
+    _record_replay(run)
+    run.add_argument(
+        "--log-format",
+        choices=("text", "json"),
+        default="text",
+        help="stderr summary: text for people (default), json lines for machines",
+    )
+    run.set_defaults(func=commands.cmd_run)
+
+    sched = sub.add_parser(
+        "schedule",
+        help="run every job on its cron schedule until stopped",
+        description="Run an APScheduler daemon: one cron trigger per job file, Asia/Seoul.",
+        epilog="Example: newsbot schedule --jobs-dir jobs --publish",
+    )
+    _common(sched)
+    sched.add_argument("--jobs-dir", type=Path, metavar="DIR", help="job files (default: jobs)")
+    sched.add_argument(
+        "--output", type=Path, metavar="DIR", help="the _posts directory (default: output/_posts)"
+    )
+    sched.add_argument(
+        "--publish",
+        action="store_true",
+        help="publish after each run (also: publish.enabled in the config)",
+    )
+    sched.set_defaults(func=commands.cmd_schedule)
+
+    src = sub.add_parser(
+        "sources",
+        help="list the sources and their settings",
+        description="List every source newsbot knows, with its effective settings.",
+        epilog="Example: newsbot sources --config newsbot.toml",
+    )
+    _common(src)
+    src.set_defaults(func=commands.cmd_sources)
+
+    back = sub.add_parser(
+        "backfill",
+        help="run the jobs for every day in a range, oldest first",
+        description="Run the jobs for each day from --from to --to, oldest first. Days whose "
+        "post exists are skipped unless --force, so an interrupted backfill resumes.",
+        epilog="Example: newsbot backfill --from 2025-02-01 --to 2025-02-07 --job krnews-it",
+    )
+    back.add_argument("--from", dest="start", type=_day, required=True, help="first day")
+    back.add_argument("--to", dest="end", type=_day, required=True, help="last day")
+    back.add_argument("--job", action="append", default=[], metavar="NAME", help="(repeatable)")
+    back.add_argument("--force", action="store_true", help="re-run days whose post exists")
+    _common(back)
+    _paths(back)
+    back.set_defaults(func=commands.cmd_backfill)
+
+    reindex = sub.add_parser(
+        "reindex",
+        help="rebuild the memory of published articles from the posts",
+        description="Rebuild the seen-article store from the posts in the output directory.",
+        epilog="Example: newsbot reindex --output blog/_posts",
+    )
+    _common(reindex)
+    _paths(reindex)
+    reindex.set_defaults(func=commands.cmd_reindex)
+
+    _status_parser(sub)
+    _extract_parser(sub)
+
+    jobs = sub.add_parser(
+        "jobs",
+        help="list the jobs and check their files",
+        description="Validate every job file and list the jobs.",
+        epilog="Example: newsbot jobs --jobs-dir jobs",
+    )
+    _common(jobs)
+    jobs.add_argument("--jobs-dir", type=Path, metavar="DIR", help="job files (default: jobs)")
+    jobs.set_defaults(func=commands.cmd_jobs)
+    return parser
+
+
+def _status_parser(sub: Any) -> None:
+    status = sub.add_parser(
+        "status",
+        help="each source's recent runs, items per day and warnings",
+        description="Show every source's recent runs from the run history: last run, last "
+        "success, status, items found per day, and a warning when a source fails or its "
+        "count falls under half its recent median. Exit 2 when there is a warning.",
+        epilog="Example: newsbot status --days 14 --output blog/_posts",
+    )
+    status.add_argument(
+        "--days",
+        type=_positive,
+        default=14,
+        metavar="N",
+        help="days to show, up to today (default: 14)",
+    )
+    status.add_argument("--json", action="store_true", help="print a JSON StatusReport")
+    status.add_argument(
+        "--output", type=Path, metavar="DIR", help="the _posts directory whose state store to read"
+    )
+    status.add_argument(
+        "--config",
+        type=Path,
+        metavar="PATH",
+        help="config file (default: ./newsbot.toml if present)",
+    )
+    status.set_defaults(func=commands.cmd_status, host_map=[])
+
+
+def _extract_parser(sub: Any) -> None:
+    ext = sub.add_parser(
+        "extract",
+        help="print what the extractor gets from one article page",
+        description="Fetch one article page through the fetch layer (host_map applies) and "
+        "print its title, publication time, image and main text, as the digest sees them. "
+        "Exit 1 when the page cannot be fetched or yields no text.",
+        epilog="Example: newsbot extract https://n.news.naver.com/article/001/0009205077 --json",
+    )
+    ext.add_argument("url", help="article page URL (http or https)")
+    ext.add_argument("--json", action="store_true", help="print a JSON object instead")
+    ext.add_argument(
+        "--replay",
+        type=Path,
+        metavar="DIR",
+        help="read the page from a run's recording in DIR (newsbot run --record); no network",
+    )
+    _common(ext)
+    ext.set_defaults(func=commands.cmd_extract)
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of days >= 1, got {value!r}")
+    return int(value)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="PATH",
+        help="config file (default: ./newsbot.toml if present)",
+    )
+    parser.add_argument(
+        "--host-map",
+        type=_host_map,
+        action="append",
+        default=[],
+        metavar="HOST=ORIGIN",
+        help="send requests for HOST to ORIGIN instead (repeatable)",
+    )
+
+
+def _paths(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--output", type=Path, metavar="DIR", help="the _posts directory (default: output/_posts)"
+    )
+    parser.add_argument("--jobs-dir", type=Path, metavar="DIR", help="job files (default: jobs)")
+
+
+def _record_replay(parser: argparse.ArgumentParser) -> None:
+    tape = parser.add_mutually_exclusive_group()
+    tape.add_argument(
+        "--record",
+        type=Path,
+        metavar="DIR",
+        help="save every HTTP response of the run in DIR (see newsbot.recording)",
+    )
+    tape.add_argument(
+        "--replay",
+        type=Path,
+        metavar="DIR",
+        help="answer every request from the recording in DIR, at its recorded "
+        "time and day (unless --date); no network",
+    )

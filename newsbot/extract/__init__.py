@@ -1,0 +1,66 @@
+"""Article pages → title, publication time, lead image and main text. No I/O here.
+
+A page whose host has a rule (``rules.Rule``, declared by its source) is read
+with that rule's selectors; every other page, and a site page whose body
+selector finds nothing, goes through the generic extractor (``generic``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from selectolax.lexbor import LexborHTMLParser
+
+from newsbot.dates import KST
+from newsbot.extract import generic, meta
+from newsbot.extract.dom import ALWAYS_DROP, in_order, paragraphs, remove
+from newsbot.extract.rules import Rule, rule_for
+from newsbot.fetch.page import Page
+from newsbot.models import Extracted
+
+__all__ = ["Extracted", "Rule", "extract"]
+
+
+def extract(page: Page, rules: Mapping[str, Rule]) -> Extracted:
+    """Read ``page`` with its site's rule among ``rules``, or the generic extractor."""
+    tree = LexborHTMLParser(page.text)
+    rule = rule_for(page.url, rules)
+    image = meta.lead_image(tree, page.url)
+    if rule is not None:
+        body = _site_body(tree, rule)
+        if body:
+            title = meta.title(tree, rule.selectors["title"])
+            published = meta.published(tree, rule.selectors["published"], rule.tz)
+            published = published or meta.published(tree, meta.PUBLISHED, rule.tz)
+            return _result(page.url, title, body, published, image, rule.name)
+    tz = rule.tz if rule is not None else KST
+    title = meta.title(tree)
+    published = meta.published(tree, meta.PUBLISHED, tz)
+    return _result(page.url, title, generic.body(tree), published, image, "generic")
+
+
+def _site_body(tree: LexborHTMLParser, rule: Rule) -> list[str]:
+    found = in_order(tree, rule.selectors["body"])
+    if not found:
+        return []
+    node = found[0]
+    remove(node.css(ALWAYS_DROP))
+    if rule.selectors.get("drop"):
+        remove(node.css(rule.selectors["drop"]))
+    paras = paragraphs(node)
+    for i, para in enumerate(paras):
+        if rule.cut_from and para.startswith(rule.cut_from):
+            return paras[:i]
+    return paras
+
+
+def _result(
+    url: str,
+    title: str,
+    paras: list[str],
+    published: datetime | None,
+    image: str | None,
+    rule: str,
+) -> Extracted:
+    return Extracted(url, title, "\n\n".join(paras), published, image, rule, tuple(paras))
