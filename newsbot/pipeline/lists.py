@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from newsbot import sources
+from newsbot.config import FetchConfig
 from newsbot.errors import FetchError, LayoutChanged, Rejected, SourceError
 from newsbot.fetch.client import Fetcher
 from newsbot.jobs import Job, SourceRef
@@ -82,11 +83,15 @@ async def read(
     *,
     day: date,
     now: datetime,
+    budgets: FetchConfig,
     run_deadline: float,
-    source_budget: float,
-    run_budget: float,
 ) -> Listing:
-    """The articles of ``ref`` for ``job`` on ``day``, or the reason there are none."""
+    """The articles of ``ref`` for ``job`` on ``day``, or the reason there are none.
+
+    The source may take ``budgets.source_budget`` seconds, and no longer than the
+    run's deadline (loop time ``run_deadline``).
+    """
+    source_budget, run_budget = budgets.source_budget, budgets.run_budget
     source = sources.get(ref.name)
     req = ListRequest(
         day=day, section=ref.section, now=now, options=ref.parsed, max_pages=settings.max_pages

@@ -8,6 +8,7 @@ found down is not asked again.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import ssl
 from datetime import date
@@ -32,6 +33,7 @@ class Summaries:
         ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self.notes: list[str] = []
+        self._turn = asyncio.Lock()  # one article at a time: its calls and tokens are its own
         self._fallback = ExtractiveSummarizer(config.sentences)
         self._llm: LlmSummarizer | None = None
         self._owned: LlmSummarizer | None = None
@@ -63,7 +65,8 @@ class Summaries:
         text = ArticleText(
             article.id, article.url, page.title or article.title, page.text, source_name
         )
-        summary = await self._summarize(job, text, stats)
+        async with self._turn:
+            summary = await self._summarize(job, text, stats)
         published = page.published or article.published_at
         when = published.date() if published else day  # the date where it was published
         return DigestEntry(
