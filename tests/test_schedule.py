@@ -7,14 +7,13 @@ import time
 from datetime import datetime, timedelta
 
 import pytest
-from apscheduler.events import EVENT_JOB_MAX_INSTANCES
+from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.triggers.interval import IntervalTrigger
 
 from newsbot.dates import KST
 from newsbot.errors import JobError
 from newsbot.jobs import Job
-from newsbot.schedule import JOB_OPTIONS, MISFIRE_GRACE_S, add_jobs, trigger_for
+from newsbot.schedule import MISFIRE_GRACE_S, add_jobs, trigger_for
 
 
 def make_job(schedule: str = "* * * * *", name: str = "krnews-it") -> Job:
@@ -52,10 +51,43 @@ def test_numeric_weekdays_are_rejected() -> None:
         make_job("30 12 * * 1-5")
 
 
-def test_options_are_explicit() -> None:
-    assert JOB_OPTIONS["coalesce"] is True
-    assert JOB_OPTIONS["max_instances"] == 1
-    assert JOB_OPTIONS["misfire_grace_time"] == MISFIRE_GRACE_S > 1
+def started(jobs: list[Job], runner: object) -> BackgroundScheduler:
+    """A paused scheduler in Seoul time with ``jobs`` added the way the daemon adds them."""
+    sched = BackgroundScheduler(timezone="Asia/Seoul")
+    sched.start(paused=True)
+    add_jobs(sched, jobs, runner)  # type: ignore[arg-type]
+    return sched
+
+
+@pytest.mark.parametrize(("late", "runs"), [(10, True), (20, False)])
+def test_a_late_run_within_the_grace_still_runs(late: int, runs: bool) -> None:
+    """A daily job due ``late`` minutes ago (the host was busy or asleep) runs if that is
+    under the 15-minute grace; later it is skipped, and the miss is reported."""
+    calls: list[str] = []
+    missed: list[object] = []
+    sched = started([make_job("30 12 * * *")], lambda job: calls.append(job.name))
+    sched.add_listener(missed.append, EVENT_JOB_MISSED)
+    try:
+        due = datetime.now(KST) - timedelta(minutes=late)
+        sched.get_job("krnews-it").modify(next_run_time=due)
+        sched.resume()
+        wait_for(lambda: calls or missed)
+        time.sleep(0.2)
+    finally:
+        sched.shutdown(wait=True)
+    assert (calls == ["krnews-it"], len(missed)) == (runs, 0 if runs else 1)
+    assert MISFIRE_GRACE_S == 15 * 60
+
+
+def test_adding_the_jobs_again_replaces_them() -> None:
+    """A reload adds every job again: one per name, never a ConflictingIdError."""
+    sched = started([make_job(name="a"), make_job(name="b")], print)
+    try:
+        add_jobs(sched, [make_job(name="a"), make_job(name="b")], print)
+        assert sorted(j.id for j in sched.get_jobs()) == ["a", "b"]
+        assert sched.get_job("a").args[0].name == "a"  # the runner gets its own job
+    finally:
+        sched.shutdown(wait=False)
 
 
 def test_missed_runs_coalesce_into_one() -> None:
@@ -94,22 +126,25 @@ def test_max_instances_prevents_overlap() -> None:
         with lock:
             running += 1
             peak = max(peak, running)
-        time.sleep(0.7)
+        time.sleep(1.0)
         with lock:
             running -= 1
             runs += 1
 
-    sched = BackgroundScheduler(timezone="Asia/Seoul")
+    sched = started([make_job()], lambda job: slow())
     sched.add_listener(skipped.append, EVENT_JOB_MAX_INSTANCES)
-    opts = {k: v for k, v in JOB_OPTIONS.items() if k != "replace_existing"}
-    sched.add_job(slow, IntervalTrigger(seconds=0.2), id="slow", **opts)
-    sched.start()
     try:
-        wait_for(lambda: runs >= 2 and skipped, timeout=6)
+        job = sched.get_job("krnews-it")
+        job.modify(next_run_time=datetime.now(KST))
+        sched.resume()
+        wait_for(lambda: running)
+        job.modify(next_run_time=datetime.now(KST))  # due again while the first still runs
+        sched.wakeup()
+        wait_for(lambda: skipped and runs, timeout=6)
     finally:
         sched.shutdown(wait=True)
     assert peak == 1
-    assert runs >= 2
+    assert runs == 1
     assert skipped, "a firing during a run should have been refused (max_instances)"
 
 

@@ -99,10 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Example: newsbot schedule --jobs-dir jobs --publish",
     )
     _common(sched)
-    sched.add_argument("--jobs-dir", type=Path, metavar="DIR", help="job files (default: jobs)")
-    sched.add_argument(
-        "--output", type=Path, metavar="DIR", help="the _posts directory (default: output/_posts)"
-    )
+    _paths(sched)
     sched.add_argument(
         "--publish",
         action="store_true",

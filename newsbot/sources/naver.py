@@ -153,37 +153,25 @@ def parse(page: Page, sel: Mapping[str, str], req: ListRequest) -> list[RawItem]
     return items
 
 
-def _card(node: LexborNode, sel: Mapping[str, str]) -> RawItem | None:
-    link = node.css_first(sel["link"])
-    title = node.css_first(sel["title"])
+def _card(node: LexborNode, sel: Mapping[str, str], prefix: str = "") -> RawItem | None:
+    """One item; the legacy layout (``prefix="legacy_"``) has its title in the link."""
+    link = node.css_first(sel[f"{prefix}link"])
+    title = node.css_first(sel["title"]) if not prefix else link
     if link is None or title is None:
         return None
     return RawItem(
         title=title.text(),
         url=link.attributes.get("href") or "",
-        thumbnail=lazy_image(node.css_first(sel["thumbnail"])),
-        snippet=text(node.css_first(sel["lede"])),
-        press=text(node.css_first(sel["press"])),
-        published=text(node.css_first(sel["time"])),
+        thumbnail=lazy_image(node.css_first(sel[f"{prefix}thumbnail"])),
+        snippet=text(node.css_first(sel[f"{prefix}lede"])),
+        press=text(node.css_first(sel[f"{prefix}press"])),
+        published=text(node.css_first(sel[f"{prefix}time"])),
     )
 
 
 def _parse_legacy(tree: LexborHTMLParser, page: Page, sel: Mapping[str, str]) -> list[RawItem]:
-    items = []
-    for node in tree.css(sel["legacy_item"]):
-        link = node.css_first(sel["legacy_link"])
-        if link is None:
-            continue
-        items.append(
-            RawItem(
-                title=link.text(),
-                url=link.attributes.get("href") or "",
-                thumbnail=lazy_image(node.css_first(sel["legacy_thumbnail"])),
-                snippet=text(node.css_first(sel["legacy_lede"])),
-                press=text(node.css_first(sel["legacy_press"])),
-                published=text(node.css_first(sel["legacy_time"])),
-            )
-        )
+    cards = (_card(node, sel, "legacy_") for node in tree.css(sel["legacy_item"]))
+    items = [item for item in cards if item is not None]
     if not items:
         raise LayoutChanged(
             NAME, page.url, f"no items matched selector legacy_item={sel['legacy_item']!r}"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -143,10 +146,29 @@ def test_unknown_selector_override_is_refused(tmp_path: Path) -> None:
     assert done.returncode == 64 and "unknown selector nope" in done.stderr
 
 
-@pytest.mark.parametrize("command", ["run", "sources", "jobs", "status"])
-def test_every_command_help_shows_an_example(command: str) -> None:
+def subcommands() -> dict[str, argparse.ArgumentParser]:
+    from newsbot.cli import build_parser
+
+    action = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(action.choices)
+
+
+def test_the_help_covers_every_subcommand() -> None:
+    assert set(subcommands()) == {
+        "run", "schedule", "sources", "backfill", "reindex", "status", "extract", "jobs"
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("command", sorted(subcommands()))
+def test_every_command_help_shows_an_example_that_parses(command: str) -> None:
+    from newsbot.cli import build_parser
+
     done = newsbot(command, "--help")
-    assert done.returncode == 0 and "Example:" in done.stdout
+    assert done.returncode == 0, done.stderr
+    example = re.search(r"Example: newsbot (.+)", done.stdout)
+    assert example, f"newsbot {command} --help has no example"
+    args = build_parser().parse_args(shlex.split(example.group(1)))  # exits 64 if it is wrong
+    assert args.command == command
 
 
 def test_console_script_is_installed() -> None:

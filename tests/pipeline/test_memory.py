@@ -7,12 +7,11 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from newsbot.dates import KST
 from newsbot.lock import Busy, lock_path, run_lock
 from newsbot.models import Article
 from newsbot.pipeline.plan import merge
@@ -215,4 +214,6 @@ def test_store_remembers_the_first_day(tmp_path: Path) -> None:
     assert store.posted_before("job", date(2025, 2, 4), ["x"]) == set()
     assert store.posted_before("other", date(2025, 3, 1), ["x"]) == set()
     store.close()
-    assert datetime.now(KST)  # the store needs no clock
+    again = Store(tmp_path / "s.sqlite")  # kept on disk: a later run sees the same first day
+    assert again.posted_before("job", date(2025, 2, 5), ["x"]) == {"x"} and not again.created
+    again.close()
