@@ -153,7 +153,8 @@ class Bench:
                 )
         return folder
 
-    def newsbot(self, *args: str, output: bool = True) -> Outcome:
+    def newsbot(self, *args: str, output: bool = True, tree: Path = ROOT) -> Outcome:
+        """Run newsbot from ``tree`` (default: this checkout) against the slow sites."""
         for site in self.sites.values():
             site.log.clear()
         out = self.tmp / "posts"
@@ -161,7 +162,7 @@ class Bench:
         cmd = [sys.executable, "-c", CHILD, *args, "--config", str(self.config)]
         cmd += ["--output", str(out)] if output else []
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(cmd, cwd=tree, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         _, err = proc.communicate()
         wall = time.perf_counter() - start
         text = err.decode("utf-8", "replace")

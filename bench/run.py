@@ -118,9 +118,12 @@ def parse_table() -> None:
 
     from newsbot.config import Config
     from newsbot.dates import KST
-    from newsbot.models import Page
-    from newsbot.sources import get, parse_page, settings_for
-    from newsbot.sources.base import ListRequest
+    from newsbot.fetch.page import Page
+    from newsbot.sources import get, parse_page, sina
+    from newsbot.sources.base import ListRequest, SourceOptions
+    from newsbot.sources.settings import resolve
+
+    settings = resolve(Config())
 
     if not FIXTURES.is_dir():
         print("parse: ../shared/fixtures is absent; skipped")
@@ -139,13 +142,10 @@ def parse_table() -> None:
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, label, path, url, soup_fn in cases():
         raw = path.read_bytes()
-        source, sel = get(name), settings_for(name, Config()).selectors
-        req = ListRequest(
-            day=now.date(),
-            section="",
-            now=now,
-            options={"list_url": url} if name == "sina" and "sina.cn" in url else {},
-        )
+        source, sel = get(name), settings[name].selectors
+        html_list = name == "sina" and "sina.cn" in url
+        options = sina.Options(list_url=url) if html_list else SourceOptions()
+        req = ListRequest(day=now.date(), section="", now=now, options=options)
 
         def ours(
             raw: bytes = raw,
