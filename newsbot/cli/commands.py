@@ -72,8 +72,12 @@ def _summary(result: DayResult, log_format: str) -> None:
 
 
 def _print_publish(result: DayResult) -> None:
+    for note in result.publish_notes:
+        print(f"publish: note: {note}", file=sys.stderr)
     if result.publish_skipped:
         print(f"publish: skipped, {result.publish_skipped}", file=sys.stderr)
+    if result.publish_error:
+        print(f"publish: failed, {result.publish_error}", file=sys.stderr)
     res = result.published
     if res is None:
         return
@@ -84,6 +88,13 @@ def _print_publish(result: DayResult) -> None:
     what = " ".join(x for x in (verb[res.status], res.commit[:12]) if x)
     print(f"publish: {what} ({', '.join(res.paths)})", file=sys.stderr)
     print("\n".join(f"  {line}" for line in res.message.splitlines()), file=sys.stderr)
+
+
+def _publish_word(result: DayResult) -> str:
+    res = result.published
+    if result.publish_error or res is None:
+        return f"failed, {result.publish_error}"
+    return f"{res.status} {res.commit[:12]}".strip()
 
 
 def _write_report(target: str, text: str) -> None:
@@ -119,10 +130,18 @@ def cmd_backfill(args: argparse.Namespace) -> int:
             for job in result.report.jobs if result else ():
                 states = ", ".join(f"{s.source}={s.status}" for s in job.sources)
                 progress.line(f"[{i}/{total}] {day} {job.job}: {job.status} {states}")
+            if result is not None and (result.published or result.publish_error):
+                progress.line(f"[{i}/{total}] {day} publish: {_publish_word(result)}")
             progress.advance()
 
         return app.backfill(
-            jobs, args.start, args.end, net=app.network(cfg), force=args.force, on_day=on_day
+            jobs,
+            args.start,
+            args.end,
+            net=app.network(cfg),
+            force=args.force,
+            publishing=args.publish or cfg.publish.enabled,
+            on_day=on_day,
         )
 
 
