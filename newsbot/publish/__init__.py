@@ -30,8 +30,9 @@ from newsbot.publish.message import Entry, commit_message
 
 __all__ = ["Checkout", "PublishResult", "commit_message", "locked", "prepare", "publish"]
 
-# A push refused because the remote moved on; a hook's "[remote rejected]" is not retried.
-_REJECTED = ("[rejected]", "non-fast-forward", "fetch first")
+# A push refused because the remote moved on (before or while we pushed); a hook's
+# "[remote rejected]" is not retried.
+_REJECTED = ("[rejected]", "non-fast-forward", "fetch first", "but expected")
 
 Sleep = Callable[[float], None]
 

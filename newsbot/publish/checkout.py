@@ -73,6 +73,7 @@ def prepare(cfg: PublishConfig, *, dry_run: bool = False) -> Checkout:
         notes.append(f"cloned {cfg.url} into {repo}")
     git = Git(repo, cfg)
     git_dir = Path(git.out("rev-parse", "--absolute-git-dir"))
+    git.author(cfg)  # replaying local commits onto the remote's tip commits
     if not dry_run:
         notes += recover(git, git_dir)
     check(git, git_dir, cfg)

@@ -7,7 +7,8 @@
     2026-11-27 nate-it (left by an earlier run)
 
 ``+N`` counts the articles this run added to the post (``Post.added``), not the
-post's total; a post an earlier, failed publish left behind has no count.
+post's total; a post an earlier, failed publish left behind has no count (and a
+commit of only such posts none in its subject).
 """
 
 from __future__ import annotations
@@ -37,8 +38,10 @@ def commit_message(entries: Sequence[Entry]) -> str:
 def subject(entries: Sequence[Entry]) -> str:
     days = sorted({e.day for e in entries})
     span = days[0].isoformat() if len(days) == 1 else f"{days[0]}..{days[-1]}"
-    added = sum(e.added or 0 for e in entries)
-    text = f"newsbot: {span}, {_count(len(entries), 'post')} (+{_count(added, 'article')})"
+    counted = [e.added for e in entries if e.added is not None]
+    text = f"newsbot: {span}, {_count(len(entries), 'post')}"
+    if counted:
+        text += f" (+{_count(sum(counted), 'article')})"
     return text if len(text) <= SUBJECT_MAX else text[: SUBJECT_MAX - 1] + "…"
 
 
