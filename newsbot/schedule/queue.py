@@ -2,9 +2,10 @@
 
 APScheduler's own threads only put due jobs here, so two jobs due the same
 minute, or one due while another runs, never race for the output directory's
-lock: a single worker takes everything waiting for one day and runs it as one
-run (one fetcher, one commit). A batch the runner hands back (another process
-held the lock) waits ``retry_s`` and goes again.
+lock: a single worker takes everything waiting for one day (once nothing new
+came for ``SETTLE_S``) and runs it as one run (one fetcher, one commit). A
+batch the runner hands back (another process held the lock) waits ``retry_s``
+and goes again.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from datetime import date, datetime
 from newsbot.jobs import Job
 
 log = logging.getLogger("newsbot.schedule")
+
+SETTLE_S = 1.0  # jobs put within this of each other (due the same minute) share one run
 
 
 @dataclass(frozen=True)
@@ -37,19 +40,32 @@ Runner = Callable[[list[Due]], list[Due]]  # runs a batch; returns the ones to t
 class RunQueue:
     """A worker thread that runs what is put here, a day's batch at a time."""
 
-    def __init__(self, run: Runner, *, retry_s: float, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        run: Runner,
+        *,
+        retry_s: float,
+        settle_s: float = SETTLE_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._run = run
         self._retry_s = retry_s
+        self._settle_s = settle_s
         self._clock = clock
         self._cv = threading.Condition()
         self._waiting: list[Due] = []
         self._later: list[tuple[float, Due]] = []  # (clock time to try again, due)
         self._running: list[Due] = []
         self._stopping = False
+        self._last_put = 0.0
         self._thread = threading.Thread(target=self._work, name="newsbot-runs", daemon=True)
 
     def start(self) -> None:
         self._thread.start()
+
+    def _settled(self, now: float) -> bool:
+        """Whether the newest waiting job came ``settle_s`` ago (others due with it are in)."""
+        return now - self._last_put >= self._settle_s
 
     def put(self, due: Due) -> bool:
         """Queue ``due``; False when the same job and day is already waiting (or stopping)."""
@@ -58,6 +74,7 @@ class RunQueue:
             if self._stopping or queued:
                 return False
             self._waiting.append(due)
+            self._last_put = self._clock()
             self._cv.notify_all()
             return True
 
@@ -101,6 +118,9 @@ class RunQueue:
                     if all((d.job.name, d.day) != (due.job.name, due.day) for d in self._waiting):
                         self._waiting.append(due)
                 self._later = [(at, d) for at, d in self._later if at > now]
+                if self._waiting and not self._settled(now):
+                    self._cv.wait(self._settle_s)
+                    continue
                 if self._waiting:
                     day = self._waiting[0].day
                     batch = [d for d in self._waiting if d.day == day]

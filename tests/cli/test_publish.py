@@ -18,8 +18,8 @@ from newsbot import cli, pipeline
 from newsbot.models import JobResult, Post, RunReport, SourceResult
 from tests.conftest import ROOT, PageServer
 from tests.servers.gitremote import git, make_origin
+from tests.servers.naversection import Naver
 from tests.servers.pagegen import archive_page
-from tests.test_schedule import Naver
 
 NAME = "2025-02-04-krnews-it-20250204.md"
 
