@@ -133,3 +133,21 @@ def test_uncommitted_changes_elsewhere_are_never_touched(
     status = sorted(line.strip() for line in git(blog, "status", "--porcelain").splitlines())
     assert status == ["A  staged.md", "M README.md"]
     assert git(origin, "ls-tree", "--name-only", "main", "staged.md") == ""  # not ours to send
+
+
+def test_a_rerun_that_appends_counts_only_what_it_added(
+    origin: Path, site: PageServer, run: Run
+) -> None:
+    """Catalogue: F27. The day's list grew by two: the post keeps its ten and appends two,
+    and the commit says +2, not the post's 12."""
+    from tests.servers.pagegen import archive_page
+
+    assert run(D1).exit_code == 0
+    site.add(f"/breakingnews/section/105/230?date={D1:%Y%m%d}", archive_page(list(range(1, 13))))
+    result = run(D1)
+    assert result.exit_code == 0 and result.published is not None
+    assert git(origin, "log", "-1", "--format=%B", "main").splitlines() == [
+        "newsbot: 2025-02-04, 1 post (+2 articles)",
+        "",
+        "2025-02-04 krnews-it (+2)",
+    ]
