@@ -5,6 +5,7 @@ process with a hard limit, so a hang fails the test instead of stalling the suit
 from __future__ import annotations
 
 import os
+import random
 import subprocess
 import sys
 import time
@@ -84,7 +85,7 @@ def test_a_remote_that_hangs_later_leaves_the_posts_for_the_next_publish(
 
 def test_an_ssh_remote_that_hangs_is_ended_with_its_ssh(site: PageServer, tmp_path: Path) -> None:
     """A fake ``ssh`` (GIT_SSH_COMMAND) that never answers: killed with git at the budget."""
-    marker = "986"
+    marker = str(random.randint(10_000, 99_999))  # seconds; unique to this run
     publish = '[publish]\nurl = "ssh://git@blog.example.invalid/blog.git"\ntimeout = 2.0\n'
     done, took = newsbot(
         tmp_path,
