@@ -83,6 +83,18 @@ class Git:
             raise PublishError(f"git {args[0]} failed: {self.redact(err.strip())}")
         return done
 
+    def entries(self, commit: str, paths: list[str]) -> dict[str, tuple[str, str]]:
+        """path → (mode, blob id) in ``commit``'s tree, for those of ``paths`` it has."""
+        if not paths:
+            return {}
+        out = self.run("ls-tree", "-r", "-z", "--full-tree", commit, "--", *paths).stdout
+        found = {}
+        for entry in filter(None, out.split("\0")):
+            meta, _, path = entry.partition("\t")
+            mode, _kind, blob = meta.split()
+            found[path] = (mode, blob)
+        return found
+
     def fresh(self, seconds: float) -> Git:
         """The same git (author, token) with ``seconds`` of its own, for cleaning up."""
         other = copy.copy(self)

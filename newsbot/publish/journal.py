@@ -172,14 +172,7 @@ def finish_move(git: Git, branch: str, old: str, new: str) -> list[str]:
 
 def _blobs(git: Git, commit: str, paths: list[str]) -> dict[str, str]:
     """path → blob id in ``commit`` (absent paths are left out)."""
-    if not paths:
-        return {}
-    out = git.run("ls-tree", "-r", "-z", "--full-tree", commit, "--", *paths).stdout
-    found = {}
-    for entry in filter(None, out.split("\0")):
-        meta, _, path = entry.partition("\t")
-        found[path] = meta.split()[2]
-    return found
+    return {path: blob for path, (_, blob) in git.entries(commit, paths).items()}
 
 
 def _worktree_blobs(git: Git, paths: list[str]) -> dict[str, str]:

@@ -66,7 +66,7 @@ def replay(git: Git, cfg: PublishConfig, head: str, tip: str) -> tuple[int, str]
 
 def _replay_one(git: Git, cfg: PublishConfig, commit: str, parent: str, tip: str) -> str:
     changes = _changes(git, commit)
-    have = _entries(git, parent, [c.path for c in changes])
+    have = git.entries(parent, [c.path for c in changes])
     todo = [c for c in changes if have.get(c.path) != c.after]
     conflicts = [c.path for c in todo if have.get(c.path) != c.before]
     if conflicts:
@@ -101,18 +101,6 @@ def _changes(git: Git, commit: str) -> list[Change]:
         after = None if new_id == ZERO else (new_mode, new_id)
         out.append(Change(path, before, after))
     return out
-
-
-def _entries(git: Git, commit: str, paths: list[str]) -> dict[str, tuple[str, str]]:
-    if not paths:
-        return {}
-    out = git.run("ls-tree", "-r", "-z", "--full-tree", commit, "--", *paths).stdout
-    found = {}
-    for entry in filter(None, out.split("\0")):
-        meta, _, path = entry.partition("\t")
-        mode, _kind, blob = meta.split()
-        found[path] = (mode, blob)
-    return found
 
 
 def _tree(git: Git, parent: str, todo: list[Change]) -> str:

@@ -27,6 +27,7 @@ from datetime import date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
+from newsbot import sources
 from newsbot.dates import CST, KST
 from tests.servers import digestsite, digestsites4
 from tests.servers.digestsite import Story as Page
@@ -72,13 +73,8 @@ class Item:
 
     @property
     def article_id(self) -> str:
-        ymd = self.day.strftime("%Y%m%d")
-        return {
-            "naver": f"naver:001/{self.n:010d}",
-            "nate": f"nate:{ymd}n{self.n:05d}",
-            "etnews": f"etnews:{ymd}{self.n:06d}",
-            "sina": f"sina:sim{self.n:08d}",
-        }[self.site]
+        """The id newsbot gives its link (what a post's entry is known by)."""
+        return sources.article_id(self.url)
 
     def page(self) -> Page:
         """Its article page's content (four sentences that name the title)."""

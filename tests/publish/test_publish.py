@@ -13,30 +13,16 @@ from newsbot.errors import PublishError
 from newsbot.pipeline import Post
 from newsbot.publish import publish
 from newsbot.publish.git import redact
-from tests.servers.gitremote import clone, git, make_origin, push_file
+from tests.servers.gitremote import clone, git, push_file
 
 DAY = date(2025, 2, 4)
 NAME = "2025-02-04-krnews-it-20250204.md"
 SUBJECT = "newsbot: 2025-02-04, 1 post (+13 articles)"
 
 
-@pytest.fixture(autouse=True)
-def _clean_git_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    # A clean machine: no user identity or global config leaks into the tests.
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.delenv("GIT_DIR", raising=False)
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-
-
 def post(text: str = "hello\n", name: str = NAME, items: int = 13, status: str = "written") -> Post:
     ids = tuple(f"id:{n}" for n in range(items))
     return Post("krnews-it", DAY, name, name, text, ids, status, added=items)
-
-
-@pytest.fixture
-def origin(tmp_path: Path) -> Path:
-    return make_origin(tmp_path)
 
 
 def cfg(repo: Path, **kw: object) -> PublishConfig:
