@@ -108,6 +108,8 @@ def connect(path: Path, *, timeout: float) -> sqlite3.Connection:
             raise StoreError(f"state store {path} was replaced while being opened; refused")
         with guard(path, "open", timeout):
             migrate(db)
+            with db:  # a write now: a read-only store or a full disk fails before the run
+                db.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
     except StoreError:
         db.close()
         raise
