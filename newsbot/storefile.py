@@ -72,6 +72,7 @@ MIGRATIONS = (
         PRIMARY KEY (job, article_id, post)
     )""",
     "CREATE INDEX items_day ON items (job, day)",
+    "CREATE INDEX items_post ON items (post)",
     "INSERT INTO items SELECT job, article_id, post, day, 'posted', '' FROM seen",
     # The posts the items came from: content hash and file stamp, to see a changed post.
     """CREATE TABLE posts (
