@@ -37,7 +37,7 @@ def test_days_run_newest_first_and_a_missed_day_filled_late_repeat_nothing(
 ) -> None:
     """Catalogue: F42."""
     out = tmp_path / "_posts"
-    cfg = config(page_server, out)
+    cfg = config(page_server, out, title_window=0)  # the ids alone, not the recent titles
     job = list_job("naver", slug="krnews-it")
     lists = {day: titled(range(i * 4 + 1, i * 4 + 7)) for i, day in enumerate(DAYS)}  # overlap 2
     for day in (DAYS[3], DAYS[2], DAYS[0], DAYS[1]):  # a backfill after the newest, then the gap
@@ -55,7 +55,7 @@ def test_a_rerun_of_a_failed_day_after_the_next_was_posted_repeats_nothing(
     page_server: PageServer, tmp_path: Path
 ) -> None:
     out = tmp_path / "_posts"
-    cfg = config(page_server, out)
+    cfg = config(page_server, out, title_window=0)
     job = list_job("naver", slug="krnews-it")
     page_server.add(f"/breakingnews/section/105/230?date={DAYS[0]:%Y%m%d}", b"down", status=503)
     report, _ = run([job], DAYS[0], cfg)
@@ -96,6 +96,24 @@ def test_a_copy_merged_away_is_not_posted_the_next_day(
     assert report.jobs[0].sources[1].items_dup == 1  # remembered as merged away: posted
     assert etnews_url(DAYS[0], 7) not in every_link(out)
     assert etnews_url(DAYS[1], 91) in every_link(out)
+
+
+def test_a_posted_story_still_listed_keeps_an_earlier_sources_copy_out(
+    page_server: PageServer, tmp_path: Path
+) -> None:
+    """etnews comes first in the job, Naver's posted article later: the posted one is the
+    story's copy that counts, wherever it is listed (window 0: no title memory)."""
+    out = tmp_path / "_posts"
+    cfg = config(page_server, out, title_window=0)
+    job = list_job("etnews", "naver")
+    mixed_day(page_server, DAYS[0], [Story(1, SAMSUNG), *titled(range(50, 53))], titled([90]))
+    run([job], DAYS[0], cfg)
+    copy = Story(8, SAMSUNG_COPY)  # new on day 2, ahead of Naver's story in the job order
+    mixed_day(page_server, DAYS[1], [Story(1, SAMSUNG), *titled([60])], [copy])
+    report, _ = run([job], DAYS[1], cfg)
+    etnews, naver = report.jobs[0].sources
+    assert etnews.items_dropped == {SAME_STORY: 1} and naver.items_dup == 1
+    assert etnews_url(DAYS[1], 8) not in every_link(out)
 
 
 def test_another_sources_copy_under_a_new_id_next_day_is_matched_by_title(

@@ -331,7 +331,8 @@ def test_a_symlinked_lock_is_refused_and_its_target_untouched(
     victim.write_text("precious\n")
     os.symlink(victim, tmp_path / ".newsbot.lock")
     done = newsbot(*args(page_server, tmp_path / "_posts", D1))
-    assert done.returncode == 1 and "symlink" in done.stderr, done.stderr
+    assert done.returncode == 1 and "lock file" in done.stderr, done.stderr
+    assert "it is a symlink" in done.stderr
     assert victim.read_text() == "precious\n" and not (tmp_path / "_posts" / POST1).exists()
     os.unlink(tmp_path / ".newsbot.lock")
     os.link(victim, tmp_path / ".newsbot.lock")  # a hard link to it: refused too
@@ -348,7 +349,7 @@ def test_a_symlinked_store_is_refused_and_its_target_untouched(
     os.symlink(victim, tmp_path / STORE)
     before = digest(victim)
     done = newsbot(*args(page_server, one_day, D2))
-    assert done.returncode == 1 and "symlink" in done.stderr, done.stderr
+    assert done.returncode == 1 and ": it is a symlink" in done.stderr, done.stderr
     assert digest(victim) == before and (tmp_path / STORE).is_symlink()
     assert not (one_day / POST2).exists()
 
