@@ -46,20 +46,8 @@ class PostIndex(Protocol):
 
 
 DEFAULT_TIMEOUT = 30.0  # seconds to wait for a store another process holds
-HISTORY_COLUMNS = (
-    "started_at",
-    "job",
-    "day",
-    "job_status",
-    "source",
-    "section",
-    "status",
-    "items_found",
-    "items_new",
-    "elapsed_s",
-    "bytes",
-    "message",
-)
+HISTORY_COLUMNS = ("started_at", "job", "day", "job_status", "source", "section", "status",
+                   "items_found", "items_new", "elapsed_s", "bytes", "message")  # fmt: skip
 
 
 def default_path(posts_dir: Path) -> Path:
@@ -219,40 +207,38 @@ class Store:
     def _sync(self, posts_dir: Path, index: PostIndex) -> int:
         jobs = tuple(index.jobs)
         marks = ",".join("?" * len(jobs))
-        known = {
-            row[0]: (row[1], row[2])
-            for row in self._db.execute(
-                f"SELECT post, sha, stamp FROM posts WHERE job IN ({marks})", tuple(jobs)
-            )
-        }
+        sql = f"SELECT post, sha, stamp FROM posts WHERE job IN ({marks})"
+        known = {row[0]: (row[1], row[2]) for row in self._db.execute(sql, jobs)}
         present: set[str] = set()
         count = 0
         for path in sorted(posts_dir.glob("*.md")) if posts_dir.is_dir() else []:
             owner = index.owner(path.name)
-            if owner is None:
-                continue
-            try:
-                name, stamp = path.name, post_stamp(path)
-                sha_stamp = known.get(name)
-                if sha_stamp is not None and sha_stamp[1] == stamp:
-                    present.add(name)
-                    continue
-                data = path.read_bytes()
-            except OSError as exc:
-                raise StoreError(f"cannot read post {path}: {exc.strerror}") from None
-            sha = content_sha(data)
-            if sha_stamp is not None and sha_stamp[0] == sha:
-                self._db.execute("UPDATE posts SET stamp = ? WHERE post = ?", (stamp, name))
-                present.add(name)
-                continue
-            items = index.items(owner[0], data.decode("utf-8", errors="replace"))
-            present.add(name)
-            self._put_post(owner[0], owner[1], name, items, sha, stamp)
-            count += 1
+            if owner is not None:
+                present.add(path.name)
+                count += self._sync_post(path, owner, known.get(path.name), index)
         for name in known.keys() - present:  # deleted by hand: its items may be posted again
             self._db.execute("DELETE FROM items WHERE post = ? AND kind = 'posted'", (name,))
             self._db.execute("DELETE FROM posts WHERE post = ?", (name,))
         return count
+
+    def _sync_post(
+        self, path: Path, owner: tuple[str, date], old: tuple[str, str] | None, index: PostIndex
+    ) -> int:
+        """Read the post at ``path`` in if it is new or changed since recorded: 1, else 0."""
+        try:
+            stamp = post_stamp(path)
+            if old is not None and old[1] == stamp:
+                return 0
+            data = path.read_bytes()
+        except OSError as exc:
+            raise StoreError(f"cannot read post {path}: {exc.strerror}") from None
+        sha = content_sha(data)
+        if old is not None and old[0] == sha:  # the same bytes, rewritten or touched
+            self._db.execute("UPDATE posts SET stamp = ? WHERE post = ?", (stamp, path.name))
+            return 0
+        items = index.items(owner[0], data.decode("utf-8", errors="replace"))
+        self._put_post(owner[0], owner[1], path.name, items, sha, stamp)
+        return 1
 
     def _put_post(
         self, job: str, day: date, post: str, items: Sequence[Item], sha: str, stamp: str

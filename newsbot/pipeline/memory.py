@@ -25,7 +25,7 @@ from newsbot.pipeline import plan
 from newsbot.store import Store, content_sha, default_path, post_stamp
 from newsbot.storefile import discard, move_aside
 
-NOT_RUN_TIMEOUT = 2.0  # seconds a record of a run that did not happen waits for the store
+NOT_RUN_TIMEOUT = 1.0  # seconds a record of a run that did not happen waits for the store
 NotRun = Literal["locked", "missed", "skipped"]
 NOT_RUN_EXIT = 75  # what the history says such a run exited with (EX_TEMPFAIL)
 

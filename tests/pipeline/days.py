@@ -8,7 +8,6 @@ feed keeps yesterday's items too, as it does live); Naver reads its date archive
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -21,6 +20,22 @@ from newsbot.dates import KST
 from newsbot.jobs import Job
 from newsbot.models import Post, RunReport
 from tests.conftest import FAST_FETCH, PageServer
+from tests.servers.pagegen import archive_of
+from tests.servers.pagegen import article_url as naver_url
+
+__all__ = [
+    "Story",
+    "config",
+    "etnews_feed",
+    "etnews_url",
+    "every_link",
+    "links",
+    "list_job",
+    "naver_page",
+    "naver_url",
+    "run",
+    "serve",
+]
 
 ARCHIVE = "/breakingnews/section/105/230"
 
@@ -35,29 +50,13 @@ class Story:
     published: date | None = None  # etnews: the day in its link and pubDate (default: served day)
 
 
-def naver_url(n: int) -> str:
-    return f"https://n.news.naver.com/mnews/article/001/{n:010d}"
-
-
 def etnews_url(day: date, n: int) -> str:
     return f"https://www.etnews.com/{day:%Y%m%d}{n:06d}"
 
 
 def naver_page(stories: Sequence[Story]) -> bytes:
     """A Naver date-archive page (breakingnews markup) listing ``stories``."""
-    cards = "".join(
-        '<li class="sa_item">'
-        f'<a class="sa_text_title" href="{naver_url(s.n)}">'
-        f'<strong class="sa_text_strong">{html.escape(s.title)}</strong></a>'
-        f'<div class="sa_text_lede">{html.escape(s.snippet or s.title + " 본문")}</div>'
-        '<div class="sa_text_press">연합뉴스</div></li>'
-        for s in stories
-    )
-    return (
-        '<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>'
-        '<div class="section_latest_article _CONTENT_LIST"><ul class="sa_list">'
-        f"{cards}</ul></div></body></html>"
-    ).encode()
+    return archive_of((s.n, s.title, s.snippet or s.title + " 본문") for s in stories)
 
 
 def etnews_feed(day: date, stories: Sequence[Story]) -> bytes:

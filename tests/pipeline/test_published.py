@@ -42,6 +42,15 @@ def digest_config(server: PageServer, out: Path) -> config_mod.Config:
     )
 
 
+def first_digest(server: PageServer, tmp_path: Path) -> tuple[config_mod.Config, Job, Path]:
+    """Day 1's ai-news digest (Naver only) written; its config, job and posts dir."""
+    digestsite.serve(server)
+    out = tmp_path / "posts"
+    cfg, job = digest_config(server, out), digestsite.naver_only_job()
+    pipeline.run([job], DAY, config=cfg, now=NOW)
+    return cfg, job, out
+
+
 def serve_late(server: PageServer, path: str = digestsite.LIST_PATH) -> None:
     """The list grew two top-ranked stories, and story 2's page now fails."""
     server.add(path, digestsite.list_page((*LATE, *digestsite.STORIES)))
@@ -57,10 +66,7 @@ def entries(text: str) -> list[str]:
 def test_a_same_day_digest_rerun_keeps_every_entry_and_appends(
     page_server: PageServer, tmp_path: Path
 ) -> None:
-    digestsite.serve(page_server)
-    out = tmp_path / "posts"
-    cfg, job = digest_config(page_server, out), digestsite.naver_only_job()
-    pipeline.run([job], DAY, config=cfg, now=NOW)
+    cfg, job, out = first_digest(page_server, tmp_path)
     first = (out / POST).read_text(encoding="utf-8")
     assert len(entries(first)) == 3
     serve_late(page_server)
@@ -96,10 +102,7 @@ def test_a_digest_fills_only_the_room_left_under_max_articles(
 def test_rerunning_an_earlier_digest_after_a_later_day_changes_nothing(
     page_server: PageServer, tmp_path: Path
 ) -> None:
-    digestsite.serve(page_server)
-    out = tmp_path / "posts"
-    cfg, job = digest_config(page_server, out), digestsite.naver_only_job()
-    pipeline.run([job], DAY, config=cfg, now=NOW)
+    cfg, job, out = first_digest(page_server, tmp_path)
     first = (out / POST).read_bytes()
     nxt = DAY + timedelta(days=1)
     serve_late(page_server, f"{digestsite.LIST_PATH}?date={nxt:%Y%m%d}")
@@ -112,10 +115,7 @@ def test_rerunning_an_earlier_digest_after_a_later_day_changes_nothing(
 def test_a_digest_rerun_keeps_the_owners_front_matter(
     page_server: PageServer, tmp_path: Path
 ) -> None:
-    digestsite.serve(page_server)
-    out = tmp_path / "posts"
-    cfg, job = digest_config(page_server, out), digestsite.naver_only_job()
-    pipeline.run([job], DAY, config=cfg, now=NOW)
+    cfg, job, out = first_digest(page_server, tmp_path)
     edited = (out / POST).read_text(encoding="utf-8").replace("layout: post\n", "pin: true\n", 1)
     (out / POST).write_text(edited, encoding="utf-8")
     serve_late(page_server)
