@@ -80,6 +80,10 @@ def _run(jobs: Sequence[Job], ctx: Context) -> tuple[RunReport, list[Post]]:
     rendered = [p for p, _ in outcomes if p is not None]
     if ctx.write:
         rendered = _write(rendered, ctx)
+    else:  # a dry run writes nothing: say what it would do
+        rendered = [
+            replace(p, status="would_write") if p.status == "written" else p for p in rendered
+        ]
     by_job = {p.job: p for p in rendered}
     results = tuple(
         _job_result(g, by_job.get(g.job.name), skip, ctx.day)
@@ -149,8 +153,10 @@ def _job_result(g: Gathered, post: Post | None, skip: str, day: date) -> JobResu
         new, dup = g.selection.counts.get(key, (0, 0))
         results.append(listing.result(items_new=new, items_dup=dup))
     if post is None:
+        quiet = skip in plan.QUIET and all(r.ok for r in results)  # an ordinary quiet day
+        status = "nothing_new" if quiet else "skipped"
         return JobResult(
-            g.job.name, day, "skipped", message=skip, sources=tuple(results), digest=g.digest
+            g.job.name, day, status, message=skip, sources=tuple(results), digest=g.digest
         )
     return JobResult(
         g.job.name,

@@ -66,7 +66,7 @@ def select_list(
         for r in healthy
     }
     if not kept and not new:
-        return Selection(skip="not written: no articles that were not already posted")
+        return Selection(skip=NOTHING_NEW)
     return Selection(tuple(new), counts=counts)
 
 
@@ -90,7 +90,9 @@ def partial_skip(job: Job, results: Sequence[SourceResult]) -> str:
     return f"not written: {names} failed and the job does not allow partial posts"
 
 
-NO_ENTRIES = "not written: no new article matched the job's keywords and could be read"
+NOTHING_NEW = "nothing new: every article was already posted"
+NO_ENTRIES = "nothing new: no new article matched the job's keywords and could be read"
+QUIET = (NOTHING_NEW, NO_ENTRIES)  # skips that are an ordinary day, not a failure
 
 
 def post_time(job: Job, day: date, now: datetime, existing: datetime | None = None) -> datetime:
