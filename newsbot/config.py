@@ -16,6 +16,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     field_validator,
     model_validator,
@@ -27,7 +28,8 @@ DEFAULT_CONFIG_FILE = Path("newsbot.toml")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # inf and nan are valid TOML floats, but a duration of inf or nan never ends a run
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class FetchConfig(_Strict):
@@ -122,7 +124,11 @@ class OutputConfig(_Strict):
     """Where posts and jobs live."""
 
     dir: Path = Field(Path("output/_posts"), description="The _posts directory posts go to")
-    jobs_dir: Path = Field(Path("jobs"), description="Directory of job files (*.toml)")
+    jobs_dir: Path | None = Field(
+        None,
+        description="Directory of job files (*.toml); default: jobs/ beside newsbot.toml "
+        "if it exists, else the built-in jobs",
+    )
 
 
 class StateConfig(_Strict):
@@ -221,7 +227,8 @@ class SummarizeConfig(_Strict):
 
 
 class Config(_Strict):
-    """The whole configuration of a run."""
+    """The whole configuration of a run. ``root`` is the folder the file's relative
+    paths were read against (the config file's folder; the current one without)."""
 
     fetch: FetchConfig = Field(default_factory=FetchConfig)
     output: OutputConfig = Field(default_factory=OutputConfig)
@@ -232,24 +239,48 @@ class Config(_Strict):
     extract: dict[str, dict[str, str]] = Field(
         default_factory=dict, description="[extract.RULE]: replace an article-page selector"
     )
+    _root: Path = PrivateAttr(default=Path("."))
+
+    @property
+    def root(self) -> Path:
+        """The folder relative paths in the config file are relative to."""
+        return self._root
+
+
+# Paths a config file may give, and the defaults anchored with them: relative ones are
+# read against the file's folder, so `newsbot --config blog/newsbot.toml` works from anywhere.
+PATH_KEYS = {
+    ("output", "dir"): "output/_posts",
+    ("output", "jobs_dir"): None,
+    ("state", "path"): None,
+    ("publish", "repo"): None,
+    ("publish", "workdir"): ".newsbot/blog",
+}
 
 
 def load(path: Path | None, overrides: dict[str, Any] | None = None) -> Config:
     """Build the Config from defaults, an optional TOML file and CLI overrides.
 
     ``overrides`` is nested like the file (``{"fetch": {"host_map": {...}}}``);
-    dictionaries merge, other values replace.
+    dictionaries merge, other values replace. Relative paths in the file (and the
+    default paths, when there is a file) are relative to the file's folder; those
+    in ``overrides`` (flags) to the current directory.
     """
-    data: dict[str, Any] = {}
+    if path is None and DEFAULT_CONFIG_FILE.is_file():
+        path = DEFAULT_CONFIG_FILE
+    data = _anchor(_read_toml(path), path.parent) if path is not None else {}
+    _validate(data, f" in {path}")
+    merged = _merge(data, overrides or {})
+    config = _validate(merged, " in the command line's options")
     if path is not None:
-        data = _read_toml(path)
-    elif DEFAULT_CONFIG_FILE.is_file():
-        data = _read_toml(DEFAULT_CONFIG_FILE)
-    data = _merge(data, overrides or {})
+        config._root = path.parent
+    return config
+
+
+def _validate(data: dict[str, Any], where: str) -> Config:
     try:
         return Config.model_validate(data)
     except ValidationError as exc:
-        where = f" in {path or DEFAULT_CONFIG_FILE}" if data else ""
         raise ConfigError(f"invalid configuration{where}:\n{explain(exc)}") from None
 
 
@@ -259,8 +290,26 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(fh)
     except FileNotFoundError:
         raise ConfigError(f"config file not found: {path}") from None
-    except tomllib.TOMLDecodeError as exc:
+    except IsADirectoryError:
+        raise ConfigError(f"--config {path} is a directory, not a newsbot.toml file") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+
+
+def _anchor(data: dict[str, Any], base: Path) -> dict[str, Any]:
+    """``data`` with its relative paths (and the unset path defaults) under ``base``."""
+    out = {k: dict(v) if isinstance(v, dict) else v for k, v in data.items()}
+    for (table, key), default in PATH_KEYS.items():
+        section = out.get(table, {})
+        if not isinstance(section, dict):
+            continue  # the validator names the wrong type
+        value = section.get(key, default)
+        if isinstance(value, str):
+            section[key] = str(base / Path(value).expanduser())
+            out[table] = section
+    return out
 
 
 def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
