@@ -29,11 +29,18 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EX_USAGE, f"{self.prog}: error: {message}\n")
 
 
+FIRST_YEAR = 1900  # older days have no news lists, and strftime/offsets misbehave there
+MAX_DAYS = 3660  # newsbot status --days: ten years and a bit
+
+
 def _day(value: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {value!r}") from None
+    if day.year < FIRST_YEAR:
+        raise argparse.ArgumentTypeError(f"expected a day in {FIRST_YEAR} or later, got {value!r}")
+    return day
 
 
 def _host_map(value: str) -> tuple[str, str]:
@@ -84,6 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="blog repository checkout to publish to (overrides publish.repo)",
     )
     _record_replay(run)
+    run.add_argument(
+        "--demo",
+        action="store_true",
+        help="replay the recorded day that ships with newsbot (krnews-it, 2025-02-04): "
+        "no network; add --dry-run to print the post, or --output DIR to write it",
+    )
     run.add_argument(
         "--log-format",
         choices=("text", "json"),
@@ -151,9 +164,32 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Example: newsbot jobs --jobs-dir jobs",
     )
     _common(jobs)
-    jobs.add_argument("--jobs-dir", type=Path, metavar="DIR", help="job files (default: jobs)")
+    jobs.add_argument(
+        "--jobs-dir",
+        type=Path,
+        metavar="DIR",
+        help="job files (default: jobs/ beside newsbot.toml, else the built-in jobs)",
+    )
+    jobs.add_argument(
+        "--builtin", action="store_true", help="list the job files that ship with newsbot"
+    )
     jobs.set_defaults(func=commands.cmd_jobs)
+    _init_parser(sub)
     return parser
+
+
+def _init_parser(sub: Any) -> None:
+    init = sub.add_parser(
+        "init",
+        help="set a blog checkout up for newsbot",
+        description="Write newsbot.toml, jobs/ (the built-in job files, the cron wrapper and "
+        "a crontab), .github/workflows/newsbot.yml (each job at its own time) and "
+        "newsbot's .gitignore lines into DIR. Refuses to overwrite a file unless --force.",
+        epilog="Example: newsbot init blog",
+    )
+    init.add_argument("dir", nargs="?", type=Path, default=Path("."), help="(default: .)")
+    init.add_argument("--force", action="store_true", help="overwrite files that exist")
+    init.set_defaults(func=commands.cmd_init, host_map=[], config=None)
 
 
 def _status_parser(sub: Any) -> None:
@@ -207,8 +243,10 @@ def _extract_parser(sub: Any) -> None:
 
 
 def _positive(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of days >= 1, got {value!r}")
+    if not value.isdigit() or not 1 <= int(value) <= MAX_DAYS:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number of days from 1 to {MAX_DAYS}, got {value!r}"
+        )
     return int(value)
 
 
@@ -233,7 +271,12 @@ def _paths(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--output", type=Path, metavar="DIR", help="the _posts directory (default: output/_posts)"
     )
-    parser.add_argument("--jobs-dir", type=Path, metavar="DIR", help="job files (default: jobs)")
+    parser.add_argument(
+        "--jobs-dir",
+        type=Path,
+        metavar="DIR",
+        help="job files (default: jobs/ beside newsbot.toml, else the built-in jobs)",
+    )
 
 
 def _record_replay(parser: argparse.ArgumentParser) -> None:
