@@ -73,12 +73,18 @@ def _day_before(dow: str) -> str:
 
 def schedule_block(jobs: Sequence[Job]) -> tuple[list[str], list[str]]:
     """The ``on.schedule`` lines and the ``case`` arms that map a fired cron to its jobs."""
-    by_cron: dict[str, list[str]] = {}
+    by_cron: dict[str, list[Job]] = {}
     for job in jobs:
         for cron in utc_crons(job.schedule) if job.schedule else ():
-            by_cron.setdefault(cron, []).append(job.name)
-    entries = [f'    - cron: "{cron}"  # {", ".join(names)}' for cron, names in by_cron.items()]
-    arms = [f'  "{cron}") jobs="{" ".join(names)}" ;;' for cron, names in by_cron.items()]
+            by_cron.setdefault(cron, []).append(job)
+    entries = [
+        f'    - cron: "{cron}"  # ' + ", ".join(f"{j.name} ({j.schedule} KST)" for j in group)
+        for cron, group in by_cron.items()
+    ]
+    arms = [
+        f'            "{cron}") jobs="{" ".join(j.name for j in group)}" ;;'
+        for cron, group in by_cron.items()
+    ]
     return entries, arms
 
 
@@ -87,8 +93,7 @@ def render(jobs: Sequence[Job], install: str) -> str:
     entries, arms = schedule_block(jobs)
     if not entries:
         raise ValueError("no job has a schedule: the workflow would never run")
-    manual = ", ".join(f"{j.name} {j.schedule} KST" for j in jobs if j.schedule)
     text = (TEMPLATES / "newsbot.yml").read_text(encoding="utf-8")
     text = text.replace("    #@schedule\n", "\n".join(entries) + "\n")
-    text = text.replace("          #@arms\n", "\n".join(" " * 8 + a for a in arms) + "\n")
-    return text.replace("@jobs@", manual).replace("@install@", install)
+    text = text.replace("            #@arms\n", "\n".join(arms) + "\n")
+    return text.replace("@install@", install)
