@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(args, str(exc), exc.exit_code)
     except OSError as exc:  # a path the user gave cannot be used: say which, no traceback
         where = " -> ".join(str(p) for p in (exc.filename, exc.filename2) if p is not None)
-        return _fail(args, f"{exc.strerror or exc}: {where}" if where else str(exc), EX_FATAL)
+        return _fail(args, f"{where}: {exc.strerror or exc}" if where else str(exc), EX_FATAL)
     except KeyboardInterrupt:
         print("newsbot: interrupted", file=sys.stderr)
         return INTERRUPTED
