@@ -33,8 +33,9 @@ class Written:
 
 def init(target: Path, *, force: bool = False) -> Written:
     """Write the scaffold into ``target``; UsageError (nothing written) if a file exists."""
-    if target.exists() and not target.is_dir():
-        raise UsageError(f"newsbot init: {target} exists and is not a directory")
+    existing = next(p for p in (target, *target.absolute().parents) if p.exists())
+    if not existing.is_dir():
+        raise UsageError(f"newsbot init: {existing} is a file, not a directory")
     files = planned(target)
     taken = sorted(str(p) for p in files if p.exists() or p.is_symlink())
     if taken and not force:
