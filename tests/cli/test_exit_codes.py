@@ -4,8 +4,10 @@ an operating-system error is a message with its path (exit 1), never a traceback
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
+import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -145,3 +147,27 @@ def test_config_a_directory_is_refused_with_its_name(tmp_path: Path) -> None:
     done = newsbot("jobs", "--config", str(tmp_path))
     assert done.returncode == 64 and f"--config {tmp_path} is a directory" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_ctrl_c_in_a_backfill_prints_one_line_and_the_resume_hint(
+    page_server: PageServer, tmp_path: Path
+) -> None:
+    days = [D1 + timedelta(days=n) for n in range(4)]
+    for n, day in enumerate(days):  # host_delay's real 1-3 s between days leaves time to stop
+        page_server.add(
+            f"{ARCHIVE}?date={day:%Y%m%d}", archive_page([n * 10 + i for i in range(1, 6)])
+        )
+    out = tmp_path / "_posts"
+    cmd = [sys.executable, "-m", "newsbot", "backfill", "--from", days[0].isoformat(),
+           "--to", days[-1].isoformat(), "--job", "krnews-it", "--output", str(out),
+           "--host-map", f"news.naver.com={page_server.origin}"]  # fmt: skip
+    proc = subprocess.Popen(cmd, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while not list(out.glob("*.md")) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and err.count("\n") <= 6
+    assert "backfill interrupted on 2025-02-0" in err and "run the same command again" in err
+    assert len(list(out.glob("*.md"))) < len(days)
