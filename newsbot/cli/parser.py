@@ -157,25 +157,25 @@ def build_parser() -> argparse.ArgumentParser:
     _status_parser(sub)
     _extract_parser(sub)
 
+    _jobs_parser(sub)
+    _init_parser(sub)
+    return parser
+
+
+def _jobs_parser(sub: Any) -> None:
     jobs = sub.add_parser(
         "jobs",
         help="list the jobs and check their files",
-        description="Validate every job file and list the jobs.",
+        description="Validate every job file (and the config) as run and schedule would, "
+        "and list the jobs.",
         epilog="Example: newsbot jobs --jobs-dir jobs",
     )
     _common(jobs)
-    jobs.add_argument(
-        "--jobs-dir",
-        type=Path,
-        metavar="DIR",
-        help="job files (default: jobs/ beside newsbot.toml, else the built-in jobs)",
-    )
+    _jobs_dir(jobs)
     jobs.add_argument(
         "--builtin", action="store_true", help="list the job files that ship with newsbot"
     )
     jobs.set_defaults(func=commands.cmd_jobs)
-    _init_parser(sub)
-    return parser
 
 
 def _init_parser(sub: Any) -> None:
@@ -271,6 +271,10 @@ def _paths(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--output", type=Path, metavar="DIR", help="the _posts directory (default: output/_posts)"
     )
+    _jobs_dir(parser)
+
+
+def _jobs_dir(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--jobs-dir",
         type=Path,

@@ -14,21 +14,12 @@ from pathlib import Path
 import pytest
 
 from newsbot.dates import KST, today_kst
+from tests.cli.test_cli import newsbot
 from tests.conftest import ROOT, PageServer
 from tests.servers.pagegen import archive_page
 
 ARCHIVE = "/breakingnews/section/105/230"
 D1, D2 = date(2025, 2, 4), date(2025, 2, 5)
-
-
-def newsbot(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "newsbot", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def krnews(server: PageServer, out: Path, *args: str) -> subprocess.CompletedProcess[str]:

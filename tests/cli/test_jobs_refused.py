@@ -3,8 +3,6 @@ and config values that cannot be honoured are refused with their key (exit 64)."
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,19 +11,9 @@ from newsbot import config as config_mod
 from newsbot.errors import ConfigError, JobError
 from newsbot.jobs import Job, load_jobs
 from newsbot.scaffold import JOBS
-from tests.conftest import ROOT
+from tests.cli.test_cli import newsbot
 
 JOB = 'title = "x"\nslug = "{slug}"\n{extra}\n[[sources]]\nname = "{source}"\nsection = "105"\n'
-
-
-def newsbot(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "newsbot", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def write_job(

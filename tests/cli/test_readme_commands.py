@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.cli.test_cli import newsbot
 from tests.conftest import GOLDEN, ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 TABLE = README.split("## Commands", 1)[1].split("\n\n", 2)[1]
 ROWS = [line for line in TABLE.splitlines() if line.startswith("| `newsbot ")]
-
-
-def newsbot(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "newsbot", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def command_of(row: str) -> str:
