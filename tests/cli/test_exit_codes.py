@@ -162,3 +162,25 @@ def test_ctrl_c_in_a_backfill_prints_one_line_and_the_resume_hint(
     assert "Traceback" not in err and err.count("\n") <= 6
     assert "backfill interrupted on 2025-02-0" in err and "run the same command again" in err
     assert len(list(out.glob("*.md"))) < len(days)
+
+
+def test_nothing_new_beside_a_failed_source_is_skipped_not_quiet(
+    same_list: PageServer, tmp_path: Path
+) -> None:
+    """A partial job whose healthy source has nothing new is not an ordinary quiet day."""
+    jobs = tmp_path / "jobs"
+    jobs.mkdir()
+    (jobs / "mix.toml").write_text(
+        'title = "x"\nslug = "mix"\nallow_partial = true\n'
+        '[[sources]]\nname = "naver"\nsection = "105"\n'
+        '[[sources]]\nname = "nate"\nsection = "n0105"\n'
+    )
+    out, report = tmp_path / "_posts", tmp_path / "report.json"
+    args = ["--jobs-dir", str(jobs), "--output", str(out), "--report", str(report),
+            "--host-map", f"news.naver.com={same_list.origin}",
+            "--host-map", f"news.nate.com={same_list.origin}"]  # fmt: skip
+    assert newsbot("run", "--date", D1.isoformat(), *args).returncode == 2  # nate: 404
+    done = newsbot("run", "--date", D2.isoformat(), *args)
+    assert done.returncode == 2, done.stderr
+    job = json.loads(report.read_text())["jobs"][0]
+    assert job["status"] == "skipped" and "already posted" in job["message"]
