@@ -9,9 +9,11 @@ run holds the lock, 130 interrupted (Ctrl-C).
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import sys
 from datetime import datetime
+from pathlib import Path
 
 from newsbot.cli.parser import build_parser
 from newsbot.dates import KST
@@ -31,12 +33,22 @@ def main(argv: list[str] | None = None) -> int:
     except NewsbotError as exc:
         return _fail(args, str(exc), exc.exit_code)
     except OSError as exc:  # a path the user gave cannot be used: say which, no traceback
-        where = " -> ".join(str(p) for p in (exc.filename, exc.filename2) if p is not None)
-        return _fail(args, f"{where}: {exc.strerror or exc}" if where else str(exc), EX_FATAL)
+        return _fail(args, os_message(exc), EX_FATAL)
     except KeyboardInterrupt:
         print("newsbot: interrupted", file=sys.stderr)
         return INTERRUPTED
     return code
+
+
+def os_message(exc: OSError) -> str:
+    """``PATH: what is wrong``; a file where a folder must be is said in those words."""
+    where = " -> ".join(str(p) for p in (exc.filename, exc.filename2) if p is not None)
+    what = exc.strerror or str(exc)
+    if exc.errno in (errno.EEXIST, errno.ENOTDIR) and exc.filename is not None:
+        path = Path(exc.filename)  # mkdir or open through a regular file: name that file
+        blocker = next((p for p in (path, *path.parents) if p.is_file()), path)
+        what = f"{blocker} is a file, where newsbot needs a directory"
+    return f"{where}: {what}" if where else what
 
 
 def _fail(args: argparse.Namespace, message: str, code: int) -> int:

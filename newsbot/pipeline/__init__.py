@@ -113,8 +113,9 @@ def _render(g: Gathered, ctx: Context) -> tuple[Post | None, str]:
         return None, g.selection.skip
     posted_at = plan.post_time(job, ctx.day, ctx.now, old.posted_at if old else None)
     if job.style == "digest":
-        if not g.entries:
-            return None, plan.NO_ENTRIES
+        if not g.entries:  # none matched (a quiet day), or every match failed to be read
+            matched = g.digest is not None and g.digest.candidates > 0
+            return None, plan.UNREADABLE if matched else plan.NO_ENTRIES
         text = digest.render(job, posted_at, g.entries)
         ids = tuple(e.article_id for e in g.entries)
         added = len(g.entries)

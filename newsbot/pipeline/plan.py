@@ -91,7 +91,8 @@ def partial_skip(job: Job, results: Sequence[SourceResult]) -> str:
 
 
 NOTHING_NEW = "nothing new: every article was already posted"
-NO_ENTRIES = "nothing new: no new article matched the job's keywords and could be read"
+NO_ENTRIES = "nothing new: no article that was not already posted matched the job's keywords"
+UNREADABLE = "not written: no new article matched the job's keywords and could be read"
 QUIET = (NOTHING_NEW, NO_ENTRIES)  # skips that are an ordinary day, not a failure
 
 

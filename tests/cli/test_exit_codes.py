@@ -126,6 +126,7 @@ def test_output_under_a_regular_file_is_a_message_with_the_path_not_a_traceback(
                   "--log-format", log_format)  # fmt: skip
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr and str(plain) in done.stderr
+    assert f"{plain} is a file, where newsbot needs a directory" in done.stderr
     if log_format == "json":
         events = [json.loads(line) for line in done.stderr.splitlines()]
         (error,) = [e for e in events if e["event"] == "error"]
@@ -184,3 +185,30 @@ def test_nothing_new_beside_a_failed_source_is_skipped_not_quiet(
     assert done.returncode == 2, done.stderr
     job = json.loads(report.read_text())["jobs"][0]
     assert job["status"] == "skipped" and "already posted" in job["message"]
+
+
+def test_a_digest_whose_keywords_match_nothing_is_a_quiet_day(
+    page_server: PageServer, tmp_path: Path
+) -> None:
+    from newsbot import config as config_mod
+    from newsbot import pipeline
+    from newsbot.jobs import DigestOptions
+    from tests.conftest import FAST_FETCH
+    from tests.servers import digestsite
+
+    cfg = config_mod.load(
+        None,
+        {
+            "fetch": {"host_map": digestsite.host_map(page_server), **FAST_FETCH},
+            "output": {"dir": str(tmp_path / "posts")},
+        },
+    )
+    digestsite.serve(page_server)
+    job = digestsite.naver_only_job()
+    job = job.model_copy(update={"digest": DigestOptions(keywords=["양자얽힘없는말"])})
+    day, now = date(2026, 1, 3), datetime(2026, 1, 4, 8, 0, tzinfo=KST)
+    report, posts = pipeline.run([job], day, config=cfg, now=now)
+    (result,) = report.jobs
+    assert result.digest is not None and result.digest.candidates == 0
+    assert (result.status, report.exit_code, posts) == ("nothing_new", 0, [])
+    assert result.message.startswith("nothing new:") and "keywords" in result.message

@@ -154,8 +154,8 @@ def test_articles_posted_on_an_earlier_day_are_not_repeated(
     assert [s.status for s in report.jobs[0].sources] == ["ok"]
     digest_stats = report.jobs[0].digest  # only story 4 (404, never posted) is left
     assert digest_stats is not None and digest_stats.candidates == 1
-    assert report.jobs[0].status == "nothing_new" and posts == []  # a quiet day, not a failure
-    assert "no new article" in report.jobs[0].message and report.exit_code == 0
+    assert report.jobs[0].status == "skipped" and posts == []
+    assert "no new article" in report.jobs[0].message
 
 
 def test_dry_run_writes_nothing(page_server: PageServer, tmp_path: Path) -> None:
