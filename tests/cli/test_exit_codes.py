@@ -212,3 +212,25 @@ def test_a_digest_whose_keywords_match_nothing_is_a_quiet_day(
     assert result.digest is not None and result.digest.candidates == 0
     assert (result.status, report.exit_code, posts) == ("nothing_new", 0, [])
     assert result.message.startswith("nothing new:") and "keywords" in result.message
+
+
+def test_a_publish_workdir_under_a_regular_file_is_named_not_a_traceback(
+    same_list: PageServer, tmp_path: Path
+) -> None:
+    plain = tmp_path / "plain"
+    plain.write_text("x")
+    cfg = tmp_path / "newsbot.toml"
+    cfg.write_text(f'[publish]\nurl = "file://{tmp_path}/none.git"\nworkdir = "plain/blog"\n')
+    done = krnews(same_list, tmp_path / "_posts", "--config", str(cfg), "--publish")
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr and str(plain) in done.stderr
+
+
+@pytest.mark.skipif(not Path("/sys/kernel").is_dir(), reason="needs a read-only /sys")
+def test_an_output_on_a_read_only_filesystem_is_named_not_a_traceback(
+    same_list: PageServer, tmp_path: Path
+) -> None:
+    """/sys refuses new files even to root, as a read-only mount would."""
+    done = krnews(same_list, Path("/sys/kernel/_posts"), "--date", "2025-02-04")
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr and "/sys/kernel/" in done.stderr
