@@ -210,6 +210,10 @@ def cmd_jobs(args: argparse.Namespace) -> int:
     from newsbot import jobs, scaffold
 
     cfg = load_config(args)
+    if cfg.publish.enabled:  # every run would publish: it needs somewhere to
+        from newsbot.app import check_publish
+
+        check_publish(cfg)
     if args.builtin:
         found, where = jobs.load_jobs(scaffold.JOBS), scaffold.JOBS
     else:
@@ -250,9 +254,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_init(args: argparse.Namespace) -> int:
     from newsbot.scaffold.init import init
 
-    done = init(args.dir, force=args.force)
+    done = init(args.dir, force=args.force, workflow_only=args.workflow)
     for path in done.files:
         print(f"wrote {path}")
+    if args.workflow:
+        return 0
     if done.gitignore:
         print(f"{done.gitignore} {args.dir / '.gitignore'} (newsbot's state store, locks, log)")
     go = "" if args.dir == Path(".") else f"cd {args.dir} && "

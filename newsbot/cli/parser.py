@@ -189,6 +189,12 @@ def _init_parser(sub: Any) -> None:
     )
     init.add_argument("dir", nargs="?", type=Path, default=Path("."), help="(default: .)")
     init.add_argument("--force", action="store_true", help="overwrite files that exist")
+    init.add_argument(
+        "--workflow",
+        action="store_true",
+        help="only (re)write .github/workflows/newsbot.yml from DIR's jobs/ (after a schedule "
+        "changed); nothing else is touched",
+    )
     init.set_defaults(func=commands.cmd_init, host_map=[], config=None)
 
 

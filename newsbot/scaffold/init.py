@@ -20,6 +20,7 @@ from newsbot.version import __version__
 
 WORKFLOW = Path(".github/workflows/newsbot.yml")
 CRONTAB_HOME = "/home/newsbot/newsbot"  # the shipped crontab's placeholder folder
+INSTALL = f"newsbot=={__version__}"  # what the workflow installs: the version that wrote it
 
 
 @dataclass(frozen=True)
@@ -31,11 +32,19 @@ class Written:
     gitignore: str  # "created", "extended" or "" (already had every line)
 
 
-def init(target: Path, *, force: bool = False) -> Written:
-    """Write the scaffold into ``target``; UsageError (nothing written) if a file exists."""
+def init(target: Path, *, force: bool = False, workflow_only: bool = False) -> Written:
+    """Write the scaffold into ``target``; UsageError (nothing written) if a file exists.
+
+    ``workflow_only``: (re)write just the workflow, generated from ``target``'s own
+    ``jobs/`` (the built-in jobs if it has none); it is generated, so it is replaced.
+    """
     existing = next(p for p in (target, *target.absolute().parents) if p.exists())
     if not existing.is_dir():
         raise UsageError(f"newsbot init: {existing} is a file, not a directory")
+    if workflow_only:
+        path = target / WORKFLOW
+        _write(path, workflow_for(target), executable=False)
+        return Written(target, (path,), "")
     files = planned(target)
     taken = sorted(str(p) for p in files if p.exists() or p.is_symlink())
     if taken and not force:
@@ -58,8 +67,18 @@ def planned(target: Path) -> dict[Path, str]:
     out[target / "jobs" / CRON_WRAPPER.name] = CRON_WRAPPER.read_text(encoding="utf-8")
     crontab = CRONTAB.read_text(encoding="utf-8").replace(CRONTAB_HOME, root)
     out[target / "jobs" / CRONTAB.name] = crontab
-    out[target / WORKFLOW] = workflow.render(jobs, install=f"newsbot=={__version__}")
+    out[target / WORKFLOW] = workflow.render(jobs, install=INSTALL)
     return out
+
+
+def workflow_for(target: Path) -> str:
+    """The workflow for the jobs in ``target/jobs`` (the built-in ones if there are none)."""
+    own = target / "jobs"
+    jobs = load_jobs(own if any(own.glob("*.toml")) else JOBS)
+    try:
+        return workflow.render(jobs, install=INSTALL)
+    except ValueError as exc:
+        raise UsageError(f"newsbot init --workflow: {exc}") from None
 
 
 def _template(name: str) -> str:

@@ -103,3 +103,24 @@ def test_the_workflow_is_written_where_actions_reads_it(tmp_path: Path) -> None:
     init(tmp_path)
     text = (tmp_path / WORKFLOW).read_text()
     assert "newsbot==" in text and "cron:" in text
+
+
+def test_workflow_is_rewritten_from_the_blogs_own_jobs_and_nothing_else(tmp_path: Path) -> None:
+    init(tmp_path)
+    toml = tmp_path / "newsbot.toml"
+    toml.write_text(toml.read_text() + "# my edit\n")
+    krnews = tmp_path / "jobs" / "krnews-it.toml"
+    krnews.write_text(
+        krnews.read_text().replace('schedule = "30 12 * * *"', 'schedule = "5 7 * * *"')
+    )
+    (tmp_path / "jobs" / "ai-news.toml").unlink()
+    assert main(["init", str(tmp_path), "--workflow"]) == 0
+    text = (tmp_path / WORKFLOW).read_text()
+    assert '"5 22 * * *"' in text and '"30 3 * * *"' not in text  # 07:05 KST, the day before
+    assert "ai-news" not in text
+    assert toml.read_text().endswith("# my edit\n") and "5 7 * * *" in krnews.read_text()
+
+
+def test_jobs_refuses_publish_enabled_with_nowhere_to_publish(tmp_path: Path) -> None:
+    (tmp_path / "newsbot.toml").write_text("[publish]\nenabled = true\n")
+    assert main(["jobs", "--config", str(tmp_path / "newsbot.toml")]) == 64
