@@ -190,3 +190,11 @@ def test_path_defaults_follow_the_config_file_too(tmp_path: Path) -> None:
     assert cfg.output.dir == tmp_path / "output" / "_posts"
     assert cfg.publish.workdir == tmp_path / ".newsbot" / "blog" and cfg.root == tmp_path
     assert config_mod.load(None).output.dir == Path("output/_posts")
+
+
+def test_the_daemon_refuses_jobs_that_none_has_a_schedule(tmp_path: Path) -> None:
+    write_job(tmp_path / "jobs", "byhand")
+    done = newsbot("schedule", "--jobs-dir", str(tmp_path / "jobs"), "--output", str(tmp_path))
+    assert done.returncode == 64
+    assert "byhand has no schedule; not run by the daemon" in done.stderr
+    assert "no job has a schedule" in done.stderr
