@@ -7,8 +7,7 @@ a run that starts more than ``MISFIRE_GRACE_S`` late is skipped and logged
 rather than posting at a surprising time. Job files must name weekdays
 (``mon-fri``): ``CronTrigger.from_crontab`` counts 0 as Monday, cron as Sunday.
 
-APScheduler is imported here and, for its cron parser, where a job file is
-checked (``jobs``); ``--help`` and commands that read no job never pay for it.
+APScheduler is imported here only, so other commands never pay for it.
 """
 
 from __future__ import annotations
