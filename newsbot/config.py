@@ -7,7 +7,6 @@ and passed down; no other module reads files or the environment for settings.
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -22,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from newsbot import tomlfile
 from newsbot.errors import ConfigError
 
 DEFAULT_CONFIG_FILE = Path("newsbot.toml")
@@ -268,9 +268,11 @@ def load(path: Path | None, overrides: dict[str, Any] | None = None) -> Config:
     """
     if path is None and DEFAULT_CONFIG_FILE.is_file():
         path = DEFAULT_CONFIG_FILE
-    data = _anchor(_read_toml(path), path.parent) if path is not None else {}
+    data = {}
+    if path is not None:
+        data = tomlfile.anchor(tomlfile.read(path, ConfigError, "--config"), path.parent, PATH_KEYS)
     _validate(data, f" in {path}")
-    merged = _merge(data, overrides or {})
+    merged = tomlfile.merge(data, overrides or {})
     config = _validate(merged, " in the command line's options")
     if path is not None:
         config._root = path.parent
@@ -282,44 +284,6 @@ def _validate(data: dict[str, Any], where: str) -> Config:
         return Config.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(f"invalid configuration{where}:\n{explain(exc)}") from None
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise ConfigError(f"config file not found: {path}") from None
-    except IsADirectoryError:
-        raise ConfigError(f"--config {path} is a directory, not a newsbot.toml file") from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
-
-
-def _anchor(data: dict[str, Any], base: Path) -> dict[str, Any]:
-    """``data`` with its relative paths (and the unset path defaults) under ``base``."""
-    out = {k: dict(v) if isinstance(v, dict) else v for k, v in data.items()}
-    for (table, key), default in PATH_KEYS.items():
-        section = out.get(table, {})
-        if not isinstance(section, dict):
-            continue  # the validator names the wrong type
-        value = section.get(key, default)
-        if isinstance(value, str):
-            section[key] = str(base / Path(value).expanduser())
-            out[table] = section
-    return out
-
-
-def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for key, value in extra.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = value
-    return out
 
 
 def explain(exc: ValidationError) -> str:

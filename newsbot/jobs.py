@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Sequence
 from datetime import date, time
 from pathlib import Path
@@ -19,7 +18,7 @@ from pydantic import (
     model_validator,
 )
 
-from newsbot import scaffold, sources
+from newsbot import scaffold, sources, tomlfile
 from newsbot.config import Config, explain
 from newsbot.errors import ConfigError, JobError
 from newsbot.sources.base import SourceOptions
@@ -226,13 +225,7 @@ def directory(config: Config) -> Path:
 
 def load_job(path: Path) -> Job:
     """Read and validate one job file; the name defaults to the file stem."""
-    try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise JobError(f"{path} is not valid TOML: {exc}") from None
-    except OSError as exc:
-        raise JobError(f"cannot read job file {path}: {exc.strerror or exc}") from None
+    data = tomlfile.read(path, JobError, "job file")
     data.setdefault("name", path.stem)
     try:
         return Job.model_validate(data)

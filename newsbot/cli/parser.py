@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
 from newsbot.cli import commands
+from newsbot.cli.argtypes import day_arg, days_arg, host_map_arg
 from newsbot.version import __version__
 
 EX_USAGE = 64
@@ -29,27 +29,6 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EX_USAGE, f"{self.prog}: error: {message}\n")
 
 
-FIRST_YEAR = 1900  # older days have no news lists, and strftime/offsets misbehave there
-MAX_DAYS = 3660  # newsbot status --days: ten years and a bit
-
-
-def _day(value: str) -> date:
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {value!r}") from None
-    if day.year < FIRST_YEAR:
-        raise argparse.ArgumentTypeError(f"expected a day in {FIRST_YEAR} or later, got {value!r}")
-    return day
-
-
-def _host_map(value: str) -> tuple[str, str]:
-    host, sep, origin = value.partition("=")
-    if not sep or not host or not origin:
-        raise argparse.ArgumentTypeError(f"expected HOST=ORIGIN, got {value!r}")
-    return host.strip().lower(), origin.strip()
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="newsbot",
@@ -65,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Fetch each job's sources and write one post per job for the day.",
         epilog="Example: newsbot run --date 2025-02-04 --job krnews-it --dry-run",
     )
-    run.add_argument("--date", type=_day, help="day to post, YYYY-MM-DD (default: today, Seoul)")
+    run.add_argument("--date", type=day_arg, help="day to post, YYYY-MM-DD (default: today, Seoul)")
     run.add_argument(
         "--job",
         action="append",
@@ -136,8 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
         "post exists are skipped unless --force, so an interrupted backfill resumes.",
         epilog="Example: newsbot backfill --from 2025-02-01 --to 2025-02-07 --job krnews-it",
     )
-    back.add_argument("--from", dest="start", type=_day, required=True, help="first day")
-    back.add_argument("--to", dest="end", type=_day, required=True, help="last day")
+    back.add_argument("--from", dest="start", type=day_arg, required=True, help="first day")
+    back.add_argument("--to", dest="end", type=day_arg, required=True, help="last day")
     back.add_argument("--job", action="append", default=[], metavar="NAME", help="(repeatable)")
     back.add_argument("--force", action="store_true", help="re-run days whose post exists")
     _common(back)
@@ -209,7 +188,7 @@ def _status_parser(sub: Any) -> None:
     )
     status.add_argument(
         "--days",
-        type=_positive,
+        type=days_arg,
         default=14,
         metavar="N",
         help="days to show, up to today (default: 14)",
@@ -248,14 +227,6 @@ def _extract_parser(sub: Any) -> None:
     ext.set_defaults(func=commands.cmd_extract)
 
 
-def _positive(value: str) -> int:
-    if not value.isdigit() or not 1 <= int(value) <= MAX_DAYS:
-        raise argparse.ArgumentTypeError(
-            f"expected a whole number of days from 1 to {MAX_DAYS}, got {value!r}"
-        )
-    return int(value)
-
-
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--config",
@@ -265,7 +236,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--host-map",
-        type=_host_map,
+        type=host_map_arg,
         action="append",
         default=[],
         metavar="HOST=ORIGIN",
