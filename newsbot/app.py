@@ -21,7 +21,7 @@ import httpx
 from newsbot import pipeline
 from newsbot.config import Config
 from newsbot.dates import KST, today_kst
-from newsbot.errors import PublishError, UsageError
+from newsbot.errors import Busy, PublishError, UsageError
 from newsbot.extract import extract
 from newsbot.extract.rules import rule_for
 from newsbot.fetch.client import Fetcher
@@ -155,25 +155,46 @@ def run_day(
     daemon all publish through here."""
     if not publishing:
         return DayResult(*_pipeline(jobs, day, net, net.config, dry_run, hosts))
-    cfg = net.config.publish
-    guard = contextlib.nullcontext() if dry_run else locked(cfg)
-    with guard:  # one publishing process per checkout, from the checkout to the push
-        co = prepare(cfg, dry_run=dry_run)  # refuses an unpublishable checkout, writes nothing
-        config = net.config
-        report, posts = _pipeline(jobs, day, net, config, dry_run, hosts)
-        if report.exit_code == 1:  # a write failed or nothing usable: never commit half (F33)
-            return DayResult(report, posts, None, "the run failed", "", co.notes)
-        try:
-            done = publish(
-                posts,
-                cfg,
-                checkout=co,
-                output=config.output.dir,
-                jobs=_post_jobs(config, jobs),
-                dry_run=dry_run,
-            )
-        except PublishError as exc:  # the posts are written; the next publish sends them
-            return DayResult(report, posts, None, "", str(exc), co.notes)
+    with contextlib.ExitStack() as held:
+        if not dry_run:  # one publishing process per checkout, from the checkout to the push
+            _hold_checkout(held, jobs, day, net)
+        return _publishing_day(jobs, day, net, dry_run, hosts)
+
+
+def _hold_checkout(
+    held: contextlib.ExitStack, jobs: Sequence[Job], day: date | None, net: Network
+) -> None:
+    """Take the checkout's publishing lock into ``held``; a refusal goes into the run
+    history as ``locked``, as the pipeline does for the output directory's lock."""
+    try:
+        held.enter_context(locked(net.config.publish))
+    except Busy as exc:
+        when = day or net.day or today_kst(net.now or datetime.now(KST))
+        memory.record_not_run(net.config, jobs, when, status="locked", message=str(exc))
+        raise
+
+
+def _publishing_day(
+    jobs: Sequence[Job], day: date | None, net: Network, dry_run: bool, hosts: HostMemory | None
+) -> DayResult:
+    """Ready the checkout (refusing an unpublishable one before anything is written), run,
+    then publish what the run wrote and whatever an earlier one left."""
+    cfg, config = net.config.publish, net.config
+    co = prepare(cfg, dry_run=dry_run)
+    report, posts = _pipeline(jobs, day, net, config, dry_run, hosts)
+    if report.exit_code == 1:  # a write failed or nothing usable: never commit half (F33)
+        return DayResult(report, posts, None, "the run failed", "", co.notes)
+    try:
+        done = publish(
+            posts,
+            cfg,
+            checkout=co,
+            output=config.output.dir,
+            jobs=_post_jobs(config, jobs),
+            dry_run=dry_run,
+        )
+    except PublishError as exc:  # the posts are written; the next publish sends them
+        return DayResult(report, posts, None, "", str(exc), co.notes)
     return DayResult(report, posts, done, "", "", co.notes)
 
 

@@ -128,7 +128,7 @@ class Daemon:
         if job is not None:
             fire = event.scheduled_run_time.astimezone(KST)
             why = f"more than {self.cfg.schedule.catch_up:g} s late ([schedule] catch_up)"
-            missed(Due(job, fire.date(), fire), why)
+            missed(self.cfg, Due(job, fire.date(), fire), why)
 
 
 class Stopper:

@@ -3,7 +3,8 @@
 A run that went well logs one line; one that did not logs a warning with its
 summary, once. When another process holds the lock the batch is handed back to
 be tried again, until its firing is older than ``[schedule] catch_up``; then it
-is given up and recorded as missed, like a firing the daemon slept through.
+is given up and recorded as missed in the run history, like a firing the daemon
+slept through.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from newsbot.config import Config
 from newsbot.dates import KST
 from newsbot.errors import Busy, NewsbotError
 from newsbot.fetch.hosts import HostMemory
+from newsbot.pipeline import memory
 from newsbot.report import runlog
 from newsbot.schedule.queue import Due
 
@@ -62,7 +64,7 @@ class DaemonRunner:
         again = [d for d in batch if (now - d.fire).total_seconds() < grace]
         for due in batch:
             if due not in again:
-                missed(due, f"{exc}; gave up {grace:g} s after its time")
+                missed(self.cfg, due, f"{exc}; gave up {grace:g} s after its time")
         if again:
             log.warning(
                 "%s: %s; trying again in %g s",
@@ -73,10 +75,13 @@ class DaemonRunner:
         return again
 
 
-def missed(due: Due, why: str) -> None:
-    """A firing that will not run: said in the log (and, where the store keeps them, the
-    run history)."""
+def missed(cfg: Config, due: Due, why: str) -> None:
+    """A firing that will not run: said in the log and put in the run history, where
+    ``newsbot status`` shows it as ``missed``."""
     log.warning("job %s missed its %s run for %s: %s", due.job.name, _at(due.fire), due.day, why)
+    note = memory.record_not_run(cfg, [due.job], due.day, status="missed", message=why)
+    if note:
+        log.warning("job %s: %s", due.job.name, note)
 
 
 def _log_result(result: app.DayResult, names: str, elapsed: float) -> None:

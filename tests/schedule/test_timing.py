@@ -113,6 +113,12 @@ def test_a_late_run_within_the_catch_up_runs_later_is_recorded_missed(
     assert bool(got) == runs
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert ("missed its" in text and "[schedule] catch_up" in text) == (not runs)
+    if not runs:  # and newsbot status shows the day the job did not run
+        from newsbot.pipeline.memory import state_path
+        from newsbot.report import health
+
+        warnings = health.load(state_path(cfg), 3, datetime.now(KST)).warnings
+        assert any("did not run for" in w and "(missed: more than" in w for w in warnings)
     assert job_options(cfg)["misfire_grace_time"] == 4 * 3600
 
 
