@@ -14,7 +14,6 @@ same minute in the daemon; a night run twice; an old digest re-run. Runs use
 
 from __future__ import annotations
 
-import importlib.util
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -47,16 +46,6 @@ MIX = (
 SINA_DOWN = {10, 11}  # backfilled on night 12, after night 12's own post
 NAVER_DOWN = 25  # re-run on night 27, after night 26's post
 OFF = {40, 41, 42}  # the machine is off; night 43 backfills the gap
-# Two of the checks need the memory of issue 16 ("no article twice, across days, in any
-# order of runs"; "a published post is never rewritten"), which lands in
-# newsbot/pipeline/stories.py. Until it is there they are expected to fail, and do: on
-# the code before it, 59 stories moved to another site under a new id and 59 copies
-# merged away the day before are posted again in kr-it-mix, 2 of krnews-it's when its
-# failed day is re-run, and the old digest's entries are rewritten.
-MEMORY = importlib.util.find_spec("newsbot.pipeline.stories") is not None
-needs_memory = pytest.mark.xfail(
-    not MEMORY, reason="needs the memory work (newsbot/pipeline/stories.py)", strict=True
-)
 
 
 def day(n: int) -> date:
@@ -263,23 +252,14 @@ def repeats(sim: Sim) -> list[str]:
     return twice
 
 
-def test_no_article_twice_in_jobs_the_memory_work_does_not_change(sim: Sim) -> None:
-    """Stories listed again the next day, backfills older than later posts, a night run
-    twice: nothing repeats in nate-it, etnews-it, sina-tech or the digest."""
-    changed_by_memory = ("krnews-it:", "kr-it-mix:")
-    assert [r for r in repeats(sim) if not r.startswith(changed_by_memory)] == []
-
-
-@needs_memory
 def test_no_article_is_posted_twice(sim: Sim) -> None:
+    """By any site's id, in any order of runs: stories listed again the next day, a copy
+    merged away yesterday, a story moved to another site, a failed day re-run after the
+    next, backfills older than later posts, a night run twice."""
     assert repeats(sim) == []
 
 
-def test_no_published_list_entry_is_rewritten(sim: Sim) -> None:
-    assert [r for r in sim.rewritten if "-ai-news-" not in r] == []
-
-
-@needs_memory
 def test_no_published_entry_is_rewritten(sim: Sim) -> None:
-    """The old digest re-run included."""
+    """After every step, every published entry and front matter is as it was (the old
+    digest re-run included); posts only grow."""
     assert sim.rewritten == []
