@@ -170,7 +170,8 @@ class KstFormatter(logging.Formatter):
 
 def setup_logging() -> None:
     """Log lines on stderr in KST, unless someone configured logging already."""
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # we log what happens
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # we log what happens,
+    logging.getLogger("apscheduler.executors").setLevel(logging.ERROR)  # misses included
     root = logging.getLogger()
     if not root.handlers:
         handler = logging.StreamHandler(sys.stderr)
