@@ -1,0 +1,191 @@
+"""List pages in every format the sources read, built from (href, title, time) cards.
+
+Each builder puts its cards into the markup its source's SELECTORS expect; href,
+title and time go in as given (HTML-escaped, or JSON-encoded), so a test can feed a
+hostile value through the real parser. ``FORMATS`` maps a name to (builder, the
+path the source asks for, its content type, the job's source table).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from email.utils import format_datetime
+
+from newsbot.dates import KST
+
+Card = tuple[str, str, str]  # href, title, time as the page prints it
+NOW = datetime(2025, 2, 4, 18, 0, tzinfo=KST)
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _page(body: str) -> bytes:
+    head = '<!DOCTYPE html><html><head><meta charset="utf-8"><title>list</title></head>'
+    return f"{head}<body>{body}</body></html>".encode()
+
+
+def _naver_items(cards: Sequence[Card]) -> str:
+    return "".join(
+        f'<li class="sa_item"><a class="sa_text_title" href="{_e(h)}">'
+        f'<strong class="sa_text_strong">{_e(t)}</strong></a>'
+        f'<div class="sa_text_lede">본문 {_e(t)}</div><div class="sa_text_press">연합뉴스</div>'
+        f'<div class="sa_text_datetime"><b>{_e(w)}</b></div></li>'
+        for h, t, w in cards
+    )
+
+
+def naver_section(cards: Sequence[Card]) -> bytes:
+    return _page(f'<ul id="_SECTION_HEADLINE_LIST_1">{_naver_items(cards)}</ul>')
+
+
+def naver_archive(cards: Sequence[Card]) -> bytes:
+    items = _naver_items(cards)
+    return _page(f'<div class="section_latest_article"><ul class="sa_list">{items}</ul></div>')
+
+
+def naver_legacy(cards: Sequence[Card]) -> bytes:
+    items = "".join(
+        f'<li><dl><dt><a href="{_e(h)}">{_e(t)}</a></dt><dd><span class="lede">본문</span>'
+        f'<span class="writing">연합뉴스</span><span class="date">{_e(w)}</span></dd></dl></li>'
+        for h, t, w in cards
+    )
+    return _page(f'<div class="list_body"><ul class="type06_headline">{items}</ul></div>')
+
+
+def nate(cards: Sequence[Card]) -> bytes:
+    items = "".join(
+        f'<div class="mlt01"><a class="lt1" href="{_e(h)}"><h2 class="tit">{_e(t)}</h2>'
+        f'<span class="tb">요약 {_e(t)}</span></a>'
+        f'<span class="medium">연합뉴스<em>{_e(w)}</em></span></div>'
+        for h, t, w in cards
+    )
+    return _page(f'<div id="newsContents">{items}</div>')
+
+
+def sina_json(cards: Sequence[Card]) -> bytes:
+    rows = [
+        {"title": t, "url": h, "intro": f"简介 {t}", "media_name": "新浪科技", "ctime": w}
+        for h, t, w in cards
+    ]
+    return json.dumps({"result": {"status": {"code": 0}, "data": rows}}).encode()
+
+
+def sina_html(cards: Sequence[Card]) -> bytes:
+    items = "".join(
+        f'<li class="swiper-slide"><a href="{_e(h)}"><em class="swiper-slide_tit">{_e(t)}</em>'
+        f"<time>{_e(w)}</time></a></li>"
+        for h, t, w in cards
+    )
+    return _page(f'<ul class="swiper-wrapper">{items}</ul>')
+
+
+def etnews_rss(cards: Sequence[Card]) -> bytes:
+    items = "".join(
+        f"<item><title>{_e(t)}</title><link>{_e(h)}</link><pubDate>{_e(w)}</pubDate></item>"
+        for h, t, w in cards
+    )
+    rss = f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>{items}'
+    return (rss + "</channel></rss>").encode()
+
+
+def etnews_html(cards: Sequence[Card]) -> bytes:
+    items = "".join(
+        f'<li><div class="text"><strong><a href="{_e(h)}">{_e(t)}</a></strong>'
+        f'<p>요약</p><span class="date">{_e(w)}</span></div></li>'
+        for h, t, w in cards
+    )
+    return _page(f'<ul class="news_list">{items}</ul>')
+
+
+def when(fmt: str) -> str:
+    """``NOW`` as a format prints it: iso, epoch, rfc822 or korean."""
+    return {
+        "iso": NOW.isoformat(),
+        "epoch": str(int(NOW.timestamp())),
+        "rfc822": format_datetime(NOW),
+        "korean": "3시간 전",
+    }[fmt]
+
+
+# name: (builder, path asked for, content type, [[sources]] table, article URL for n, time)
+FORMATS: dict[str, tuple[Callable[[Sequence[Card]], bytes], str, str, str, str, str]] = {
+    "naver-section": (
+        naver_section,
+        "/section/105",
+        "text/html",
+        'name = "naver"\nsection = "105"',
+        "https://n.news.naver.com/mnews/article/001/{n:010d}",
+        "korean",
+    ),
+    "naver-archive": (
+        naver_archive,
+        "/breakingnews/section/105/230",
+        "text/html",
+        'name = "naver"\nsection = "105"\noptions = { force_archive = true }',
+        "https://n.news.naver.com/mnews/article/002/{n:010d}",
+        "korean",
+    ),
+    "naver-legacy": (
+        naver_legacy,
+        "/main/list.naver",
+        "text/html",
+        'name = "naver"\nsection = "105"\noptions = { force_archive = true, archive = "legacy" }',
+        "https://n.news.naver.com/mnews/article/003/{n:010d}",
+        "iso",
+    ),
+    "nate": (
+        nate,
+        "/recent",
+        "text/html",
+        'name = "nate"\nsection = "n0105"',
+        "https://news.nate.com/view/20250204n{n:05d}",
+        "korean",
+    ),
+    "sina-json": (
+        sina_json,
+        "/api/roll/get",
+        "application/json",
+        'name = "sina"\nsection = "2515"',
+        "https://tech.sina.com.cn/doc-iabcdefg{n:04d}.shtml",
+        "epoch",
+    ),
+    "sina-html": (
+        sina_html,
+        "/tech/",
+        "text/html",
+        'name = "sina"\nsection = "2515"\noptions = { list_url = "https://news.sina.cn/tech/" }',
+        "https://tech.sina.com.cn/doc-ihijklmn{n:04d}.shtml",
+        "iso",
+    ),
+    "etnews-rss": (
+        etnews_rss,
+        "/04.xml",
+        "application/rss+xml",
+        'name = "etnews"\nsection = "04"',
+        "https://www.etnews.com/202502040{n:05d}",
+        "rfc822",
+    ),
+    "etnews-html": (
+        etnews_html,
+        "/news/section.html",
+        "text/html",
+        'name = "etnews"\nsection = "04"\noptions = { via = "html" }',
+        "https://www.etnews.com/202502041{n:05d}",
+        "iso",
+    ),
+}
+HOSTS = (
+    "news.naver.com",
+    "n.news.naver.com",
+    "news.nate.com",
+    "feed.mix.sina.com.cn",
+    "news.sina.cn",
+    "tech.sina.com.cn",
+    "rss.etnews.com",
+    "www.etnews.com",
+)
