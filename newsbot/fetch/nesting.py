@@ -18,7 +18,7 @@ import re
 
 from newsbot.errors import FetchError
 from newsbot.fetch.page import Page
-from newsbot.fetch.tags import RAW_TEXT, SCOPE, P
+from newsbot.fetch.tags import BUTTON_SCOPE, RAW_TEXT, P
 from newsbot.fetch.treebuild import Element, Tree, end, start
 
 _TAG_NAME = re.compile(rb"[a-zA-Z][^\s/>]*+")
@@ -100,13 +100,16 @@ class _Scan:
             self.deepest, self.framed = max(self.deepest, self.frames + 1), True
         if closing:
             # </br> is a <br>, and a </p> with no open p an empty <p>: a level each
-            leaf = name == b"br" or (name == b"p" and tree.find(P, SCOPE | {b"button"}) < 0)
+            leaf = name == b"br" or (name == b"p" and tree.find(P, BUTTON_SCOPE) < 0)
             end(tree, name)
             self.deepest = max(self.deepest, tree.depth + leaf)
             return True
-        before = tree.depth
-        start(tree, name, self.body[tag.end() : attrs.start(1)], attrs.group(1).endswith(b"/"))
-        self.deepest = max(self.deepest, tree.depth, before + 1)  # a void element: a level
+        attributes, self_closing = (
+            self.body[tag.end() : attrs.start(1)],
+            attrs.group(1)[-1:] == b"/",
+        )
+        leaf = start(tree, name, attributes, self_closing)
+        self.deepest = max(self.deepest, tree.depth + leaf)  # an empty element is a level too
         top = tree.stack[-1]
         if top.name == name and not top.foreign and not self.framed:
             if name == b"plaintext":

@@ -36,6 +36,8 @@ SPECIAL = INTEGRATION | names(
 )
 SCOPE = INTEGRATION | names("applet caption html table td th marquee object template")
 TABLE_SCOPE = names("html table template")
+BUTTON_SCOPE = SCOPE | names("button")
+CELLS = names("td th")
 MARKERS = names("applet caption marquee object td th template")
 HEADINGS = names("h1 h2 h3 h4 h5 h6")
 CLOSES_P = HEADINGS | names(
@@ -83,7 +85,7 @@ BLOCK_END = (
 )
 END_SCOPE = {
     b"li": SCOPE | names("ol ul"),
-    b"p": SCOPE | {b"button"},
+    b"p": BUTTON_SCOPE,
     **{n: TABLE_SCOPE for n in TABLE_PARTS | {b"table"}},
 }
 FONT_ATTRS = re.compile(rb"(?:^|[\s/])(?:color|face|size)(?:[\s/=]|$)", re.I)  # <font> leaves too

@@ -7,9 +7,13 @@ adoption agency once round, table parts, foreign content), far enough to count d
 
 from __future__ import annotations
 
+import functools
+
 from newsbot.fetch.tags import (
     BLOCK_END,
     BREAKOUT,
+    BUTTON_SCOPE,
+    CELLS,
     CLOSES_P,
     END_SCOPE,
     FONT_ATTRS,
@@ -29,7 +33,6 @@ from newsbot.fetch.tags import (
     TABLE_SCOPE,
     VOID,
     P,
-    names,
 )
 
 
@@ -132,7 +135,8 @@ class Tree:
                 self.closed -= 1
 
 
-def start(tree: Tree, name: bytes, attrs: bytes, self_closing: bool) -> None:
+def start(tree: Tree, name: bytes, attrs: bytes, self_closing: bool) -> bool:
+    """Apply a start tag; True if it made an element that stays empty (void, ``/>``)."""
     if tree.in_foreign() and (name in BREAKOUT or (name == b"font" and FONT_ATTRS.search(attrs))):
         while tree.in_foreign():  # an HTML tag leaves SVG/MathML
             tree.remove(len(tree.stack) - 1)
@@ -142,16 +146,16 @@ def start(tree: Tree, name: bytes, attrs: bytes, self_closing: bool) -> None:
         if not self_closing:
             space = name if name in FOREIGN_ROOTS else tree.stack[-1].name.split(b":")[0]
             tree.push(Element(space + b":" + name, foreign=True))
-        return
+        return self_closing
     if name == b"head" or (name in (b"html", b"body") and tree.count.get(name)):
-        return  # the head's few elements are no deeper than the body's
+        return False  # the head's few elements are no deeper than the body's
     if name in TABLE_PARTS and not tree.count.get(b"table"):
-        return  # a cell or row outside any table is dropped
+        return False  # a cell or row outside any table is dropped
     _close_before(tree, name)
     if name not in SPECIAL or name in REOPENS:
         tree.reopen()
     if name in VOID:
-        return
+        return True
     element = Element(name, key=name + b" " + attrs.strip())
     if name in FORMATTING:
         same = [e for e in tree.listed(name) if e.key == element.key]
@@ -160,11 +164,12 @@ def start(tree: Tree, name: bytes, attrs: bytes, self_closing: bool) -> None:
         tree.active.append(element)
         element.listed = True
     tree.push(element)
+    return False
 
 
 def _close_before(tree: Tree, name: bytes) -> None:
     """What a start tag closes before it opens: an open p, its sibling, its table context."""
-    if name in CLOSES_P and (p := tree.find(P, SCOPE | {b"button"})) >= 0:
+    if name in CLOSES_P and (p := tree.find(P, BUTTON_SCOPE)) >= 0:
         tree.pop_to(p)
     if name in HEADINGS and tree.stack[-1].name in HEADINGS:
         tree.remove(len(tree.stack) - 1)
@@ -175,7 +180,7 @@ def _close_before(tree: Tree, name: bytes) -> None:
     if name in (b"a", b"nobr") and tree.listed(name):
         end(tree, name)  # a second <a> ends the first
     if name in TABLE_CONTEXT:
-        if name != b"tr" and (cell := tree.find(names("td th"), TABLE_SCOPE)) >= 0:
+        if name != b"tr" and (cell := tree.find(CELLS, TABLE_SCOPE)) >= 0:
             tree.pop_to(cell)
         context = tree.find(TABLE_CONTEXT[name], frozenset())
         tree.pop_to(context + 1)
@@ -206,6 +211,12 @@ def _adopt(tree: Tree, element: Element) -> None:
             tree.remove(k)
 
 
+@functools.cache
+def _just(name: bytes) -> frozenset[bytes]:
+    return frozenset([name])
+
+
+@functools.cache
 def _any_space(name: bytes) -> frozenset[bytes]:
     """``name`` as an HTML, SVG or MathML element."""
     return frozenset([name, b"svg:" + name, b"math:" + name])
@@ -227,7 +238,7 @@ def end(tree: Tree, name: bytes) -> None:
         tree.remove(len(tree.stack) - 1)  # e.g. a script's end tag after its text
         return
     if name in BLOCK_END or name == b"p":
-        names = HEADINGS if name in HEADINGS else frozenset([name])
+        names = HEADINGS if name in HEADINGS else _just(name)
         found = tree.find(names, END_SCOPE.get(name, SCOPE))
     else:  # </body>, </br> and the like close nothing; any other stops at a special one
         found = -1 if name in SPECIAL else tree.find(_any_space(name), SPECIAL)

@@ -100,12 +100,11 @@ async def read(
     The source may take ``budgets.source_budget`` seconds, and no longer than the
     run's deadline (loop time ``run_deadline``).
     """
-    source_budget, run_budget = budgets.source_budget, budgets.run_budget
     source = sources.get(ref.name)
     req = ListRequest(
         day=day, section=ref.section, now=now, options=ref.parsed, max_pages=settings.max_pages
     )
-    deadline = min(asyncio.get_running_loop().time() + source_budget, run_deadline)
+    deadline = min(asyncio.get_running_loop().time() + budgets.source_budget, run_deadline)
     listing = Listing(ref, settings, deadline, urls=source.urls(req))
     listing.tally.notes.extend(source.notes(req))
     if not settings.obey_robots:
@@ -114,14 +113,7 @@ async def read(
     first = listing.urls[0] if listing.urls else ""  # what a failure message names
     started = time.monotonic()
     try:
-        try:
-            async with asyncio.timeout_at(deadline):
-                raw = await _read_with_fallback(fetcher, source, req, listing)
-        except TimeoutError:
-            which = "run" if deadline == run_deadline else "source"
-            seconds = run_budget if which == "run" else source_budget
-            message = f"the {which} budget of {seconds}s ran out"
-            raise FetchError(ref.name, first, message, status="timeout") from None
+        raw = await _within_budget(fetcher, source, req, listing, budgets, run_deadline)
         _accept(raw, source, job, now, listing, fetcher.gate)
     except SourceError as exc:
         listing.status, listing.message = exc.status, str(exc)
@@ -133,6 +125,26 @@ async def read(
     finally:
         listing.tally.elapsed_s += time.monotonic() - started  # wall time, waits overlapping
     return listing
+
+
+async def _within_budget(
+    fetcher: Fetcher,
+    source: sources.Source,
+    req: ListRequest,
+    listing: Listing,
+    budgets: FetchConfig,
+    run_deadline: float,
+) -> list[tuple[str, RawItem]]:
+    """The source's raw items, fetched and parsed before its deadline; FetchError if not."""
+    try:
+        async with asyncio.timeout_at(listing.deadline):
+            return await _read_with_fallback(fetcher, source, req, listing)
+    except TimeoutError:
+        run = listing.deadline == run_deadline
+        which, seconds = ("run", budgets.run_budget) if run else ("source", budgets.source_budget)
+        first = listing.urls[0] if listing.urls else ""
+        message = f"the {which} budget of {seconds}s ran out"
+        raise FetchError(listing.ref.name, first, message, status="timeout") from None
 
 
 def _accept(

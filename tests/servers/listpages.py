@@ -8,6 +8,7 @@ path the source asks for, its content type, the job's source table).
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 from collections.abc import Callable, Sequence
@@ -100,6 +101,47 @@ def etnews_html(cards: Sequence[Card]) -> bytes:
         for h, t, w in cards
     )
     return _page(f'<ul class="news_list">{items}</ul>')
+
+
+WORDS = [
+    "반도체",
+    "배터리",
+    "로봇",
+    "위성",
+    "드론",
+    "클라우드",
+    "보안",
+    "게임",
+    "통신",
+    "모바일",
+    "금융",
+    "의료",
+    "교육",
+    "물류",
+    "에너지",
+    "자동차",
+    "조선",
+    "항공",
+    "바이오",
+    "농업",
+    "날씨",
+    "선거",
+    "축구",
+    "야구",
+    "영화",
+    "음악",
+    "부동산",
+    "주식",
+    "환율",
+    "관광",
+]
+
+
+def headline(seed: str, n: int) -> str:
+    """A headline unlike every other (no two are merged as one story)."""
+    digest = hashlib.sha1(f"{seed}/{n}".encode()).digest()
+    words = " ".join(WORDS[b % len(WORDS)] for b in digest[:4])
+    return f"{words} {int.from_bytes(digest[4:7], 'big')}"
 
 
 def when(fmt: str) -> str:
