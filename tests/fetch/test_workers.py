@@ -59,11 +59,18 @@ def run(workers: Workers, fn: Any, *args: Any) -> Any:
 
 
 def test_S14_an_overrun_is_killed_and_fails_with_timeout(tmp_path: Path) -> None:
-    pid_file = tmp_path / "pid"
-    with pytest.raises(FetchError) as err:
-        run(Workers(1.0), spin, str(pid_file))
-    assert err.value.status == "timeout" and "parse_timeout" in err.value.message
-    assert gone(pid_file)
+    pid_file, workers = tmp_path / "pid", Workers(1.0)
+
+    async def go() -> None:
+        await workers.run(spin, str(pid_file), source="twin", url="https://news.twin.test/")
+
+    try:
+        with pytest.raises(FetchError) as err:
+            asyncio.run(go())
+        assert err.value.status == "timeout" and "parse_timeout" in err.value.message
+        assert gone(pid_file)  # at once, not only when the run ends
+    finally:
+        workers.close()
 
 
 def test_S14_the_event_loop_runs_on_while_a_page_is_read(tmp_path: Path) -> None:
