@@ -25,7 +25,10 @@ from typing import Any, TypeVar
 from newsbot.errors import FetchError, LayoutChanged, SourceError
 
 T = TypeVar("T")
-_PRELOAD: set[str] = set()  # imported once, by the forkserver (``preload``)
+# imported once, by the forkserver. Each worker still imports the main script (the
+# ``newsbot`` console script imports newsbot.cli, so that is preloaded too), so a script
+# that calls newsbot needs the usual ``if __name__ == "__main__":`` guard.
+_PRELOAD: set[str] = {"newsbot.cli"}
 _ERRORS: dict[str, type[SourceError]] = {
     "SourceError": SourceError,
     "FetchError": FetchError,
