@@ -15,13 +15,13 @@ import sys
 import tempfile
 import time
 import types
-from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from reindex import best  # noqa: E402  (bench/ is the script's folder)
 from selectolax.lexbor import LexborHTMLParser  # noqa: E402
 
 from newsbot import pipeline, sources  # noqa: E402
@@ -35,15 +35,6 @@ from tests.servers.faults import respond, start_fault_server  # noqa: E402
 FIXTURES = ROOT.parent / "shared" / "fixtures"
 REPRO = b"<html><body>" + b"<div/>" * 200_000 + b"</body></html>"
 NAVER = "div.section_latest_article ul.sa_list > li.sa_item"  # the selector that ran long
-
-
-def best(fn: Callable[[], object], repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def lexbor(html: bytes) -> None:

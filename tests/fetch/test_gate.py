@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,6 +22,7 @@ from newsbot.errors import FetchError
 from newsbot.fetch import gate as gate_mod
 from newsbot.fetch.client import Fetcher
 from newsbot.fetch.gate import Gate, GatedBackend, Refused, host_refusal, spelled_address
+from tests.servers.dns import fake_dns
 from tests.servers.faults import FaultServer, respond, start_fault_server
 
 INSIDE = [
@@ -138,15 +138,6 @@ def internal() -> Iterator[FaultServer]:
         stop()
 
 
-def resolver(table: dict[str, list[str]]) -> Any:
-    async def lookup(host: str, port: int) -> list[str]:
-        if host in table:
-            return table[host]
-        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-
-    return lookup
-
-
 class Inner(httpcore.AsyncNetworkBackend):
     """Records where the gated backend connects, and connects for real."""
 
@@ -165,7 +156,7 @@ class Inner(httpcore.AsyncNetworkBackend):
 def test_S10_a_name_resolving_inside_is_never_connected(
     internal: FaultServer, addresses: list[str]
 ) -> None:
-    backend = GatedBackend(Gate(), lookup=resolver({"rebind.test": addresses}))
+    backend = GatedBackend(Gate(), lookup=fake_dns({"rebind.test": addresses}))
     with pytest.raises(Refused, match="non-public"):
         asyncio.run(backend.connect_tcp("rebind.test", internal.port, timeout=1))
     assert internal.hits == []
@@ -195,7 +186,7 @@ def test_the_checked_address_is_the_one_connected_to(internal: FaultServer) -> N
 
 
 def test_a_host_map_origin_is_connected_without_a_lookup(internal: FaultServer) -> None:
-    backend = GatedBackend(Gate.of({"a.kr": internal.origin}), lookup=resolver({}))
+    backend = GatedBackend(Gate.of({"a.kr": internal.origin}), lookup=fake_dns({}))
 
     async def connect() -> None:
         stream = await backend.connect_tcp("127.0.0.1", internal.port, timeout=1)
@@ -220,7 +211,7 @@ def test_S10_the_fetcher_connects_through_the_gate(
     internal: FaultServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """httpx really uses the gated backend: a name resolving to the inside is refused."""
-    monkeypatch.setattr(gate_mod, "resolve", resolver({"rebind.test": ["127.0.0.1"]}))
+    monkeypatch.setattr(gate_mod, "resolve", fake_dns({"rebind.test": ["127.0.0.1"]}))
     err = fetch(f"http://rebind.test:{internal.port}/", {})
     assert err.status == "redirect_blocked" and "non-public" in err.message
     assert internal.hits == []
@@ -229,7 +220,7 @@ def test_S10_the_fetcher_connects_through_the_gate(
 def test_S10_a_redirect_to_a_name_resolving_inside_is_refused(
     internal: FaultServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(gate_mod, "resolve", resolver({"x.site.test": ["127.0.0.1"]}))
+    monkeypatch.setattr(gate_mod, "resolve", fake_dns({"x.site.test": ["127.0.0.1"]}))
     front, stop = start_fault_server()
     front.routes["/"] = respond(302, Location=f"http://x.site.test:{internal.port}/")
     try:

@@ -10,10 +10,8 @@ Catalogue: S10.
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -23,6 +21,7 @@ from newsbot.fetch import gate as gate_mod
 from newsbot.jobs import load_jobs
 from newsbot.models import RunReport
 from tests.conftest import PageServer
+from tests.servers.dns import fake_dns
 from tests.servers.faults import FaultServer, respond, start_fault_server
 from tests.servers.listpages import FORMATS, HOSTS, NOW, headline, when
 
@@ -96,15 +95,6 @@ def jobs(tmp: Path) -> Path:
     return folder
 
 
-def resolve(table: dict[str, list[str]]) -> Any:
-    async def lookup(host: str, port: int) -> list[str]:
-        if host in table:
-            return table[host]
-        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-
-    return lookup
-
-
 def run(site: PageServer, tmp: Path) -> RunReport:
     cfg = Config(
         fetch=FetchConfig(host_delay=0.0, backoff=0.05, host_map=dict.fromkeys(HOSTS, site.origin)),
@@ -121,7 +111,7 @@ def test_S10_nothing_inside_is_fetched_from_any_list_or_redirect(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(gate_mod, "resolve", resolve({"rebind.test": ["127.0.0.1"]}))
+    monkeypatch.setattr(gate_mod, "resolve", fake_dns({"rebind.test": ["127.0.0.1"]}))
     serve(page_server, internal)
     jobs(tmp_path)
     report = run(page_server, tmp_path)

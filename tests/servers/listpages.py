@@ -25,47 +25,55 @@ def _e(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+def _cards(template: str, cards: Sequence[Card]) -> str:
+    """``template`` filled with each card's href (h), title (t) and time (w), escaped."""
+    return "".join(template.format(h=_e(h), t=_e(t), w=_e(w)) for h, t, w in cards)
+
+
 def _page(body: str) -> bytes:
     head = '<!DOCTYPE html><html><head><meta charset="utf-8"><title>list</title></head>'
     return f"{head}<body>{body}</body></html>".encode()
 
 
-def _naver_items(cards: Sequence[Card]) -> str:
-    return "".join(
-        f'<li class="sa_item"><a class="sa_text_title" href="{_e(h)}">'
-        f'<strong class="sa_text_strong">{_e(t)}</strong></a>'
-        f'<div class="sa_text_lede">본문 {_e(t)}</div><div class="sa_text_press">연합뉴스</div>'
-        f'<div class="sa_text_datetime"><b>{_e(w)}</b></div></li>'
-        for h, t, w in cards
-    )
+def _html_list(wrapper: str, item: str) -> Callable[[Sequence[Card]], bytes]:
+    """A builder of an HTML list page: each card as ``item``, all of them in ``wrapper``."""
+
+    def build(cards: Sequence[Card]) -> bytes:
+        return _page(wrapper.format(items=_cards(item, cards)))
+
+    return build
 
 
-def naver_section(cards: Sequence[Card]) -> bytes:
-    return _page(f'<ul id="_SECTION_HEADLINE_LIST_1">{_naver_items(cards)}</ul>')
-
-
-def naver_archive(cards: Sequence[Card]) -> bytes:
-    items = _naver_items(cards)
-    return _page(f'<div class="section_latest_article"><ul class="sa_list">{items}</ul></div>')
-
-
-def naver_legacy(cards: Sequence[Card]) -> bytes:
-    items = "".join(
-        f'<li><dl><dt><a href="{_e(h)}">{_e(t)}</a></dt><dd><span class="lede">본문</span>'
-        f'<span class="writing">연합뉴스</span><span class="date">{_e(w)}</span></dd></dl></li>'
-        for h, t, w in cards
-    )
-    return _page(f'<div class="list_body"><ul class="type06_headline">{items}</ul></div>')
-
-
-def nate(cards: Sequence[Card]) -> bytes:
-    items = "".join(
-        f'<div class="mlt01"><a class="lt1" href="{_e(h)}"><h2 class="tit">{_e(t)}</h2>'
-        f'<span class="tb">요약 {_e(t)}</span></a>'
-        f'<span class="medium">연합뉴스<em>{_e(w)}</em></span></div>'
-        for h, t, w in cards
-    )
-    return _page(f'<div id="newsContents">{items}</div>')
+NAVER_CARD = (
+    '<li class="sa_item"><a class="sa_text_title" href="{h}">'
+    '<strong class="sa_text_strong">{t}</strong></a>'
+    '<div class="sa_text_lede">본문 {t}</div><div class="sa_text_press">연합뉴스</div>'
+    '<div class="sa_text_datetime"><b>{w}</b></div></li>'
+)
+naver_section = _html_list('<ul id="_SECTION_HEADLINE_LIST_1">{items}</ul>', NAVER_CARD)
+naver_archive = _html_list(
+    '<div class="section_latest_article"><ul class="sa_list">{items}</ul></div>', NAVER_CARD
+)
+naver_legacy = _html_list(
+    '<div class="list_body"><ul class="type06_headline">{items}</ul></div>',
+    '<li><dl><dt><a href="{h}">{t}</a></dt><dd><span class="lede">본문</span>'
+    '<span class="writing">연합뉴스</span><span class="date">{w}</span></dd></dl></li>',
+)
+nate = _html_list(
+    '<div id="newsContents">{items}</div>',
+    '<div class="mlt01"><a class="lt1" href="{h}"><h2 class="tit">{t}</h2>'
+    '<span class="tb">요약 {t}</span></a><span class="medium">연합뉴스<em>{w}</em></span></div>',
+)
+sina_html = _html_list(
+    '<ul class="swiper-wrapper">{items}</ul>',
+    '<li class="swiper-slide"><a href="{h}"><em class="swiper-slide_tit">{t}</em>'
+    "<time>{w}</time></a></li>",
+)
+etnews_html = _html_list(
+    '<ul class="news_list">{items}</ul>',
+    '<li><div class="text"><strong><a href="{h}">{t}</a></strong>'
+    '<p>요약</p><span class="date">{w}</span></div></li>',
+)
 
 
 def sina_json(cards: Sequence[Card]) -> bytes:
@@ -76,31 +84,10 @@ def sina_json(cards: Sequence[Card]) -> bytes:
     return json.dumps({"result": {"status": {"code": 0}, "data": rows}}).encode()
 
 
-def sina_html(cards: Sequence[Card]) -> bytes:
-    items = "".join(
-        f'<li class="swiper-slide"><a href="{_e(h)}"><em class="swiper-slide_tit">{_e(t)}</em>'
-        f"<time>{_e(w)}</time></a></li>"
-        for h, t, w in cards
-    )
-    return _page(f'<ul class="swiper-wrapper">{items}</ul>')
-
-
 def etnews_rss(cards: Sequence[Card]) -> bytes:
-    items = "".join(
-        f"<item><title>{_e(t)}</title><link>{_e(h)}</link><pubDate>{_e(w)}</pubDate></item>"
-        for h, t, w in cards
-    )
+    items = _cards("<item><title>{t}</title><link>{h}</link><pubDate>{w}</pubDate></item>", cards)
     rss = f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>{items}'
     return (rss + "</channel></rss>").encode()
-
-
-def etnews_html(cards: Sequence[Card]) -> bytes:
-    items = "".join(
-        f'<li><div class="text"><strong><a href="{_e(h)}">{_e(t)}</a></strong>'
-        f'<p>요약</p><span class="date">{_e(w)}</span></div></li>'
-        for h, t, w in cards
-    )
-    return _page(f'<ul class="news_list">{items}</ul>')
 
 
 WORDS = [

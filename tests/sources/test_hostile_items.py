@@ -10,7 +10,6 @@ Catalogue: F29, F30.
 
 from __future__ import annotations
 
-import socket
 import tomllib
 import types
 from collections.abc import Mapping
@@ -35,6 +34,7 @@ from newsbot.normalize import clean_url, to_article
 from newsbot.sources import naver
 from newsbot.sources.base import ListRequest
 from tests.conftest import PageServer
+from tests.servers.dns import fake_dns
 from tests.servers.listpages import FORMATS, HOSTS, NOW, headline, when
 
 GOOD = 30  # so three bad links stay under the 10 % that fails a source as incomplete
@@ -59,11 +59,7 @@ IPV6_HOST = "2606:4700:4700::1111"  # mapped to the page server, so its thumbnai
 @pytest.fixture(autouse=True)
 def no_dns(monkeypatch: pytest.MonkeyPatch) -> None:
     """No name is looked up for real: every host these tests reach is mapped."""
-
-    async def lookup(host: str, port: int) -> list[str]:
-        raise socket.gaierror(socket.EAI_NONAME, f"{host}: no DNS in tests")
-
-    monkeypatch.setattr(gate_mod, "resolve", lookup)
+    monkeypatch.setattr(gate_mod, "resolve", fake_dns({}))
 
 
 def serve(site: PageServer, name: str) -> None:
