@@ -207,7 +207,7 @@ async def _read_pages(
             accept=list(source.CONTENT_TYPES) or None,
             headers=source.HEADERS or None,
         )
-        items = await fetcher.workers.run(
+        found = await fetcher.workers.run(
             readers.list_items,
             ParseWith(source.parse),
             page,
@@ -218,7 +218,7 @@ async def _read_pages(
             source=source.NAME,
             url=page.url,
         )
-        raw.extend((page.url, item) for item in items)
+        raw.extend((page.url, item) for item in found)
         if len(raw) >= settings.max_items:
             break  # enough items: the next list pages would only be cut off
     return raw
