@@ -41,6 +41,23 @@ KEEP_TAGS = frozenset({"html", "body", "article", "main"})
 KEEP_SHARE = 0.5  # a box holding more of the page's running text than this stays
 
 
+def running_text(root: LexborNode, min_run: int = 25) -> dict[int, int]:
+    """Per element (by ``mem_id``): characters in its text runs of at least ``min_run``.
+
+    Short runs (menu entries, labels, buttons) do not count; one walk serves the page.
+    """
+    sizes: dict[int, int] = {}
+    for n in root.traverse(include_text=True):
+        if not n.is_text_node:
+            continue
+        run = len((n.text_content or "").strip())
+        parent = n.parent if run >= min_run else None
+        while parent is not None:
+            sizes[parent.mem_id] = sizes.get(parent.mem_id, 0) + run
+            parent = parent.parent
+    return sizes
+
+
 def text_size(node: LexborNode) -> int:
     """Characters of text in ``node``, whitespace excluded."""
     return len("".join((node.text(deep=True) or "").split()))
@@ -64,14 +81,17 @@ def is_noise_name(node: LexborNode) -> bool:
     return any(NOISE_TOKEN.search(t) for t in tokens)
 
 
-def strip_page(root: LexborNode, page_text: int) -> None:
-    """Remove boilerplate from the whole page; a box with most of the text stays."""
+def strip_page(root: LexborNode, runs: dict[int, int]) -> None:
+    """Remove boilerplate from the whole page; a box with most of the text (``runs``) stays."""
+    page_text = runs.get(root.mem_id, 0)
 
     def small(node: LexborNode) -> bool:
-        return text_size(node) <= KEEP_SHARE * page_text
+        return runs.get(node.mem_id, 0) <= KEEP_SHARE * page_text
 
     remove([n for n in root.css(STRUCTURE) if n.tag not in KEEP_TAGS and small(n)])
-    remove([n for n in root.css("[class], [id]") if is_noise_name(n) and small(n)])
+    # a layout wrapper (``and-w-sidebar``) holds the headline; a sidebar or comments do not
+    named = [n for n in root.css("[class], [id]") if is_noise_name(n) and small(n)]
+    remove([n for n in named if n.css_first("h1") is None])
     remove([f for f in root.css("form") if f.css_first("input, textarea") and _tiny_form(f)])
 
 

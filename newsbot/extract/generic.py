@@ -40,7 +40,7 @@ def body(tree: LexborHTMLParser) -> list[str]:
     if root is None:
         return []
     remove(root.css(ALWAYS_DROP))
-    clean.strip_page(root, _running_text(root))
+    clean.strip_page(root, clean.running_text(root, MIN_TEXT))
     remove([a for a in root.css('a[href^="#"]') if SKIP_LINK.search(a.text())])
     parts = _article(root)
     out: list[str] = []
@@ -48,18 +48,6 @@ def body(tree: LexborHTMLParser) -> list[str]:
         clean.strip_inside(part)
         out.extend(paragraphs(part))
     return out
-
-
-def _running_text(root: LexborNode) -> int:
-    return sum(len(t) for t in _texts(root))
-
-
-def _texts(root: LexborNode) -> list[str]:
-    return [
-        s
-        for n in root.traverse(include_text=True)
-        if n.is_text_node and len(s := (n.text_content or "").strip()) >= MIN_TEXT
-    ]
 
 
 def _article(root: LexborNode) -> list[LexborNode]:
