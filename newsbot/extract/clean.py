@@ -10,6 +10,7 @@ Nothing that holds most of the page's running text is removed, whatever its name
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from selectolax.lexbor import LexborNode
 
@@ -77,8 +78,13 @@ def is_noise_name(node: LexborNode) -> bool:
     if node.tag in KEEP_TAGS:
         return False
     attrs = node.attributes
-    tokens = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".split()
-    return any(NOISE_TOKEN.search(t) for t in tokens)
+    return _noisy(f"{attrs.get('class') or ''} {attrs.get('id') or ''}")
+
+
+@lru_cache(maxsize=4096)
+def _noisy(names: str) -> bool:
+    # pages repeat the same class strings hundreds of times: each is matched once
+    return any(NOISE_TOKEN.search(t) for t in names.split())
 
 
 def strip_page(root: LexborNode, runs: dict[int, int]) -> None:
@@ -93,6 +99,7 @@ def strip_page(root: LexborNode, runs: dict[int, int]) -> None:
     named = [n for n in root.css("[class], [id]") if is_noise_name(n) and small(n)]
     remove([n for n in named if n.css_first("h1") is None])
     remove([f for f in root.css("form") if f.css_first("input, textarea") and _tiny_form(f)])
+    remove(root.css("label, input"))  # form controls' captions ("自动播放", "Remember me")
 
 
 def _tiny_form(form: LexborNode) -> bool:

@@ -18,6 +18,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from newsbot.extract import clean
 from newsbot.extract.dom import ALWAYS_DROP, BLOCKS, paragraphs, remove
+from newsbot.normalize import clean_text
 
 SKIP_LINK = re.compile(r"건너뛰기|바로가기|skip|跳过|跳至", re.I)
 PARAGRAPHS = frozenset(
@@ -26,6 +27,11 @@ PARAGRAPHS = frozenset(
 GOOD_NAME = re.compile(
     r"article|body|content|entry|main|post|story|text|blog|hentry|news|view|read|detail|"
     r"본문|기사|artic|cont",
+    re.I,
+)
+CALL = re.compile(
+    r"클릭|바로가기|구독|다운로드|앱 설치|下载|快来|点击|关注|订阅|扫码|"
+    r"subscribe|sign up|download|click here|follow us|read more",
     re.I,
 )
 COMMAS = re.compile(r"[,，、。;；]")
@@ -44,10 +50,27 @@ def body(tree: LexborHTMLParser) -> list[str]:
     remove([a for a in root.css('a[href^="#"]') if SKIP_LINK.search(a.text())])
     parts = _article(root)
     out: list[str] = []
+    links: set[str] = set()
     for part in parts:
         clean.strip_inside(part)
         out.extend(paragraphs(part))
-    return out
+        links.update(t for a in part.css("a") if len(t := clean_text(a.text())) > 1)
+    return _trim_edges(out, links)
+
+
+def _trim_edges(paras: list[str], links: set[str]) -> list[str]:
+    """Drop a call to action that opens or closes the article ("快来…新浪众测", "#흥(클릭!)")."""
+
+    def promo(para: str) -> bool:
+        linked = para in links or any(link in para for link in links)
+        return linked and len(para) < 300 and (para in links or CALL.search(para) is not None)
+
+    start, end = 0, len(paras)
+    while start < end and promo(paras[start]) and CALL.search(paras[start]):
+        start += 1
+    while end > start and promo(paras[end - 1]):
+        end -= 1
+    return paras[start:end]
 
 
 def _article(root: LexborNode) -> list[LexborNode]:
