@@ -98,13 +98,9 @@ def strip_page(root: LexborNode, runs: dict[int, int]) -> None:
     # a layout wrapper (``and-w-sidebar``) holds the headline; a sidebar or comments do not
     named = [n for n in root.css("[class], [id]") if is_noise_name(n) and small(n)]
     remove([n for n in named if n.css_first("h1") is None])
-    remove([f for f in root.css("form") if f.css_first("input, textarea") and _tiny_form(f)])
-    remove(root.css("label, input"))  # form controls' captions ("自动播放", "Remember me")
-
-
-def _tiny_form(form: LexborNode) -> bool:
     # ASP.NET pages wrap the whole page in one <form>: only a small form is a form
-    return text_size(form) < 400
+    remove([f for f in root.css("form") if f.css_first("input, textarea") and small(f)])
+    remove(root.css("label, input"))  # form controls' captions ("自动播放", "Remember me")
 
 
 def strip_inside(node: LexborNode) -> None:

@@ -26,7 +26,7 @@ ZH_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日\s*(\d{1,2}):(\d{2})")
 LABELED_DATE = re.compile(
     r"(?:written|published|posted|date|입력|기사입력|등록|작성|发布时间|发布|发表)\s*(?:on)?\s*[:：]?\s*"
     r"(\d{4}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}日?\.?"
-    r"(?:\s*(?:오전|오후)?\s*\d{1,2}:\d{2}(?::\d{2})?)?)",
+    r"(?:(?:T|\s*(?:오전|오후)?\s*)\d{1,2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?)",
     re.I,
 )
 
@@ -48,7 +48,9 @@ def text_date(tree: LexborHTMLParser, tz: ZoneInfo) -> datetime | None:
     body = tree.body
     text = body.text(separator=" ") if body is not None else ""
     for match in LABELED_DATE.finditer(text[:20000]):
-        value = parse_time(match.group(1).replace("年", "-").replace("月", "-").replace("日", ""), tz)
+        value = parse_time(
+            match.group(1).replace("年", "-").replace("月", "-").replace("日", ""), tz
+        )
         if value is not None:
             return value
     return None
