@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from pydantic import Field, field_validator
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from newsbot.errors import LayoutChanged
 from newsbot.fetch.page import Page
@@ -73,7 +73,7 @@ class Options(GenericOptions):
             try:
                 if selector.strip():
                     probe.css(selector)
-            except ValueError as exc:
+            except (ValueError, SelectolaxError) as exc:
                 raise ValueError(f"{name} = {selector!r} is not a CSS selector ({exc})") from None
         return value
 
