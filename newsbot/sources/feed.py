@@ -170,7 +170,7 @@ class _JsonFeed(BaseModel):
 def _json_feed(page: Page, text: str) -> list[Entry]:
     try:
         feed = _JsonFeed.model_validate(json.loads(text))
-    except (ValueError, ValidationError) as exc:
+    except (ValueError, ValidationError, RecursionError) as exc:
         message = str(exc).splitlines()[0][:200]
         raise LayoutChanged(NAME, page.url, f"not a JSON Feed: {message}") from None
     if "jsonfeed.org" not in feed.version:

@@ -169,5 +169,5 @@ def test_parse_reads_each_field_by_its_selector() -> None:
 
 def test_a_page_without_items_is_a_layout_change() -> None:
     req = request(BASE | {"selectors": {"item": "div.gone"}})
-    with pytest.raises(LayoutChanged, match="item='div.gone'"):
+    with pytest.raises(LayoutChanged, match=r"item='div\.gone'"):
         html_source.parse(Page("https://news.example/list", LIST), html_source.SELECTORS, req)
