@@ -50,17 +50,9 @@ ARTICLE = generic.NO_RULE  # article pages of any site: the generic extractor
 XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 Options = GenericOptions  # url, label, language, tz, min_items, max_items
 article_id = generic.article_id
+urls = generic.urls  # the URL, its {date:…} and {page} filled
+fallback_urls = generic.no_fallback
 canonical_url = generic.canonical_url
-
-
-def urls(req: ListRequest) -> list[str]:
-    """The feed's URL."""
-    return Options.of(req.options).page_urls(req)
-
-
-def fallback_urls(req: ListRequest) -> list[str]:
-    """None: the feed is the only way in."""
-    return []
 
 
 def notes(req: ListRequest) -> list[str]:

@@ -110,6 +110,16 @@ class GenericOptions(SourceOptions):
         return "{date" in self.url
 
 
+def urls(req: ListRequest) -> list[str]:
+    """The source's URL for ``req``'s day, pages 1..N when it has ``{page}``."""
+    return GenericOptions.of(req.options).page_urls(req)
+
+
+def no_fallback(req: ListRequest) -> list[str]:
+    """None: the feed or list is the only way in."""
+    return []
+
+
 def past_day_note(name: str, options: GenericOptions, req: ListRequest) -> list[str]:
     """What a past ``--date`` gets from a list that is not addressed by day."""
     if req.is_today or options.dated:

@@ -48,6 +48,8 @@ CONTENT_TYPES: Sequence[str] = ()  # HTML: [fetch] content_types
 HEADERS: Mapping[str, str] = {}
 ARTICLE = generic.NO_RULE  # article pages of any site: the generic extractor
 article_id = generic.article_id
+urls = generic.urls  # the URL, its {date:…} and {page} filled
+fallback_urls = generic.no_fallback
 
 
 class Options(GenericOptions):
@@ -76,16 +78,6 @@ class Options(GenericOptions):
             except (ValueError, SelectolaxError) as exc:
                 raise ValueError(f"{name} = {selector!r} is not a CSS selector ({exc})") from None
         return value
-
-
-def urls(req: ListRequest) -> list[str]:
-    """The list page for the day, pages 1..N when the URL has ``{page}``."""
-    return Options.of(req.options).page_urls(req)
-
-
-def fallback_urls(req: ListRequest) -> list[str]:
-    """None: the list is the only way in."""
-    return []
 
 
 def notes(req: ListRequest) -> list[str]:
