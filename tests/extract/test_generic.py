@@ -39,19 +39,29 @@ def text_of(body: str, head: str = "") -> str:
     return got.text
 
 
+def comments(n: int) -> str:
+    return (
+        "<div id='comments'>" + "<p>A reader wrote a long comment about buses, routes and fares.</p>" * n
+        + "</div><div class='related-posts'><p>Another story about something else, told at length.</p></div>"
+    )  # fmt: skip
+
+
 @pytest.mark.parametrize(
     "wrapper",
     ["l-sidebar-fixed l-article-body-segment", "Page-ad-margins", "non-ad-column",
-     "header-style-header-2", "article-header", "and-w-sidebar"],
+     "header-style-header-2", "article-header"],
 )  # fmt: skip
 def test_class_names_are_whole_tokens_so_wrappers_stay(wrapper: str) -> None:
-    body = (
-        f"<div class='{wrapper}'><h1>Bus network grows</h1>{''.join(para(i) for i in range(4))}</div>"
-        "<div class='related-posts'><p>Another story about something else, told at length.</p></div>"
-    )
-    got = text_of(body)
+    body = f"<h1>Bus network grows</h1><div class='{wrapper}'>{''.join(para(i) for i in range(4))}</div>"
+    got = text_of(body + comments(10))
     assert "Paragraph 0" in got and "Paragraph 3" in got
-    assert "Another story" not in got
+    assert "Another story" not in got and "A reader" not in got
+
+
+def test_a_noise_named_wrapper_that_holds_the_headline_stays() -> None:
+    body = f"<div class='and-w-sidebar'><h1>Bus network grows</h1>{para(0)}{para(1)}{para(2)}</div>"
+    got = text_of(body + comments(4))  # under half the page's text
+    assert "Paragraph 2" in got and "A reader" not in got
 
 
 def test_a_story_split_over_sibling_blocks_comes_out_whole() -> None:
@@ -60,6 +70,16 @@ def test_a_story_split_over_sibling_blocks_comes_out_whole() -> None:
     )
     got = text_of(f"<h1>Bus network grows</h1><div class='story'>{blocks}</div>")
     assert all(f"Paragraph {i}," in got for i in range(8))
+
+
+def test_a_smaller_sibling_block_joins_the_winning_one() -> None:
+    first = "".join(para(i) for i in range(6))
+    body = (
+        f"<div class='page'><div class='story-a'><h1>T</h1>{first}</div>"
+        f"<div class='story-b'>{para(6)}{para(7)}</div></div>"
+    )
+    got = text_of(body)
+    assert "Paragraph 0," in got and "Paragraph 7," in got
 
 
 def test_captions_credits_and_link_lists_inside_the_article_go() -> None:

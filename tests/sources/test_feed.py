@@ -143,6 +143,8 @@ def test_each_feed_has_its_own_settings_on_top_of_sources_feed() -> None:
     )
     mine = for_options(settings["feed"], feed.Options.model_validate({"url": URL, "max_items": 5}))
     assert (mine.min_items, mine.max_items, mine.obey_robots) == (3, 5, False)
+    own = feed.Options.model_validate({"url": URL, "min_items": 0})
+    assert for_options(settings["feed"], own).min_items == 0
 
 
 def job(*sources: dict[str, object]) -> dict[str, object]:
