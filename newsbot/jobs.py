@@ -24,7 +24,7 @@ from newsbot.errors import ConfigError, JobError
 from newsbot.sources.base import SourceOptions
 from newsbot.sources.generic import GenericOptions
 
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")  # fullmatch: "$" would let "\n" through
 CRON_FIELDS = 5
 
 
@@ -149,7 +149,7 @@ class Job(BaseModel):
     @field_validator("slug")
     @classmethod
     def _check_slug(cls, value: str) -> str:
-        if not SLUG_RE.match(value):
+        if not SLUG_RE.fullmatch(value):
             raise ValueError("slug must match [a-z0-9][a-z0-9-]* and be at most 80 characters")
         return value
 

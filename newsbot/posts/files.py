@@ -18,7 +18,7 @@ from pathlib import Path
 from newsbot.errors import WriteError
 
 NAME_MAX = 255  # bytes, Linux
-POST_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9-]+)-\d{8}\.md$")
+POST_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})-([a-z0-9-]+)-\d{8}\.md")  # fullmatch: no "\n"
 
 
 def post_name(day: date, slug: str) -> str:
@@ -30,9 +30,12 @@ def post_name(day: date, slug: str) -> str:
 
 
 def parse_post_name(name: str) -> tuple[date, str] | None:
-    """(day, slug) from ``YYYY-MM-DD-<slug>-YYYYMMDD.md``, or None."""
-    m = POST_NAME.match(name)
-    return (date.fromisoformat(m.group(1)), m.group(2)) if m else None
+    """(day, slug) from ``YYYY-MM-DD-<slug>-YYYYMMDD.md``, or None (also for no real day)."""
+    m = POST_NAME.fullmatch(name)
+    try:
+        return (date.fromisoformat(m.group(1)), m.group(2)) if m else None
+    except ValueError:
+        return None
 
 
 def read(path: Path) -> str:
