@@ -22,6 +22,7 @@ from newsbot import scaffold, sources, tomlfile
 from newsbot.config import Config, explain
 from newsbot.errors import ConfigError, JobError
 from newsbot.sources.base import SourceOptions
+from newsbot.sources.generic import GenericOptions
 
 SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")  # fullmatch: "$" would let "\n" through
 CRON_FIELDS = 5
@@ -136,6 +137,21 @@ class Job(BaseModel):
     )
     sources: list[SourceRef] = Field(min_length=1)
     digest: DigestOptions = Field(default_factory=DigestOptions)
+
+    @field_validator("sources")
+    @classmethod
+    def _distinct_sources(cls, value: list[SourceRef]) -> list[SourceRef]:
+        # (source, section) keys the report, the plan and newsbot status: one entry each
+        seen: set[tuple[str, str]] = set()
+        for i, ref in enumerate(value):
+            if not ref.section and isinstance(ref.parsed, GenericOptions):
+                raise ValueError(f"[{i}] {ref.name}: needs a section, its key in reports")
+            if (ref.name, ref.section) in seen:
+                raise ValueError(
+                    f"[{i}] {ref.name}/{ref.section} is listed twice; give each its own section"
+                )
+            seen.add((ref.name, ref.section))
+        return value
 
     @field_validator("slug")
     @classmethod
