@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import quote
 
 from newsbot.errors import WriteError
 
@@ -71,10 +72,12 @@ def link_text(value: str) -> str:
 
 
 def url(value: str) -> str:
-    """An http(s) URL made safe inside ``(...)``; WriteError for anything else."""
-    if not SAFE_URL.match(value) or CONTROLS.search(value):
+    """An http(s) URL made safe inside ``(...)`` (control characters percent-encoded);
+    WriteError for anything but http(s) with a host."""
+    if not SAFE_URL.match(value):
         raise WriteError(f"refusing to write a link that is not http(s): {value[:80]!r}")
-    return "".join(URL_UNSAFE.get(ch, ch) for ch in ENTITY_LIKE.sub("%26", value))
+    value = CONTROLS.sub(lambda m: quote(m.group()), ENTITY_LIKE.sub("%26", value))
+    return "".join(URL_UNSAFE.get(ch, ch) for ch in value)
 
 
 def plain(markup: str) -> str:

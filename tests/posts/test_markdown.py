@@ -72,7 +72,7 @@ def test_link_text_keeps_brackets_balanced_one_deep_and_escapes_the_rest() -> No
         "//evil.example/x",
         "http://user:pass@x.kr/",
         "https:///path",
-        "https://x.kr/a\nb",
+        "https://\nx.kr/",
         "ftp://x.kr/",
     ],
 )
@@ -87,6 +87,7 @@ def test_urls_cannot_break_out_of_their_parentheses_or_decode_entities() -> None
     assert md.url("https://x.kr/a b(c)") == "https://x.kr/a%20b%28c%29"
     assert md.url("https://x.kr/?a=1&b=2|{x}") == "https://x.kr/?a=1&b=2%7C%7Bx%7D"
     assert md.url("https://x.kr/&#64;evil&amp;") == "https://x.kr/%26#64;evil%26amp;"
+    assert md.url("https://x.kr/a\nb\x00\u2028") == "https://x.kr/a%0Ab%00%E2%80%A8"
 
 
 def shown(value: str) -> str:
