@@ -8,6 +8,7 @@ typography aside), and no element or link that newsbot did not write.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -104,6 +105,40 @@ def only_ours(body: LexborNode, tags: set[str], urls: set[str]) -> None:
         assert anchor or href in urls, f"a link newsbot did not write: {a.html[:120]}"
     for img in body.css("img"):
         assert img.attributes.get("src") in urls, f"an image newsbot did not write: {img.html}"
+
+
+def nothing_but_the_theme(page: LexborHTMLParser, clean: LexborHTMLParser) -> None:
+    """Outside its body too, ``page`` has only what a clean post page of the theme has:
+    the same scripts, links to the same hosts, the same handlers and script URLs (the
+    theme's javascript: e-mail link), and a description that is text only."""
+    assert _scripts(page) == _scripts(clean)
+    assert _outside_hosts(page) <= _outside_hosts(clean)
+    assert _risky(page) == _risky(clean)
+    shown_desc = page.css_first("article header p.post-desc")
+    assert shown_desc is None or not list(shown_desc.iter()), shown_desc.html
+
+
+def _scripts(page: LexborHTMLParser) -> list[tuple[str | None, str | None]]:
+    return [(s.attributes.get("src"), s.attributes.get("type")) for s in page.css("script")]
+
+
+def _risky(page: LexborHTMLParser) -> set[tuple[str, str]]:
+    """Every event handler attribute and script-scheme URL on the page."""
+    found = set()
+    for node in page.root.traverse() if page.root is not None else ():
+        for attr, value in node.attributes.items():
+            url = (value or "").strip().lower()
+            if attr.lower().startswith("on") or url.startswith(SCHEMES):
+                found.add((attr, value or ""))
+    return found
+
+
+def _outside_hosts(page: LexborHTMLParser) -> set[str]:
+    """Hosts linked outside the post body (theme, share buttons, CDNs)."""
+    rest = LexborHTMLParser(page.html or "")
+    content(rest).decompose()
+    urls = (n.attributes.get("href") or n.attributes.get("src") for n in rest.css("[href], [src]"))
+    return {urlsplit(url or "").hostname or "" for url in urls}
 
 
 def _heading_link(heading: LexborNode) -> LexborNode:

@@ -20,7 +20,7 @@ from newsbot.dates import KST
 from newsbot.jobs import load_job
 from newsbot.posts import daily_list, digest
 from newsbot.posts.files import post_name
-from tests.conftest import ROOT
+from tests.conftest import GOLDEN, ROOT
 from tests.posts import pagecheck, samples
 from tests.posts.chirpy import build, require_kit
 
@@ -43,6 +43,7 @@ HOSTILE = st.lists(st.sampled_from(PIECES) | st.text(max_size=3), min_size=1, ma
     "".join
 )
 DAY = date(2025, 11, 1)
+CLEAN = GOLDEN / "2018-09-28-etnews-it-20180928.md"  # the theme's page, as a baseline
 
 
 @settings(
@@ -63,10 +64,15 @@ def test_S03_S04_hostile_strings_render_as_literal_text_in_chirpy(batch: list[st
     posts = {post_name(DAY, s): daily_list.render(jobs[s], at, a) for s, a in lists.items()}
     ai = load_job(ROOT / "jobs" / "ai-news.toml")
     posts[post_name(DAY, "ai-news")] = digest.render(ai, at, entries)
+    posts[CLEAN.name] = CLEAN.read_text(encoding="utf-8")
     with tempfile.TemporaryDirectory() as tmp:
         site = build(posts, Path(tmp))
+        clean = site.post(CLEAN.name[len("YYYY-MM-DD-") : -len(".md")])
         for slug, articles in lists.items():
             page = site.post(f"{slug}-20251101")
             contained = jobs[slug].contain_thumbnails
             pagecheck.daily(page, samples.items(articles), contained=contained)
-        pagecheck.digest(site.post("ai-news-20251101"), samples.entries(entries))
+            pagecheck.nothing_but_the_theme(page, clean)
+        page = site.post("ai-news-20251101")
+        pagecheck.digest(page, samples.entries(entries))
+        pagecheck.nothing_but_the_theme(page, clean)
