@@ -33,7 +33,6 @@ from newsbot.pipeline import memory
 from newsbot.posts.files import post_name
 from newsbot.publish import PublishResult, checkout, publish
 from newsbot.sources.settings import article_rules, resolve
-from newsbot.store import Store
 
 EXIT_RANK = {0: 0, 2: 1, 1: 2}  # worse to the right; any other code is worst
 
@@ -163,11 +162,7 @@ def worse(a: int, b: int) -> int:
 def reindex(config: Config, jobs: Sequence[Job]) -> tuple[int, Path]:
     """Rebuild the state store from the posts; (posts read, the store's path)."""
     with run_lock(lock_path(config.output.dir)):
-        store = Store(memory.state_path(config))
-        try:
-            return memory.reindex(store, config, jobs), store.path
-        finally:
-            store.close()
+        return memory.reindex(config, jobs)
 
 
 def read_article(url: str, *, net: Network) -> Extracted:

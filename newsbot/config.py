@@ -134,6 +134,15 @@ class StateConfig(_Strict):
     title_similarity: float = Field(
         0.9, ge=0.5, le=1.0, description="Titles this similar are one story (1.0: exact only)"
     )
+    title_window: int = Field(
+        3,
+        ge=0,
+        le=365,
+        description="Days either side whose posted titles a new item must not repeat",
+    )
+    busy_timeout: float = Field(
+        30.0, gt=0, le=3600, allow_inf_nan=False, description="Seconds to wait for a busy store"
+    )
 
 
 class PublishConfig(_Strict):

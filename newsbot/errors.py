@@ -10,6 +10,8 @@
     │   └── LayoutChanged                 the page loaded but yielded too few items
     ├── WriteError                     1  a post could not be written; the one on disk is untouched
     ├── StoreError                     1  the state store cannot be opened or written
+    │   ├── StoreBusy                 75  another process held it past [state] busy_timeout
+    │   └── StoreCorrupt                  not an intact database (moved aside when safe)
     ├── RecordingError                 1  --record cannot write its directory
     ├── PublishError                   1  commit or push to the blog repository failed
     ├── JobRunFailed                   1  a scheduled run ended non-zero (carries its report)
@@ -105,6 +107,16 @@ class WriteError(NewsbotError):
 
 class StoreError(NewsbotError):
     """The state store cannot be opened or written."""
+
+
+class StoreBusy(StoreError):
+    """Another process kept the state store locked longer than the busy timeout."""
+
+    exit_code = 75
+
+
+class StoreCorrupt(StoreError):
+    """The state store file is not an intact SQLite database."""
 
 
 class RecordingError(NewsbotError):

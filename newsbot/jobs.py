@@ -23,7 +23,7 @@ from newsbot.config import explain
 from newsbot.errors import ConfigError, JobError
 from newsbot.sources.base import SourceOptions
 
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")  # fullmatch: "$" would let "\n" through
 CRON_FIELDS = 5
 
 
@@ -141,7 +141,7 @@ class Job(BaseModel):
     @field_validator("slug")
     @classmethod
     def _check_slug(cls, value: str) -> str:
-        if not SLUG_RE.match(value):
+        if not SLUG_RE.fullmatch(value):
             raise ValueError("slug must match [a-z0-9][a-z0-9-]* and be at most 80 characters")
         return value
 

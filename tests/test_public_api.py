@@ -14,7 +14,7 @@ PACKAGE = ROOT / "newsbot"
 PUBLIC = {
     "__version__", "run", "backfill", "load_config", "load_jobs", "Config", "Job", "Article",
     "RunReport", "NewsbotError", "UsageError", "ConfigError", "JobError", "Busy", "SourceError",
-    "FetchError", "LayoutChanged", "WriteError", "StoreError", "RecordingError", "PublishError",
+    "FetchError", "LayoutChanged", "WriteError", "StoreError", "StoreBusy", "StoreCorrupt", "RecordingError", "PublishError",
     "JobRunFailed", "SummaryError", "LlmUnavailable", "OverBudget", "LlmInvalid", "Rejected",
 }  # fmt: skip
 

@@ -3,7 +3,8 @@
 lock → read existing posts → the network (``gather``: lists, what each post gets
 (``plan``), article pages and summaries) → render (``posts``) → write → record
 (``memory``). Nothing is written until every post is rendered; a failing source
-only fails its own result.
+only fails its own result. A post already published only grows: its bytes, front
+matter included, stay as they are and new items are appended.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import httpx
 from newsbot import posts, sources
 from newsbot.config import Config
 from newsbot.dates import KST, today_kst
-from newsbot.errors import NewsbotError, UsageError, WriteError
+from newsbot.errors import Busy, NewsbotError, UsageError, WriteError
 from newsbot.fetch.hosts import HostMemory
 from newsbot.jobs import Job
 from newsbot.lock import lock_path, run_lock
@@ -46,30 +47,41 @@ def run(
 
     ``hosts`` carries politeness over from earlier runs in this process; ``transport``
     replaces the network (tests, ``--record``/``--replay``). A ``dry_run`` takes no
-    lock and writes nothing.
+    lock and writes nothing, the state store included. A run refused by the lock is
+    put in the run history (``locked``) before Busy is raised.
     """
     now = (now or datetime.now(KST)).astimezone(KST).replace(microsecond=0)
     if day > today_kst(now):
         raise UsageError(f"--date {day} is in the future (today in Seoul is {today_kst(now)})")
     settings = resolve(config)
+
+    def on(store: Store, notes: list[str]) -> tuple[RunReport, list[Post]]:
+        ctx = Context(day, now, config, settings, store, not dry_run, transport, hosts)
+        return _with_store(jobs, ctx, notes)
+
     if dry_run:
-        peek = memory.peek_store(config)
-        try:
-            return _run(jobs, Context(day, now, config, settings, peek, False, transport, hosts))
-        finally:
-            if peek is not None:
-                peek.close()
-    with run_lock(lock_path(config.output.dir)):
-        store, notes = memory.open_store(config, jobs)
-        try:
-            ctx = Context(day, now, config, settings, store, True, transport, hosts)
-            report, rendered = _run(jobs, ctx)
-            report = replace(report, notes=(*notes, *report.notes))
-            note = memory.record_run(store, report)
-            if note:
-                report = replace(report, notes=(*report.notes, note))
-        finally:
-            store.close()
+        return on(*memory.peek_store(config, jobs))
+    try:
+        with run_lock(lock_path(config.output.dir)):
+            return on(*memory.open_store(config, jobs))
+    except Busy as exc:
+        memory.record_not_run(config, jobs, day, status="locked", message=str(exc), now=now)
+        raise
+
+
+def _with_store(
+    jobs: Sequence[Job], ctx: Context, notes: list[str]
+) -> tuple[RunReport, list[Post]]:
+    """The run on ``ctx.store`` (closed after), its notes first, its history recorded."""
+    store = ctx.store
+    try:
+        report, rendered = _run(jobs, ctx)
+        report = replace(report, notes=(*notes, *report.notes))
+        note = memory.record_run(store, report) if ctx.write else ""
+        if note:
+            report = replace(report, notes=(*report.notes, note))
+    finally:
+        store.close()
     return report, rendered
 
 
@@ -77,16 +89,16 @@ def _run(jobs: Sequence[Job], ctx: Context) -> tuple[RunReport, list[Post]]:
     existing = {job.name: _existing(job, ctx) for job in jobs}
     gathered, summary_notes = asyncio.run(gather(jobs, existing, ctx))
     outcomes = [_render(g, ctx) for g in gathered]
-    rendered = [p for p, _ in outcomes if p is not None]
+    store_notes: list[str] = []
     if ctx.write:
-        rendered = _write(rendered, ctx)
-    by_job = {p.job: p for p in rendered}
+        outcomes, store_notes = _write(gathered, outcomes, ctx)
+    rendered = [p for p, _ in outcomes if p is not None]
     results = tuple(
-        _job_result(g, by_job.get(g.job.name), skip, ctx.day)
-        for g, (_, skip) in zip(gathered, outcomes, strict=True)
+        _job_result(g, post, skip, ctx.day)
+        for g, (post, skip) in zip(gathered, outcomes, strict=True)
     )
     source_notes = (n for g in gathered for listing in g.listings for n in listing.tally.notes)
-    notes = tuple(dict.fromkeys([*summary_notes, *source_notes]))
+    notes = tuple(dict.fromkeys([*summary_notes, *source_notes, *store_notes]))
     return RunReport(started_at=ctx.now, jobs=results, notes=notes), rendered
 
 
@@ -103,51 +115,81 @@ def _existing(job: Job, ctx: Context) -> posts.Existing | None:
 
 
 def _render(g: Gathered, ctx: Context) -> tuple[Post | None, str]:
-    """The post ``g`` gets, or None and why not."""
+    """The post ``g`` gets, or None and why not. An existing post is kept byte for
+    byte, front matter included, and only grows by the new items."""
     job, old = g.job, g.existing
     if g.selection.skip:
         return None, g.selection.skip
-    posted_at = plan.post_time(job, ctx.day, ctx.now, old.posted_at if old else None)
+    if job.style == "digest" and old is None and not g.entries:
+        return None, plan.NO_ENTRIES
+    kept = old.blocks if old else ()
     if job.style == "digest":
-        if not g.entries:
-            return None, plan.NO_ENTRIES
-        text = digest.render(job, posted_at, g.entries)
-        ids = tuple(e.article_id for e in g.entries)
-        added = len(g.entries)
+        new_ids = tuple(e.article_id for e in g.entries)
+        addition = digest.body(g.entries) if g.entries else ""
     else:
-        kept = old.blocks if old else ()
-        text = daily_list.render(job, posted_at, g.articles, keep="".join(b.text for b in kept))
-        ids = (*(b.id for b in kept), *(a.id for a in g.articles))
-        added = len(g.articles)
+        new_ids = tuple(a.id for a in g.articles)
+        addition = daily_list.body(g.articles, contained=job.contain_thumbnails)
+    if old is None:
+        posted_at = plan.post_time(job, ctx.day, ctx.now)
+        if job.style == "digest":
+            text = digest.render(job, posted_at, g.entries)
+        else:
+            text = daily_list.render(job, posted_at, g.articles)
+    else:
+        text = _append(old.text, addition)
     name = files.post_name(ctx.day, job.slug)
     status = "unchanged" if old is not None and text == old.text else "written"
     path = str(ctx.config.output.dir / name)
-    return Post(job.name, ctx.day, name, path, text, ids, status, added), ""
+    ids = (*(b.id for b in kept), *new_ids)
+    return Post(job.name, ctx.day, name, path, text, ids, status, len(new_ids)), ""
 
 
-def _write(rendered: list[Post], ctx: Context) -> list[Post]:
-    """Write each changed post and remember its articles; a failure marks that post."""
+def _append(text: str, addition: str) -> str:
+    """``text`` followed by ``addition``, a blank line between; ``text`` itself unchanged."""
+    if not addition:
+        return text
+    if not text.endswith("\n"):
+        text += "\n"
+    if not text.endswith("\n\n") and not addition.startswith("\n"):
+        text += "\n"
+    return text + addition
+
+
+def _write(
+    gathered: Sequence[Gathered], outcomes: list[tuple[Post | None, str]], ctx: Context
+) -> tuple[list[tuple[Post | None, str]], list[str]]:
+    """Write each changed post and remember it and its merges; a failure marks that post."""
     writer = files.PostWriter(ctx.config.output.dir)
-    store: Store | None = ctx.store
-    done = []
-    for post in rendered:
+    done: list[tuple[Post | None, str]] = []
+    notes = []
+    for g, (post, skip) in zip(gathered, outcomes, strict=True):
+        merged = plan.remembered(g.selection.merged, post.ids if post else ())
         try:
-            if post.status != "unchanged":
-                writer.write(post.name, post.text)
-            if store is not None:
-                store.record(post.job, post.day, post.name, post.ids)
+            if post is not None and post.status != "unchanged":
+                path = writer.write(post.name, post.text)
+                memory.record_post(ctx.store, g.job, post, path, merged)
+            else:
+                memory.remember_merged(ctx.store, g.job, ctx.day, merged)
         except NewsbotError as exc:
-            post = replace(post, status="failed", error=str(exc))
-        done.append(post)
-    return done
+            if post is None:
+                notes.append(f"{g.job.name}: {exc}")
+            else:
+                post = replace(post, status="failed", error=str(exc))
+        done.append((post, skip))
+    return done, notes
 
 
 def _job_result(g: Gathered, post: Post | None, skip: str, day: date) -> JobResult:
     results = []
     for listing in g.listings:
-        key = (listing.ref.name, listing.ref.section)
-        new, dup = g.selection.counts.get(key, (0, 0))
-        results.append(listing.result(items_new=new, items_dup=dup))
+        counts = g.selection.counts.get((listing.ref.name, listing.ref.section), plan.Counts())
+        result = listing.result(items_new=counts.new, items_dup=counts.posted)
+        if counts.dropped:  # merges count where the article was dropped
+            dropped = dict(result.items_dropped)
+            for reason, n in counts.dropped.items():
+                dropped[reason] = dropped.get(reason, 0) + n
+            result = replace(result, items_dropped=dropped)
+        results.append(result)
     if post is None:
         return JobResult(
             g.job.name, day, "skipped", message=skip, sources=tuple(results), digest=g.digest

@@ -21,7 +21,7 @@ from newsbot.fetch.client import Fetcher
 from newsbot.fetch.hosts import HostMemory
 from newsbot.jobs import Job
 from newsbot.models import Article, DigestEntry, DigestStats
-from newsbot.pipeline import lists, pages, plan
+from newsbot.pipeline import lists, memory, pages, plan
 from newsbot.pipeline.lists import Listing
 from newsbot.pipeline.summaries import Summaries
 from newsbot.sources.settings import Settings, article_rules
@@ -36,7 +36,7 @@ class Context:
     now: datetime
     config: Config
     settings: Mapping[str, Settings]
-    store: Store | None  # None: a dry run before any store exists
+    store: Store  # a dry run's is an in-memory copy
     write: bool  # False: a dry run (the LLM cache is read, never added to)
     transport: httpx.AsyncBaseTransport | None = None
     hosts: HostMemory | None = None
@@ -101,16 +101,16 @@ async def _job(
     listings = tuple(await asyncio.gather(*reads))
     results = [listing.result() for listing in listings]
     ids = [a.id for r in results for a in r.articles]
-    posted = ctx.store.posted_before(job.name, ctx.day, ids) if ctx.store else set()
-    similarity = ctx.config.state.title_similarity
+    state = ctx.config.state
+    known = memory.known(ctx.store, job, ctx.day, ids, state.title_window)
+    kept = existing.blocks if existing else ()
     if job.style == "digest":
-        chosen = plan.select_digest(job, results, posted, similarity)
+        chosen = plan.select_digest(job, results, kept, known, state.title_similarity)
         if chosen.skip:
             return Gathered(job, existing, listings, chosen)
         stats, entries = await _digest(fetcher, job, chosen.articles, ctx, summaries)
         return Gathered(job, existing, listings, chosen, entries=entries, digest=stats)
-    kept = existing.blocks if existing else ()
-    chosen = plan.select_list(job, results, kept, posted, similarity)
+    chosen = plan.select_list(job, results, kept, known, state.title_similarity)
     articles = chosen.articles
     if job.thumbnails and not chosen.skip:
         articles = await _thumbnails(fetcher, listings, articles)

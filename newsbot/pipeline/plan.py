@@ -1,31 +1,70 @@
 """Every decision about what goes into a post, as pure functions. No I/O here.
 
-A job whose source failed gets no post unless it allows partial posts. One story
-once: articles from several sources merge in the job's order and a later copy
-(same id, same URL, or a near-identical title) is dropped. Nothing already
-published is dropped: an existing post for the day keeps its items, verbatim and
-in order, and only articles new to the job are added. A digest takes the
-articles that name its keywords, most mentions first.
+A job whose source failed gets no post unless it allows partial posts. Nothing
+already published is dropped: an existing post for the day keeps its items,
+verbatim and in order, and only articles new to the job are added. New means
+never posted by the job on any day, earlier or later, and not a story already
+taken (``stories``: another source's copy in this run, in the post, or on a
+recent day). A digest takes the articles that name its keywords, most mentions
+first.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from difflib import SequenceMatcher
 
 from newsbot import sources
 from newsbot.dates import KST, today_kst
 from newsbot.jobs import DigestOptions, Job
 from newsbot.models import Article, SourceResult
+from newsbot.pipeline.stories import RECENT_STORY, SAME_STORY, Stories, merge, title_key
 from newsbot.posts import Block
 
-TITLE_NOISE = re.compile(r"\[[^\]]{1,8}\]|\([^)]{1,8}\)|[^\w]+")
+__all__ = [
+    "RECENT_STORY",
+    "SAME_STORY",
+    "Counts",
+    "Known",
+    "Merged",
+    "Selection",
+    "merge",
+    "select_digest",
+    "select_list",
+    "title_key",
+]
+
 TITLE_WEIGHT = 3  # a keyword in the title counts three times one in the snippet
 Key = tuple[str, str]  # (source, section)
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the job already holds, from the state store."""
+
+    ids: frozenset[str] = frozenset()  # posted on any day, or merged away from a post
+    recent: tuple[tuple[str, str], ...] = ()  # (article id, title) of the recent days' posts
+
+
+@dataclass(frozen=True)
+class Merged:
+    """An article left out as the same story as the article ``into``."""
+
+    article: Article
+    into: str
+    settled: bool  # ``into`` was already posted (not merely chosen by this run)
+    reason: str  # SAME_STORY or RECENT_STORY
+
+
+@dataclass(frozen=True)
+class Counts:
+    """One source's items as the plan sorted them."""
+
+    new: int = 0
+    posted: int = 0  # ids the job posted on another day
+    dropped: dict[str, int] = field(default_factory=dict)  # same_story, recent_story
 
 
 @dataclass(frozen=True)
@@ -34,20 +73,21 @@ class Selection:
 
     articles: tuple[Article, ...] = ()
     skip: str = ""  # set: the job is not written, and this says why
-    counts: dict[Key, tuple[int, int]] = field(default_factory=dict)  # (new, already posted)
+    counts: dict[Key, Counts] = field(default_factory=dict)
+    merged: tuple[Merged, ...] = ()
 
 
 def select_list(
     job: Job,
     results: Sequence[SourceResult],
     kept: Sequence[Block],
-    posted: set[str],
+    known: Known,
     similarity: float,
 ) -> Selection:
     """The articles a list post adds to the ``kept`` items of its existing post.
 
-    ``posted`` holds the ids, among the sources' articles, that the job posted on
-    another day.
+    Nothing the job posted on any day, before or after, comes again, nor the
+    same story under another id (another source's copy, by title).
     """
     skip = partial_skip(job, results)
     if skip:
@@ -57,28 +97,90 @@ def select_list(
     if job.order == "interleaved":
         groups = [interleave(groups)]
     have = {b.id for b in kept}
-    new = [a for a in merge(groups, similarity) if a.id not in have and a.id not in posted]
-    counts = {
-        (r.source, r.section): (
-            sum(1 for a in new if (a.source, a.section) == (r.source, r.section)),
-            sum(1 for a in r.articles if a.id in posted),
-        )
-        for r in healthy
-    }
+    new, merged = fresh([a for g in groups for a in g], have, known, similarity)
+    counts = tally(healthy, new, merged, have, known)
     if not kept and not new:
-        return Selection(skip="not written: no articles that were not already posted")
-    return Selection(tuple(new), counts=counts)
+        skip = "not written: no articles that were not already posted"
+        return Selection(skip=skip, counts=counts, merged=tuple(merged))
+    return Selection(tuple(new), counts=counts, merged=tuple(merged))
 
 
 def select_digest(
-    job: Job, results: Sequence[SourceResult], posted: set[str], similarity: float
+    job: Job,
+    results: Sequence[SourceResult],
+    kept: Sequence[Block],
+    known: Known,
+    similarity: float,
 ) -> Selection:
-    """The digest's candidates: articles naming a keyword, not posted on another day."""
+    """The digest's new candidates: articles naming a keyword that the job never posted,
+    as many as the post has room for beside its ``kept`` entries."""
     skip = partial_skip(job, results)
     if skip:
         return Selection(skip=skip)
-    merged = merge([list(r.articles) for r in results if r.ok], similarity)
-    return Selection(tuple(by_keywords([a for a in merged if a.id not in posted], job.digest)))
+    healthy = [r for r in results if r.ok]
+    have = {b.id for b in kept}
+    new, merged = fresh([a for r in healthy for a in r.articles], have, known, similarity)
+    room = max(0, job.digest.max_articles - len(kept))
+    chosen = by_keywords(new, job.digest)[:room]
+    counts = tally(healthy, chosen, merged, have, known)
+    return Selection(tuple(chosen), counts=counts, merged=tuple(merged))
+
+
+def fresh(
+    stream: Sequence[Article], have: set[str], known: Known, similarity: float
+) -> tuple[list[Article], list[Merged]]:
+    """The articles of ``stream`` that are new stories, in order; and those merged away.
+
+    What the post (``have``) and the store (``known``) hold is taken first, so
+    another source's copy of a posted story is dropped wherever it is listed.
+    """
+    stories = Stories(similarity)
+    for article in stream:
+        if article.id in have or article.id in known.ids:
+            stories.add(article, settled=True)
+    for article_id, title in known.recent:
+        stories.remember(article_id, title)
+    new: list[Article] = []
+    merged: list[Merged] = []
+    for article in stream:
+        if article.id in have or article.id in known.ids:
+            continue
+        hit = stories.match(article)
+        if hit is not None:
+            merged.append(Merged(article, *hit))
+            continue
+        stories.add(article)
+        new.append(article)
+    return new, merged
+
+
+def tally(
+    results: Sequence[SourceResult],
+    new: Sequence[Article],
+    merged: Sequence[Merged],
+    have: set[str],
+    known: Known,
+) -> dict[Key, Counts]:
+    """Per source: articles new to the post, already posted, and merged away (by reason)."""
+    counts = {}
+    for r in results:
+        key = (r.source, r.section)
+        dropped: dict[str, int] = {}
+        for m in merged:
+            if (m.article.source, m.article.section) == key:
+                dropped[m.reason] = dropped.get(m.reason, 0) + 1
+        counts[key] = Counts(
+            new=sum(1 for a in new if (a.source, a.section) == key),
+            posted=sum(1 for a in r.articles if a.id in known.ids and a.id not in have),
+            dropped=dropped,
+        )
+    return counts
+
+
+def remembered(merged: Iterable[Merged], posted: Iterable[str]) -> list[Merged]:
+    """The merges worth remembering: those into an article that is (now) posted."""
+    ids = set(posted)
+    return [m for m in merged if m.settled or m.into in ids]
 
 
 def partial_skip(job: Job, results: Sequence[SourceResult]) -> str:
@@ -108,28 +210,6 @@ def source_name(job: Job, article: Article) -> str:
     return job.digest.source_names.get(article.source) or sources.get(article.source).LABEL
 
 
-def title_key(title: str) -> str:
-    """A title reduced for comparison: NFKC, lower case, no tags like [단독] or punctuation."""
-    text = unicodedata.normalize("NFKC", title).lower()
-    return TITLE_NOISE.sub("", text)
-
-
-def merge(groups: Iterable[list[Article]], similarity: float) -> list[Article]:
-    """Articles in job order, each story once (same id or URL, or a similar title)."""
-    kept: list[Article] = []
-    seen: set[str] = set()
-    keys: list[str] = []
-    for group in groups:
-        for article in group:
-            key = title_key(article.title)
-            if article.id in seen or article.url in seen or _similar(key, keys, similarity):
-                continue
-            seen.update((article.id, article.url))
-            keys.append(key)
-            kept.append(article)
-    return kept
-
-
 def interleave(groups: Iterable[list[Article]]) -> list[Article]:
     """One article from each group in turn (a job with ``order = "interleaved"``)."""
     lists = [g for g in groups if g]
@@ -137,12 +217,6 @@ def interleave(groups: Iterable[list[Article]]) -> list[Article]:
     for i in range(max((len(g) for g in lists), default=0)):
         out.extend(g[i] for g in lists if i < len(g))
     return out
-
-
-def _similar(key: str, keys: list[str], threshold: float) -> bool:
-    if threshold >= 1.0 or not key:
-        return key in keys
-    return any(SequenceMatcher(None, key, other).ratio() >= threshold for other in keys)
 
 
 def keyword_pattern(keywords: Iterable[str]) -> re.Pattern[str]:

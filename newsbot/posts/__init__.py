@@ -7,6 +7,7 @@ A new style is a module here and an entry in ``STYLES``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -14,11 +15,13 @@ from types import MappingProxyType
 
 from newsbot.jobs import Job
 from newsbot.posts import daily_list, digest, files, frontmatter
+from newsbot.posts import markdown as md
 from newsbot.posts.base import Block, Style
 
 STYLES: Mapping[str, Style] = MappingProxyType({"daily_list": daily_list, "digest": digest})
 
-__all__ = ["STYLES", "Block", "Existing", "Style", "index", "read_existing"]
+__all__ = ["STYLES", "Block", "Existing", "Index", "Style", "headline", "index", "read_existing"]
+LINK_HEADING = re.compile(r"\[(.*)\]\(\S+\)[ \t]*")  # a daily list item's ``[title](link)``
 
 
 @dataclass(frozen=True)
@@ -40,19 +43,35 @@ def read_existing(text: str, style: str, article_id: Callable[[str], str]) -> Ex
     return Existing(text, front, when, tuple(STYLES[style].blocks(body, article_id)))
 
 
-Entry = tuple[str, date, list[str]]  # job name, day, the post's article links
+def headline(block: Block) -> str:
+    """An item's ``## `` heading as plain text: a list item's link text, a digest headline."""
+    first = block.text.split("\n", 1)[0].removeprefix("## ")
+    link = LINK_HEADING.fullmatch(first)
+    return md.plain(link.group(1) if link else first).strip()
 
 
-def index(jobs: Iterable[Job]) -> Callable[[str, str], Entry | None]:
-    """A reader of post files for the state store: (file name, text) → the job, day and
-    links of one of ``jobs``' posts, or None for any other file."""
-    by_slug = {job.slug: job for job in jobs}
+class Index:
+    """Reads the post files of some jobs for the state store: whose, which day, what items."""
 
-    def entry(name: str, text: str) -> Entry | None:
+    def __init__(self, jobs: Iterable[Job], article_id: Callable[[str], str]) -> None:
+        self._by_slug = {job.slug: job for job in jobs}
+        self._article_id = article_id
+        self.jobs = frozenset(job.name for job in self._by_slug.values())
+        self._style = {job.name: job.style for job in self._by_slug.values()}
+
+    def owner(self, name: str) -> tuple[str, date] | None:
+        """(job, day) of the post file ``name``, or None for any other file."""
         parsed = files.parse_post_name(name)
-        job = by_slug.get(parsed[1]) if parsed else None
-        if parsed is None or job is None:
-            return None
-        return job.name, parsed[0], STYLES[job.style].links(text)
+        job = self._by_slug.get(parsed[1]) if parsed else None
+        return (job.name, parsed[0]) if parsed and job else None
 
-    return entry
+    def items(self, job: str, text: str) -> list[tuple[str, str]]:
+        """(article id, title) of each item of ``job``'s post ``text``, in post order."""
+        _, body = frontmatter.split(text)
+        blocks = STYLES[self._style[job]].blocks(body, self._article_id)
+        return [(b.id, headline(b)) for b in blocks]
+
+
+def index(jobs: Iterable[Job], article_id: Callable[[str], str]) -> Index:
+    """The reader of ``jobs``' post files that the state store syncs from."""
+    return Index(jobs, article_id)

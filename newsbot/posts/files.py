@@ -34,9 +34,12 @@ def post_name(day: date, slug: str) -> str:
 
 
 def parse_post_name(name: str) -> tuple[date, str] | None:
-    """(day, slug) from ``YYYY-MM-DD-<slug>-YYYYMMDD.md``, or None."""
+    """(day, slug) from ``YYYY-MM-DD-<slug>-YYYYMMDD.md``, or None (also for no real day)."""
     m = POST_NAME.fullmatch(name)
-    return (date.fromisoformat(m.group(1)), m.group(2)) if m else None
+    try:
+        return (date.fromisoformat(m.group(1)), m.group(2)) if m else None
+    except ValueError:
+        return None
 
 
 def read(path: Path) -> str:

@@ -1,7 +1,10 @@
 """``newsbot status``: each source's recent runs, items per day, and what looks wrong.
 
-Pure: it reads rows from ``store.read_history`` and returns a ``StatusReport``.
-Per (job, source, section) the run kept for a day is the last one for that day.
+It reads rows from ``store.read_history`` (never writing) and returns a
+``StatusReport``. Per (job, source, section) the run kept for a day is the last
+real one for that day; a run that did not happen (``locked``, ``missed``,
+``skipped``) counts only for a day with no real run. Every source that ever ran
+is listed, so one that stopped long before the window still warns.
 """
 
 from __future__ import annotations
@@ -15,10 +18,13 @@ from typing import Any
 from pydantic import AwareDatetime, BaseModel, Field
 
 from newsbot.dates import KST
+from newsbot.errors import StoreError, UsageError
 from newsbot.store import read_history
 
 BLOCKS = "▁▂▃▄▅▆▇█"
 NO_RUN = "·"
+FAILED = "✗"  # a day whose run failed, or did not happen
+NOT_RUN = frozenset({"locked", "missed", "skipped"})  # history statuses of runs not made
 DROP_RATIO = 0.5  # latest count under half the baseline median is a warning
 BASELINE_RUNS = 7  # the baseline: this many earlier days' successful counts
 MIN_BASELINE = 3  # fewer earlier successes than this: too little to judge a drop
@@ -66,10 +72,22 @@ class StatusReport(BaseModel):
 
 
 def load(store_path: Path, days: int, now: datetime) -> StatusReport:
-    """The status of every source that ran in the ``days`` days up to today (Seoul)."""
+    """The status of every source, over the ``days`` days up to today (Seoul).
+
+    StoreError when there is no store at ``store_path``: nothing ever ran there.
+    """
+    if not store_path.is_file():
+        raise StoreError(
+            f"no state store at {store_path}: no run was recorded there "
+            "(give the --output or --config of the runs to check)"
+        )
     today = now.astimezone(KST).date()
-    first = today - timedelta(days=days - 1)
-    rows = read_history(store_path, first - timedelta(days=LOOKBACK_DAYS))
+    try:
+        first = today - timedelta(days=days - 1)
+        since = first - timedelta(days=LOOKBACK_DAYS)
+    except OverflowError:
+        raise UsageError(f"--days {days} reaches back before the year 1") from None
+    rows = read_history(store_path, since)
     return build(rows, first=first, last=today, store=str(store_path), now=now)
 
 
@@ -80,12 +98,10 @@ def build(
     by_source: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for row in rows:
         by_source.setdefault((row["job"], row["source"], row["section"]), []).append(row)
-    sources = [
-        _source(key, runs, first, last)
-        for key, runs in sorted(by_source.items())
-        if any(date.fromisoformat(r["day"]) >= first for r in runs)
-    ]
+    sources = [_source(key, runs, first, last) for key, runs in sorted(by_source.items())]
     warnings = [w for s in sources for w in s.warnings]
+    if not sources:
+        warnings.append(f"no run recorded in {store}")
     return StatusReport(
         generated_at=now,
         store=store,
@@ -100,7 +116,7 @@ def _source(
     key: tuple[str, str, str], runs: list[dict[str, Any]], first: date, last: date
 ) -> SourceStatus:
     job, source, section = key
-    per_day = {date.fromisoformat(r["day"]): r for r in runs}  # later runs win
+    per_day = _per_day(runs)
     ordered = sorted(per_day.items())
     latest_day, latest = ordered[-1]
     earlier_ok = [r["items_found"] for d, r in ordered[:-1] if r["status"] == "ok"]
@@ -127,10 +143,23 @@ def _source(
         baseline_median=median,
         baseline_days=len(baseline),
         days=counts,
-        sparkline=sparkline(c.items_found for c in counts),
+        sparkline=sparkline(
+            (c.items_found for c in counts), (c.status not in (None, "ok") for c in counts)
+        ),
     )
     status.warnings = _warnings(status, ordered, last)
     return status
+
+
+def _per_day(runs: list[dict[str, Any]]) -> dict[date, dict[str, Any]]:
+    """The run kept for each day: the last real one, else the last that did not happen."""
+    kept: dict[date, dict[str, Any]] = {}
+    for row in runs:  # oldest first
+        day = date.fromisoformat(row["day"])
+        if row["status"] in NOT_RUN and day in kept and kept[day]["status"] not in NOT_RUN:
+            continue
+        kept[day] = row
+    return kept
 
 
 def _warnings(
@@ -138,17 +167,20 @@ def _warnings(
 ) -> list[str]:
     name = f"{s.job} {s.source}/{s.section}" if s.section else f"{s.job} {s.source}"
     found: list[str] = []
-    if s.status != "ok":
+    if s.status in NOT_RUN:
+        found.append(f"{name}: did not run for {s.last_day} ({s.status}: {s.message})")
+    elif s.status != "ok":
         since = s.last_day
         for day, row in reversed(ordered):
             if row["status"] == "ok":
                 break
             since = day
         found.append(f"{name}: failing since {since} ({s.status}: {s.message})")
-    if s.baseline_median is not None and s.latest_items < DROP_RATIO * s.baseline_median:
+    median = s.baseline_median
+    if median is not None and s.latest_items < DROP_RATIO * median and s.status not in NOT_RUN:
         found.append(
             f"{name}: {s.latest_items} items on {s.last_day}, under half the median "
-            f"{s.baseline_median:g} of the {s.baseline_days} days before: "
+            f"{median:g} of the {s.baseline_days} days before: "
             "is the parser half-broken?"
         )
     if s.last_day < today - timedelta(days=1):
@@ -156,14 +188,21 @@ def _warnings(
     return found
 
 
-def sparkline(values: Iterable[int | None]) -> str:
-    """``▁``…``█`` scaled to the largest value; ``·`` for a day without a run."""
+def sparkline(values: Iterable[int | None], failed: Iterable[bool] = ()) -> str:
+    """``▁``…``█`` scaled to the largest value of the days that did not fail; ``·`` for a
+    day without a run, ``✗`` for a day whose run failed or did not happen."""
     items = list(values)
-    top = max((v for v in items if v is not None), default=0)
-    return "".join(
-        NO_RUN if v is None else BLOCKS[round(v / top * (len(BLOCKS) - 1)) if top else 0]
-        for v in items
-    )
+    bad = [*failed, *([False] * len(items))][: len(items)]
+    top = max((v for v, f in zip(items, bad, strict=True) if v is not None and not f), default=0)
+    return "".join(_mark(v, f, top) for v, f in zip(items, bad, strict=True))
+
+
+def _mark(value: int | None, failed: bool, top: int) -> str:
+    if value is None:
+        return NO_RUN
+    if failed:
+        return FAILED
+    return BLOCKS[round(value / top * (len(BLOCKS) - 1))] if top else BLOCKS[0]
 
 
 def render_text(report: StatusReport) -> str:
@@ -174,7 +213,8 @@ def render_text(report: StatusReport) -> str:
         f"({span} days, Asia/Seoul)"
     ]
     if not report.sources:
-        return "\n".join([*lines, "no runs recorded in these days"]) + "\n"
+        lines += ["no runs recorded"]
+        return "\n".join([*lines, *(f"warning: {w}" for w in report.warnings)]) + "\n"
     header = (
         "job",
         "source",

@@ -133,7 +133,8 @@ def test_ai_news_offline_post_and_report(page_server: PageServer, tmp_path: Path
 
     again = run_cli(page_server, out)
     assert again.returncode == 0 and "unchanged" in again.stderr
-    assert "digest: 4 candidates, 3 summarized (extractive 3), skipped http_4xx 1" in again.stderr
+    # the published entries stay as they are: only the one never posted (404) is tried again
+    assert "digest: 1 candidates, 0 summarized (none), skipped http_4xx 1" in again.stderr
     assert (out / "2026-01-03-ai-news-20260103.md").read_text(encoding="utf-8") == post
 
 

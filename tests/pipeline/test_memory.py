@@ -206,14 +206,14 @@ def test_one_story_once_across_sources() -> None:
     assert len(kept) == 4
 
 
-def test_store_remembers_the_first_day(tmp_path: Path) -> None:
+def test_store_knows_what_was_posted_on_any_day(tmp_path: Path) -> None:
     store = Store(tmp_path / "s.sqlite")
-    store.record("job", date(2025, 2, 5), "b.md", ["x"])
-    store.record("job", date(2025, 2, 4), "a.md", ["x"])
-    assert store.posted_before("job", date(2025, 2, 5), ["x", "y"]) == {"x"}
-    assert store.posted_before("job", date(2025, 2, 4), ["x"]) == set()
-    assert store.posted_before("other", date(2025, 3, 1), ["x"]) == set()
+    store.record_post("job", date(2025, 2, 5), "b.md", [("x", "엑스")], sha="1", stamp="1")
+    store.record_post("job", date(2025, 2, 4), "a.md", [("y", "와이")], sha="2", stamp="2")
+    assert store.known("job", ["x", "y", "z"]) == {"x", "y"}  # earlier and later days alike
+    assert store.known("other", ["x"]) == set()
+    assert store.recent("job", date(2025, 2, 5), date(2025, 2, 9)) == [("x", "엑스")]
     store.close()
-    again = Store(tmp_path / "s.sqlite")  # kept on disk: a later run sees the same first day
-    assert again.posted_before("job", date(2025, 2, 5), ["x"]) == {"x"} and not again.created
+    again = Store(tmp_path / "s.sqlite")  # kept on disk: a later run sees the same
+    assert again.known("job", ["x"]) == {"x"} and not again.created
     again.close()

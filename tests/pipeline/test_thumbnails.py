@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +12,11 @@ import pytest
 from newsbot.errors import FetchError
 from newsbot.fetch.charset import decode
 from newsbot.fetch.page import Page
+from newsbot.jobs import load_job
 from newsbot.models import Article, Tally
 from newsbot.pipeline import pages as thumbnails
+from tests.conftest import ROOT, PageServer
+from tests.pipeline.days import Story, config, run, serve
 
 REAL = [
     (
@@ -100,3 +104,24 @@ def test_fill_is_bounded_keeps_order_and_skips_items_with_images() -> None:
     assert filled[3].thumbnail == "https://img.etnews.com/has.jpg"
     assert filled[7].thumbnail is None  # its page failed; the article stays
     assert stats.notes == ["etnews: 1 of 12 articles have no thumbnail"]
+
+
+def test_thumbnails_are_fetched_only_for_the_items_a_post_gets(
+    page_server: PageServer, tmp_path: Path
+) -> None:
+    """etnews's feed lists 50 items; yesterday's post already has 44 of them."""
+    job = load_job(ROOT / "jobs" / "etnews-it.toml")
+    assert job.thumbnails
+    cfg = config(page_server, tmp_path / "_posts")
+    today = date(2025, 2, 5)
+    yesterday = today - timedelta(days=1)
+    old = [Story(n, f"어제 기사 {n}번 {n * 7919 % 997}", published=yesterday) for n in range(44)]
+    new = [Story(100 + n, f"오늘 기사 {n}번 {n * 104729 % 991}") for n in range(6)]
+    serve(page_server, yesterday, etnews=old)
+    run([job], yesterday, cfg)
+    page_server.log.clear()
+    serve(page_server, today, etnews=[*new, *old])  # the feed still lists yesterday's 44
+    report, posts = run([job], today, cfg)
+    pages = [p for p, _ in page_server.log if p != "/04.xml" and p != "/robots.txt"]
+    assert len(pages) == 6 and all(p.startswith("/20250205000") for p in pages), pages
+    assert report.jobs[0].sources[0].items_dup == 44 and len(posts[0].ids) == 6

@@ -22,18 +22,26 @@ def status(out: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=60)
 
 
-def history(tmp_path: Path, counts: list[int], last_status: str = "ok") -> Path:
-    """A store whose naver source found ``counts`` items on the days up to today."""
+def history(
+    tmp_path: Path,
+    counts: list[int | None],
+    last_status: str = "ok",
+    failed: frozenset[int] | set[int] = frozenset(),
+) -> Path:
+    """A store whose naver source found ``counts`` items on the days up to today (None: no
+    run that day; ``failed``: days back whose run was ``parse_empty``)."""
     out = tmp_path / "_posts"
     store = Store(tmp_path / ".newsbot-state.sqlite")
     for back, count in zip(range(len(counts) - 1, -1, -1), counts, strict=True):
+        if count is None:
+            continue
         day = TODAY - timedelta(days=back)
-        ok = back > 0 or last_status == "ok"
+        ok = (back > 0 or last_status == "ok") and back not in failed
         src = SourceResult(
             source="naver",
             section="105",
             items_found=count,
-            status="ok" if ok else last_status,
+            status="ok" if ok else (last_status if back == 0 else "parse_empty"),
             message="" if ok else "naver: only 0 usable items",
         )
         job = JobResult(
@@ -81,11 +89,69 @@ def test_healthy_history_has_no_warning_and_exits_0(tmp_path: Path) -> None:
     assert "krnews-it  naver/105" in done.stdout and "ok" in done.stdout
 
 
-def test_no_history_says_so(tmp_path: Path) -> None:
+def test_no_store_is_an_error_that_names_the_path(tmp_path: Path) -> None:
     done = status(tmp_path / "_posts")
-    assert done.returncode == 0 and "no runs recorded" in done.stdout
+    assert done.returncode == 1, done.stderr
+    assert f"no state store at {tmp_path / '.newsbot-state.sqlite'}" in done.stderr
     assert not (tmp_path / ".newsbot-state.sqlite").exists()  # status never writes
     assert status(tmp_path / "_posts", "--days", "0").returncode == 64
+
+
+def test_a_store_without_runs_warns(tmp_path: Path) -> None:
+    Store(tmp_path / ".newsbot-state.sqlite").close()  # e.g. only reindexed
+    done = status(tmp_path / "_posts")
+    assert done.returncode == 2 and "no runs recorded" in done.stdout
+    assert "warning: no run recorded in" in done.stdout
+
+
+def test_a_source_that_stopped_before_the_window_still_warns(tmp_path: Path) -> None:
+    out = history(tmp_path, [20, 21, 19, 22, *([None] * 15)])  # last run 15 days ago
+    done = status(out)  # the default window is 14 days
+    assert done.returncode == 2, done.stdout
+    stopped = TODAY - timedelta(days=15)
+    assert f"warning: krnews-it naver/105: no run since the one for {stopped}" in done.stdout
+    assert "··············" in done.stdout  # listed, with no run in the window
+    assert status(out, "--days", "3").returncode == 2  # whatever --days
+
+
+def test_a_failed_day_is_drawn_apart_from_a_low_count(tmp_path: Path) -> None:
+    out = history(tmp_path, [20, 0, 20, 0, 20], failed={3})  # 3 days ago failed, 1 day ago 0
+    report = StatusReport.model_validate_json(status(out, "--json", "--days", "5").stdout)
+    assert report.sources[0].sparkline == "█✗█▁█"
+
+
+def test_lock_refusals_and_missed_runs_are_in_the_history(
+    page_server: PageServer, tmp_path: Path
+) -> None:
+    from newsbot.config import Config
+    from newsbot.jobs import load_job
+    from newsbot.lock import lock_path, run_lock
+    from newsbot.pipeline.memory import record_not_run
+
+    out = tmp_path / "_posts"
+    history(tmp_path, [20, 21, 19, 22, 20, None])  # ran every day up to yesterday
+    with run_lock(lock_path(out)):  # another run holds the lock: this one is refused
+        done = subprocess.run(
+            [sys.executable, "-m", "newsbot", "run", "--job", "krnews-it", "--output", str(out)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 75, done.stderr
+    report = StatusReport.model_validate_json(status(out, "--json", "--days", "3").stdout)
+    [src] = report.sources
+    assert src.sparkline == "█▇✗" and src.status == "locked" and src.last_success is not None
+    assert f"did not run for {TODAY} (locked: another newsbot run (pid" in report.warnings[0]
+    cfg = Config.model_validate({"output": {"dir": str(out)}})
+    job = load_job(ROOT / "jobs" / "etnews-it.toml")
+    note = record_not_run(cfg, [job], TODAY, status="missed", message="the machine slept")
+    assert note == ""
+    text = status(out).stdout
+    assert "etnews-it  etnews/04" in text and "did not run for" in text
+    assert (
+        f"warning: etnews-it etnews/04: did not run for {TODAY} (missed: the machine slept)" in text
+    )
 
 
 def test_sparkline_scales_and_marks_days_without_a_run() -> None:
@@ -154,3 +220,31 @@ def test_a_store_from_before_the_history_is_upgraded(tmp_path: Path) -> None:
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     db.close()
+
+
+def test_a_real_run_of_a_day_wins_over_a_run_that_did_not_happen() -> None:
+    from newsbot.report.health import build
+
+    def row(hour: int, status: str, items: int) -> dict[str, object]:
+        return {
+            "started_at": datetime.combine(TODAY, time(hour), KST),
+            "job": "j",
+            "day": TODAY.isoformat(),
+            "job_status": status,
+            "source": "naver",
+            "section": "105",
+            "status": status,
+            "items_found": items,
+            "items_new": items,
+            "elapsed_s": 0.1,
+            "bytes": 1,
+            "message": "",
+        }
+
+    for runs in (
+        [row(9, "ok", 12), row(10, "locked", 0)],
+        [row(9, "missed", 0), row(10, "ok", 12)],
+    ):
+        report = build(runs, first=TODAY, last=TODAY, store="s", now=datetime.now(KST))
+        assert report.sources[0].status == "ok" and report.sources[0].sparkline == "█"
+        assert report.warnings == []

@@ -61,14 +61,14 @@ def article_path(n: int) -> str:
     return f"/mnews/article/001/{n:010d}"
 
 
-def list_page() -> bytes:
+def list_page(stories: tuple[Story, ...] = STORIES) -> bytes:
     cards = "".join(
         '<li class="sa_item">'
         f'<a class="sa_text_title" href="https://n.news.naver.com{article_path(s.n)}">'
         f'<strong class="sa_text_strong">{html.escape(s.title)}</strong></a>'
         f'<div class="sa_text_lede">{html.escape(s.title)} 관련 소식</div>'
         '<div class="sa_text_press">연합뉴스</div></li>'
-        for s in STORIES
+        for s in stories
     )
     return (
         '<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>'

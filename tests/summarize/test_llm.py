@@ -202,10 +202,17 @@ def test_valid_answers_make_the_korean_digest_and_reruns_come_from_the_cache(
     assert chat.headers[0]["Authorization"] == "Bearer sekret"
 
     again, post_again = run(page_server, tmp_path, f"{chat.origin}/v1")
-    assert len(chat.requests) == 3  # nothing asked again
-    assert stats(again)["summaries"] == {"llm-cache": 3} and stats(again)["tokens"] == 0
+    assert len(chat.requests) == 3  # nothing asked again: the published entries stay as they are
+    assert stats(again)["summaries"] == {} and stats(again)["tokens"] == 0
     assert again.jobs[0].status == "unchanged" and post_again == post
 
+    (tmp_path / "posts" / POST).unlink()  # the post is lost: its entries come from the cache
+    again, post_again = run(page_server, tmp_path, f"{chat.origin}/v1")
+    assert len(chat.requests) == 3
+    assert stats(again)["summaries"] == {"llm-cache": 3} and stats(again)["tokens"] == 0
+    assert again.jobs[0].status == "written" and post_again == post
+
+    (tmp_path / "posts" / POST).unlink()
     other_model, _ = run(page_server, tmp_path, f"{chat.origin}/v1", model="other-model")
     assert len(chat.requests) == 6 and stats(other_model)["summaries"] == {"llm": 3}
 
@@ -337,6 +344,7 @@ def test_a_dry_run_reads_the_cache_but_adds_nothing(
     store = Store(state_path(cfg))
     cached = store._db.execute("SELECT COUNT(*) FROM summaries").fetchone()[0]
     store.close()
+    (out / POST).unlink()  # so the dry runs summarize the entries again, not keep them
     report, _ = pipeline.run([job], DAY, config=cfg, now=NOW, dry_run=True)
     assert len(chat.requests) == 3 and stats(report)["summaries"] == {"llm-cache": 3}
     other = config_mod.load(
