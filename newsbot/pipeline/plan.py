@@ -100,8 +100,7 @@ def select_list(
     new, merged = fresh([a for g in groups for a in g], have, known, similarity)
     counts = tally(healthy, new, merged, have, known)
     if not kept and not new:
-        skip = "not written: no articles that were not already posted"
-        return Selection(skip=skip, counts=counts, merged=tuple(merged))
+        return Selection(skip=NOTHING_NEW, counts=counts, merged=tuple(merged))
     return Selection(tuple(new), counts=counts, merged=tuple(merged))
 
 
@@ -192,7 +191,10 @@ def partial_skip(job: Job, results: Sequence[SourceResult]) -> str:
     return f"not written: {names} failed and the job does not allow partial posts"
 
 
-NO_ENTRIES = "not written: no new article matched the job's keywords and could be read"
+NOTHING_NEW = "nothing new: every article was already posted"
+NO_ENTRIES = "nothing new: no article that was not already posted matched the job's keywords"
+UNREADABLE = "not written: no new article matched the job's keywords and could be read"
+QUIET = (NOTHING_NEW, NO_ENTRIES)  # skips that are an ordinary day, not a failure
 
 
 def post_time(job: Job, day: date, now: datetime, existing: datetime | None = None) -> datetime:
