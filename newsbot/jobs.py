@@ -132,6 +132,14 @@ class Job(BaseModel):
     thumbnails: bool = Field(
         False, description="Fetch an article's og:image when its list shows no thumbnail"
     )
+    description: bool = Field(
+        True, description="Front matter description: the first items' titles, plain text"
+    )
+    contain_thumbnails: bool = Field(
+        True,
+        description="daily_list: each thumbnail's float stays inside its own item "
+        "(.overflow-hidden), so every item starts at the left margin",
+    )
     front_matter_extra: dict[str, Any] = Field(
         default_factory=dict, description="Keys appended after the standard front matter"
     )
