@@ -26,15 +26,17 @@ from newsbot.fetch.client import Fetcher
 from newsbot.fetch.gate import Gate, network_transport
 from newsbot.fetch.hosts import HostMemory
 from newsbot.fetch.recording import RecordingTransport, ReplayTransport
-from newsbot.jobs import Job
+from newsbot.jobs import Job, load_jobs
 from newsbot.lock import lock_path, run_lock
 from newsbot.models import Extracted, Post, RunReport
 from newsbot.pipeline import memory, pages
 from newsbot.posts.files import post_name
 from newsbot.publish import PublishResult, checkout, publish
+from newsbot.scaffold import DEMO, DEMO_JOB, JOBS
 from newsbot.sources.settings import article_rules, resolve
 
 EXIT_RANK = {0: 0, 2: 1, 1: 2}  # worse to the right; any other code is worst
+OnDay = Callable[[int, date, "DayResult | None", Sequence[str]], None]
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,56 @@ def network(
         day = day or today_kst(now)
         return Network(config, RecordingTransport(wire, record, recorded_at=now, day=day), now, day)
     return Network(config)
+
+
+def demo(config: Config) -> tuple[list[Job], Network]:
+    """``run --demo``: the built-in main job and the recorded day that ships with newsbot."""
+    return load_jobs(JOBS, [DEMO_JOB]), network(config, replay=DEMO)
+
+
+def check_run(config: Config, *, report: str | None, publishing: bool) -> None:
+    """Refuse, before anything is fetched (UsageError, exit 64), what would fail after."""
+    check_report(report)
+    if publishing:
+        check_publish(config)
+
+
+def check_report(target: str | None) -> None:
+    """``--report PATH`` must be a file newsbot can write (``-`` is stdout)."""
+    if target is None or target == "-":
+        return
+    path = Path(target)
+    if path.is_dir():
+        raise UsageError(f"--report {target} is a directory; give a file path")
+    existed = path.exists()
+    try:
+        with path.open("a", encoding="utf-8"):
+            pass
+    except OSError as exc:
+        raise UsageError(f"--report {target} cannot be written: {exc.strerror}") from None
+    if not existed:
+        path.unlink()  # made only to prove it can be; the report comes after the run
+
+
+def check_publish(config: Config) -> None:
+    """A publishing run needs a blog checkout (or a URL to clone) before it fetches."""
+    cfg = config.publish
+    if cfg.repo is None and cfg.url is None:
+        raise UsageError(
+            "--publish: no blog repository to publish to; give --publish-repo DIR "
+            "(a clone of the blog) or set [publish] repo or url in newsbot.toml"
+        )
+    if cfg.repo is not None and not cfg.repo.is_dir():
+        raise UsageError(f"--publish-repo / [publish] repo {cfg.repo} is not a directory")
+
+
+def check_days(start: date, end: date, now: datetime | None = None) -> None:
+    """A backfill range runs oldest first and never into the future (UsageError)."""
+    if end < start:
+        raise UsageError(f"--to {end} is before --from {start}")
+    today = today_kst(now or datetime.now(KST))
+    if end > today:
+        raise UsageError(f"--to {end} is in the future (today in Seoul is {today})")
 
 
 @dataclass(frozen=True)
@@ -132,25 +184,24 @@ def backfill(
     *,
     net: Network,
     force: bool = False,
-    on_day: Callable[[int, date, DayResult | None], None] = lambda i, d, r: None,
+    on_day: OnDay = lambda i, d, r, skipped: None,
 ) -> int:
     """Run ``jobs`` for each day from ``start`` to ``end``, oldest first; days whose posts
-    exist are skipped unless ``force``. ``on_day`` hears of each (None: skipped). Returns
-    the worst exit code."""
-    if end < start:
-        raise UsageError(f"--to {end} is before --from {start}")
+    exist are skipped unless ``force``. ``on_day`` hears of each day: its result (None:
+    nothing ran) and the jobs skipped because their post exists. Returns the worst exit
+    code."""
+    check_days(start, end, net.now)
     hosts = HostMemory()  # politeness carries over from one day to the next
     out = net.config.output.dir
     worst = 0
     for i in range((end - start).days + 1):
         day = start + timedelta(days=i)
-        todo = [j for j in jobs if force or not (out / post_name(day, j.slug)).is_file()]
-        if not todo:
-            on_day(i + 1, day, None)
-            continue
-        result = run_day(todo, day, net=net, hosts=hosts)
-        on_day(i + 1, day, result)
-        worst = worse(worst, result.exit_code)
+        done = [j.name for j in jobs if not force and (out / post_name(day, j.slug)).is_file()]
+        todo = [j for j in jobs if j.name not in done]
+        result = run_day(todo, day, net=net, hosts=hosts) if todo else None
+        on_day(i + 1, day, result, done)
+        if result is not None:
+            worst = worse(worst, result.exit_code)
     return worst
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -18,19 +17,22 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     SecretStr,
     ValidationError,
     field_validator,
     model_validator,
 )
 
+from newsbot import tomlfile
 from newsbot.errors import ConfigError
 
 DEFAULT_CONFIG_FILE = Path("newsbot.toml")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # inf and nan are valid TOML floats, but a duration of inf or nan never ends a run
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class FetchConfig(_Strict):
@@ -128,7 +130,11 @@ class OutputConfig(_Strict):
     """Where posts and jobs live."""
 
     dir: Path = Field(Path("output/_posts"), description="The _posts directory posts go to")
-    jobs_dir: Path = Field(Path("jobs"), description="Directory of job files (*.toml)")
+    jobs_dir: Path | None = Field(
+        None,
+        description="Directory of job files (*.toml); default: jobs/ beside newsbot.toml "
+        "if it exists, else the built-in jobs",
+    )
 
 
 class StateConfig(_Strict):
@@ -239,7 +245,8 @@ class SummarizeConfig(_Strict):
 
 
 class Config(_Strict):
-    """The whole configuration of a run."""
+    """The whole configuration of a run. ``root`` is the folder the file's relative
+    paths were read against (the config file's folder; the current one without)."""
 
     fetch: FetchConfig = Field(default_factory=FetchConfig)
     output: OutputConfig = Field(default_factory=OutputConfig)
@@ -250,26 +257,52 @@ class Config(_Strict):
     extract: dict[str, dict[str, str]] = Field(
         default_factory=dict, description="[extract.RULE]: replace an article-page selector"
     )
+    _root: Path = PrivateAttr(default=Path("."))
+
+    @property
+    def root(self) -> Path:
+        """The folder relative paths in the config file are relative to."""
+        return self._root
+
+
+# Paths a config file may give, and the defaults anchored with them: relative ones are
+# read against the file's folder, so `newsbot --config blog/newsbot.toml` works from anywhere.
+PATH_KEYS = {
+    ("output", "dir"): "output/_posts",
+    ("output", "jobs_dir"): None,
+    ("state", "path"): None,
+    ("publish", "repo"): None,
+    ("publish", "workdir"): ".newsbot/blog",
+}
 
 
 def load(path: Path | None, overrides: dict[str, Any] | None = None) -> Config:
     """Build the Config from defaults, an optional TOML file and CLI overrides.
 
     ``overrides`` is nested like the file (``{"fetch": {"host_map": {...}}}``);
-    dictionaries merge, other values replace.
+    dictionaries merge, other values replace. Relative paths in the file (and the
+    default paths, when there is a file) are relative to the file's folder; those
+    in ``overrides`` (flags) to the current directory.
     """
-    data: dict[str, Any] = {}
+    if path is None and DEFAULT_CONFIG_FILE.is_file():
+        path = DEFAULT_CONFIG_FILE
+    data = {}
     if path is not None:
-        data = _read_toml(path)
-    elif DEFAULT_CONFIG_FILE.is_file():
-        data = _read_toml(DEFAULT_CONFIG_FILE)
-    data = _merge(data, overrides or {})
-    if "api_key" in data.get("summarize", {}).get("llm", {}):
+        data = tomlfile.anchor(tomlfile.read(path, ConfigError, "--config"), path.parent, PATH_KEYS)
+    _validate(data, f" in {path}")
+    merged = tomlfile.merge(data, overrides or {})
+    if "api_key" in merged.get("summarize", {}).get("llm", {}):
         raise ConfigError("summarize.llm.api_key: put the key in the variable api_key_env names")
+    config = _with_api_key(_validate(merged, " in the command line's options"))
+    if path is not None:
+        config._root = path.parent
+    return config
+
+
+def _validate(data: dict[str, Any], where: str) -> Config:
     try:
         return _with_api_key(Config.model_validate(data))
     except ValidationError as exc:
-        where = f" in {path or DEFAULT_CONFIG_FILE}" if data else ""
         raise ConfigError(f"invalid configuration{where}:\n{explain(exc)}") from None
 
 
@@ -289,26 +322,6 @@ def _with_api_key(cfg: Config) -> Config:
     llm = llm.model_copy(update={"api_key": SecretStr(value)})
     summarize = cfg.summarize.model_copy(update={"llm": llm})
     return cfg.model_copy(update={"summarize": summarize})
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise ConfigError(f"config file not found: {path}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
-
-
-def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for key, value in extra.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = value
-    return out
 
 
 def explain(exc: ValidationError) -> str:

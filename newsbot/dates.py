@@ -45,6 +45,8 @@ CLOCK = re.compile(r"^(오전|오후)?\s*(\d{1,2}):(\d{2})$")
 CLOCK_SLACK = timedelta(minutes=10)  # a list may run a little ahead of our clock
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST = datetime(9999, 1, 1, tzinfo=UTC)
+# a month-day and clock with no year: "01-15 15:24" (Nate's lists)
+MONTH_DAY = re.compile(r"^(\d{1,2})-(\d{1,2})\s+(\d{1,2}):(\d{2})$")
 
 
 def today_kst(now: datetime) -> date:
@@ -103,6 +105,24 @@ def parse_clock(text: str, *, day: date, now: datetime, tz: ZoneInfo = KST) -> d
         return value.astimezone(KST)
     except OverflowError:  # a day at the very edge of the calendar
         return None
+
+
+def parse_month_day(text: str, *, day: date, now: datetime) -> datetime | None:
+    """``01-15 15:24`` on a list for ``day``: the year nearest that day (a list of
+    2026-01-01 that still shows ``12-31 23:50`` means 2025), never in the future."""
+    m = MONTH_DAY.match(text.strip())
+    if not m:
+        return None
+    month, mday, hour, minute = (int(g) for g in m.groups())
+    found = []
+    for year in (day.year - 1, day.year, day.year + 1):
+        try:
+            found.append(datetime(year, month, mday, hour, minute, tzinfo=KST))
+        except ValueError:
+            continue  # no such day that year (02-29), or no such time
+    noon = datetime(day.year, day.month, day.day, 12, tzinfo=KST)
+    possible = [v for v in found if v <= now + CLOCK_SLACK]
+    return min(possible, key=lambda v: abs(v - noon), default=None)
 
 
 def _hour24(meridiem: str | None, hour: int) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-import tomllib
+from collections.abc import Sequence
 from datetime import date, time
 from pathlib import Path
 from typing import Any, Literal
@@ -18,13 +18,19 @@ from pydantic import (
     model_validator,
 )
 
-from newsbot import sources
-from newsbot.config import explain
+from newsbot import scaffold, sources, tomlfile
+from newsbot.config import Config, explain
 from newsbot.errors import ConfigError, JobError
 from newsbot.sources.base import SourceOptions
+from newsbot.sources.generic import GenericOptions
 
 SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")  # fullmatch: "$" would let "\n" through
 CRON_FIELDS = 5
+TIMEZONE = "Asia/Seoul"
+UNSCHEDULED_POST_TIME = time(12, 30)  # a past day's post time for a job with no schedule
+# Front matter newsbot writes itself; front_matter_extra may not replace it.
+WRITTEN_KEYS = ("title", "date", "categories", "tags")
+DIGEST_KEYS = ("layout",)
 
 
 class SourceRef(BaseModel):
@@ -113,7 +119,9 @@ class Job(BaseModel):
     style: Literal["daily_list", "digest"] = "daily_list"
     categories: list[str] = Field(default_factory=list, max_length=2)
     tags: list[str] = Field(default_factory=list)
-    schedule: str = Field("30 12 * * *", description="cron (min hour dom mon dow), Asia/Seoul")
+    schedule: str | None = Field(
+        None, description="cron (min hour dom mon dow), Asia/Seoul; none: run by hand only"
+    )
     snippet_chars: int = Field(120, ge=1)
     allow_partial: bool = Field(False, description="Write the post even if a source failed")
     order: Literal["grouped", "interleaved"] = Field(
@@ -124,11 +132,34 @@ class Job(BaseModel):
     thumbnails: bool = Field(
         False, description="Fetch an article's og:image when its list shows no thumbnail"
     )
+    description: bool = Field(
+        True, description="Front matter description: the first items' titles, plain text"
+    )
+    contain_thumbnails: bool = Field(
+        True,
+        description="daily_list: each thumbnail's float stays inside its own item "
+        "(.overflow-hidden), so every item starts at the left margin",
+    )
     front_matter_extra: dict[str, Any] = Field(
         default_factory=dict, description="Keys appended after the standard front matter"
     )
     sources: list[SourceRef] = Field(min_length=1)
     digest: DigestOptions = Field(default_factory=DigestOptions)
+
+    @field_validator("sources")
+    @classmethod
+    def _distinct_sources(cls, value: list[SourceRef]) -> list[SourceRef]:
+        # (source, section) keys the report, the plan and newsbot status: one entry each
+        seen: set[tuple[str, str]] = set()
+        for i, ref in enumerate(value):
+            if not ref.section and isinstance(ref.parsed, GenericOptions):
+                raise ValueError(f"[{i}] {ref.name}: needs a section, its key in reports")
+            if (ref.name, ref.section) in seen:
+                raise ValueError(
+                    f"[{i}] {ref.name}/{ref.section} is listed twice; give each its own section"
+                )
+            seen.add((ref.name, ref.section))
+        return value
 
     @field_validator("slug")
     @classmethod
@@ -153,7 +184,9 @@ class Job(BaseModel):
 
     @field_validator("schedule")
     @classmethod
-    def _check_schedule(cls, value: str) -> str:
+    def _check_schedule(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         fields = value.split()
         if len(fields) != CRON_FIELDS:
             raise ValueError("schedule must be a 5-field cron expression, e.g. '30 12 * * *'")
@@ -163,13 +196,27 @@ class Job(BaseModel):
                 f"schedule day-of-week {fields[4]!r} must use names (mon-fri, sat,sun) or '*', "
                 "not numbers: cron and APScheduler number weekdays differently"
             )
+        _check_cron(value)
         return value
+
+    @model_validator(mode="after")
+    def _check_front_matter(self) -> Job:
+        written = WRITTEN_KEYS + (DIGEST_KEYS if self.style == "digest" else ())
+        taken = [k for k in self.front_matter_extra if k in written]
+        if taken:
+            raise ValueError(
+                f"front_matter_extra may not set {', '.join(taken)}: newsbot writes "
+                f"{', '.join(written)} itself (use the job's title, categories and tags)"
+            )
+        return self
 
     def post_title(self, day: date) -> str:
         return self.title.format(date=day)
 
     def scheduled_time(self) -> time:
         """The time of day the schedule fires (first value of minute and hour fields)."""
+        if self.schedule is None:
+            return UNSCHEDULED_POST_TIME
         minute, hour = self.schedule.split()[:2]
         return time(_first(hour, 12), _first(minute, 0))
 
@@ -179,13 +226,30 @@ def _first(field: str, fallback: int) -> int:
     return int(match.group()) if match else fallback
 
 
+def _check_cron(value: str) -> None:
+    """ValueError unless APScheduler's own parser, the daemon's, takes ``value``
+    (``30 25 * * *``, ``61 12 * * *`` and ``mon-fry`` are refused here, at load)."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    try:
+        CronTrigger.from_crontab(value, timezone=TIMEZONE)
+    except ValueError as exc:
+        raise ValueError(f"schedule {value!r}: {exc}") from None
+
+
+def directory(config: Config) -> Path:
+    """Where the jobs are: ``--jobs-dir`` / ``[output] jobs_dir``; else ``jobs/`` in the
+    config file's folder (the current one without a file) if it exists; else the
+    built-in jobs that ship with newsbot."""
+    if config.output.jobs_dir is not None:
+        return config.output.jobs_dir
+    local = config.root / "jobs"
+    return local if local.is_dir() else scaffold.JOBS
+
+
 def load_job(path: Path) -> Job:
     """Read and validate one job file; the name defaults to the file stem."""
-    try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise JobError(f"{path} is not valid TOML: {exc}") from None
+    data = tomlfile.read(path, JobError, "job file")
     data.setdefault("name", path.stem)
     try:
         return Job.model_validate(data)
@@ -193,17 +257,40 @@ def load_job(path: Path) -> Job:
         raise JobError(f"invalid job file {path}:\n{explain(exc)}") from None
 
 
-def load_jobs(directory: Path, names: list[str] | None = None) -> list[Job]:
-    """Load every job in ``directory``, or only ``names`` (in the order given)."""
+def load_jobs(directory: Path, names: Sequence[str] | None = None) -> list[Job]:
+    """Load every job in ``directory``, or only ``names`` (in the order given).
+
+    Refused (JobError, exit 64): two files with one name or one slug (their posts
+    would overwrite each other), a name asked for twice, a name that is not there.
+    """
     if not directory.is_dir():
         raise JobError(f"jobs directory not found: {directory}")
-    jobs = {j.name: j for j in (load_job(p) for p in sorted(directory.glob("*.toml")))}
+    paths = sorted(directory.glob("*.toml"))
+    loaded = [(p, load_job(p)) for p in paths]
+    _refuse_twins(loaded, "name")
+    _refuse_twins(loaded, "slug")
+    jobs = {j.name: j for _, j in loaded}
     if not names:
         if not jobs:
             raise JobError(f"no job files (*.toml) in {directory}")
         return list(jobs.values())
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise JobError(f"--job {', '.join(twice)} given more than once")
     missing = [n for n in names if n not in jobs]
     if missing:
         known = ", ".join(sorted(jobs)) or "none"
         raise JobError(f"unknown job {', '.join(missing)} (jobs in {directory}: {known})")
     return [jobs[n] for n in names]
+
+
+def _refuse_twins(loaded: Sequence[tuple[Path, Job]], key: str) -> None:
+    """JobError naming the files when two jobs share ``key`` (name or slug)."""
+    seen: dict[str, Path] = {}
+    for path, job in loaded:
+        value = getattr(job, key)
+        if value in seen:
+            raise JobError(
+                f"{seen[value]} and {path} both have {key} {value!r}; a {key} must be unique"
+            )
+        seen[value] = path

@@ -48,9 +48,11 @@ def _open(path: Path) -> int:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
-    except OSError as exc:
-        why = "it is a symlink" if os.path.islink(path) else exc.strerror
-        raise StoreError(f"cannot open lock file {path}: {why}; nothing was written") from None
+    except OSError:
+        if os.path.islink(path):
+            message = f"cannot open lock file {path}: it is a symlink; nothing was written"
+            raise StoreError(message) from None
+        raise  # a path the user gave cannot be used: the CLI names it
     st = os.fstat(fd)
     if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1:
         os.close(fd)

@@ -173,7 +173,7 @@ class Post:
     path: str  # where the run writes it
     text: str
     ids: tuple[str, ...] = ()  # article ids, in post order
-    status: str = "written"  # written | unchanged | failed (the write failed)
+    status: str = "written"  # written | would_write (dry run) | unchanged | failed (the write)
     added: int = 0  # items this run added to the post
     error: str = ""  # why the write failed
 
@@ -184,7 +184,7 @@ class JobResult:
 
     job: str
     day: date
-    status: str  # written | unchanged | skipped | failed
+    status: str  # written | would_write | unchanged | nothing_new | skipped | failed
     path: str = ""
     items: int = 0
     message: str = ""
@@ -214,7 +214,8 @@ class RunReport:
 
     @property
     def exit_code(self) -> int:
-        """0 all ok, 2 some source or job failed but something was kept, 1 nothing usable."""
+        """0 all ok (nothing new on a healthy day included), 2 some source failed or a job
+        was skipped for it but something was kept, 1 a job failed or nothing usable."""
         sources = [s for j in self.jobs for s in j.sources]
         if any(j.status == "failed" for j in self.jobs):
             return 1

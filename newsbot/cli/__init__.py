@@ -1,17 +1,28 @@
 """The ``newsbot`` command: parse arguments, delegate to ``app``, map errors to exit codes.
 
-Exit codes: 0 ok, 1 fatal, 2 partial (a source failed; healthy posts written),
-64 bad command line or configuration, 75 another run holds the lock.
+Exit codes: 0 ok (nothing new included), 1 fatal (also an operating-system error:
+a path that cannot be read or written, named), 2 partial (a source failed; healthy
+posts written), 64 bad command line or configuration (nothing fetched), 75 another
+run holds the lock, 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
 
+import argparse
+import errno
+import json
 import sys
+from datetime import datetime
+from pathlib import Path
 
 from newsbot.cli.parser import build_parser
+from newsbot.dates import KST
 from newsbot.errors import NewsbotError
 
 __all__ = ["build_parser", "main"]
+
+EX_FATAL = 1
+INTERRUPTED = 130
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,11 +31,45 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code: int = args.func(args)
     except NewsbotError as exc:
-        if getattr(args, "log_format", "text") == "json":
-            from newsbot.report import runlog
+        return _fail(args, str(exc), exc.exit_code)
+    except OSError as exc:  # a path the user gave cannot be used: say which, no traceback
+        return _fail(args, os_message(exc), EX_FATAL)
+    except KeyboardInterrupt:
+        print("newsbot: interrupted", file=sys.stderr)
+        return INTERRUPTED
+    return code
 
-            print(runlog.error(str(exc), exc.exit_code), file=sys.stderr)
-        else:
-            print(f"newsbot: error: {exc}", file=sys.stderr)
-        return exc.exit_code
+
+def os_message(exc: OSError) -> str:
+    """``PATH: what is wrong``; a file where a folder must be is said in those words."""
+    where = " -> ".join(str(p) for p in (exc.filename, exc.filename2) if p is not None)
+    what = exc.strerror or str(exc)
+    if exc.errno in (errno.EEXIST, errno.ENOTDIR) and exc.filename is not None:
+        path = Path(exc.filename)  # mkdir or open through a regular file: name that file
+        blocker = next((p for p in (path, *path.parents) if p.is_file()), path)
+        what = f"{blocker} is a file, where newsbot needs a directory"
+    return f"{where}: {what}" if where else what
+
+
+def _fail(args: argparse.Namespace, message: str, code: int) -> int:
+    """Say why the command stopped (text or a JSON ``error`` event), and write the
+    ``--report`` file if one was asked for, so a scheduler always has one."""
+    if getattr(args, "log_format", "text") == "json":
+        from newsbot.report import runlog
+
+        print(runlog.error(message, code), file=sys.stderr)
+    else:
+        print(f"newsbot: error: {message}", file=sys.stderr)
+    target = getattr(args, "report", None)
+    if target:
+        report = {"started_at": datetime.now(KST).isoformat(), "exit_code": code}
+        text = json.dumps(report | {"error": message, "notes": [], "jobs": []}, indent=2)
+        try:
+            if target == "-":
+                print(text)
+            else:
+                with open(target, "w", encoding="utf-8") as fh:
+                    fh.write(text + "\n")
+        except OSError:
+            pass  # the report path itself was refused; the message above says so
     return code

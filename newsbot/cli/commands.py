@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsbot.errors import UsageError
+
+INTERRUPTED = 130  # 128 + SIGINT, as a shell reports it
 
 if TYPE_CHECKING:
     from newsbot.app import DayResult
@@ -39,18 +43,32 @@ def load_config(args: argparse.Namespace) -> Config:
 
 
 def _jobs(cfg: Config, names: list[str] | None = None) -> list[Job]:
-    from newsbot.jobs import load_jobs
+    from newsbot import jobs
+    from newsbot.sources.settings import resolve
 
-    return load_jobs(cfg.output.jobs_dir, names)
+    resolve(cfg)  # [sources.UNKNOWN] and unknown selectors are refused before any job runs
+    return jobs.load_jobs(jobs.directory(cfg), names)
+
+
+DEMO_CONFLICTS = ("job", "date", "record", "replay", "publish", "publish_repo")
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from newsbot import app
 
     cfg = load_config(args)
-    jobs = _jobs(cfg, args.job)
-    net = app.network(cfg, record=args.record, replay=args.replay, day=args.date)
     publishing = args.publish or cfg.publish.enabled
+    if args.demo:
+        given = [f"--{k.replace('_', '-')}" for k in DEMO_CONFLICTS if getattr(args, k)]
+        if given:
+            raise UsageError(f"--demo replays one recorded day; it takes no {', '.join(given)}")
+        publishing = False
+    app.check_run(cfg, report=args.report, publishing=publishing)
+    if args.demo:
+        jobs, net = app.demo(cfg)
+    else:
+        jobs = _jobs(cfg, args.job)
+        net = app.network(cfg, record=args.record, replay=args.replay, day=args.date)
     result = app.run_day(jobs, args.date, net=net, dry_run=args.dry_run, publishing=publishing)
     if args.dry_run:
         for post in result.posts:
@@ -100,7 +118,18 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     from newsbot.schedule import serve
 
     cfg = load_config(args)
-    return serve(_jobs(cfg), cfg, publish=args.publish)
+    jobs = _jobs(cfg)
+    if args.publish or cfg.publish.enabled:
+        from newsbot.app import check_publish
+
+        check_publish(cfg)
+    for job in jobs:
+        if job.schedule is None:
+            print(f"newsbot: {job.name} has no schedule; not run by the daemon", file=sys.stderr)
+    scheduled = [j for j in jobs if j.schedule is not None]
+    if not scheduled:
+        raise UsageError("no job has a schedule: nothing for the daemon to run")
+    return serve(scheduled, cfg, publish=args.publish)
 
 
 def cmd_backfill(args: argparse.Namespace) -> int:
@@ -109,21 +138,34 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 
     cfg = load_config(args)
     jobs = _jobs(cfg, args.job)
+    app.check_days(args.start, args.end)
     total = (args.end - args.start).days + 1
-    with DayProgress(max(total, 0)) as progress:
+    at: list[date] = [args.start]
+    with DayProgress(total) as progress:
 
-        def on_day(i: int, day: object, result: DayResult | None) -> None:
+        def on_day(i: int, day: date, result: DayResult | None, done: Sequence[str]) -> None:
+            at[0] = day
             progress.start(day)
             if result is None:
                 progress.line(f"[{i}/{total}] {day}: every post exists, skipped")
+            else:  # resumed: say which jobs of the day were already done
+                for name in done:
+                    progress.line(f"[{i}/{total}] {day} {name}: post exists, skipped")
             for job in result.report.jobs if result else ():
                 states = ", ".join(f"{s.source}={s.status}" for s in job.sources)
                 progress.line(f"[{i}/{total}] {day} {job.job}: {job.status} {states}")
             progress.advance()
 
-        return app.backfill(
-            jobs, args.start, args.end, net=app.network(cfg), force=args.force, on_day=on_day
-        )
+        try:
+            return app.backfill(
+                jobs, args.start, args.end, net=app.network(cfg), force=args.force, on_day=on_day
+            )
+        except KeyboardInterrupt:
+            progress.line(
+                f"newsbot: backfill interrupted on {at[0]}; run the same command again to "
+                "resume (days whose posts exist are skipped)"
+            )
+            return INTERRUPTED
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:
@@ -153,22 +195,40 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_sources(args: argparse.Namespace) -> int:
     from newsbot.sources import SOURCES
-    from newsbot.sources.settings import resolve
+    from newsbot.sources.settings import describe_generic, resolve
 
     cfg = load_config(args)
-    for name, s in resolve(cfg).items():
+    settings = resolve(cfg)
+    for name, s in settings.items():
         print(
             f"{name}\t{SOURCES[name].LABEL}\tmin_items={s.min_items} max_items={s.max_items}"
             f" max_pages={s.max_pages}\trobots.txt {s.robots_line}"
         )
+    from newsbot import jobs
+
+    if jobs.directory(cfg).is_dir():  # the feeds and lists job files declare
+        for job in _jobs(cfg):
+            for line in describe_generic(job, settings):
+                print(line)
     return 0
 
 
 def cmd_jobs(args: argparse.Namespace) -> int:
+    from newsbot import jobs, scaffold
+
     cfg = load_config(args)
-    for job in _jobs(cfg):
+    if cfg.publish.enabled:  # every run would publish: it needs somewhere to
+        from newsbot.app import check_publish
+
+        check_publish(cfg)
+    if args.builtin:
+        found, where = jobs.load_jobs(scaffold.JOBS), scaffold.JOBS
+    else:
+        found, where = _jobs(cfg), jobs.directory(cfg)
+    for job in found:
         refs = ", ".join(f"{r.name}/{r.section}" if r.section else r.name for r in job.sources)
-        print(f"{job.name}\t{job.schedule}\t{refs}")
+        print(f"{job.name}\t{job.schedule or '- (no schedule)'}\t{refs}")
+    print(f"{len(found)} jobs in {where}, all valid", file=sys.stderr)
     return 0
 
 
@@ -195,4 +255,24 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if not got.text:
         print(f"newsbot: no article text found ({got.rule} rule)", file=sys.stderr)
         return 1
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from newsbot.scaffold.init import init
+
+    done = init(args.dir, force=args.force, workflow_only=args.workflow)
+    for path in done.files:
+        print(f"wrote {path}")
+    if args.workflow:
+        return 0
+    if done.gitignore:
+        print(f"{done.gitignore} {args.dir / '.gitignore'} (newsbot's state store, locks, log)")
+    go = "" if args.dir == Path(".") else f"cd {args.dir} && "
+    print(
+        "\nJekyll publishes every file not excluded: add newsbot.toml and jobs to `exclude:` "
+        "in _config.yml.\nNext:\n"
+        f"  {go}newsbot jobs                        # check the job files\n"
+        "  newsbot run --job krnews-it --dry-run   # today's post, printed, nothing written"
+    )
     return 0

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
 from newsbot.cli import commands
+from newsbot.cli.argtypes import day_arg, days_arg, host_map_arg
 from newsbot.version import __version__
 
 EX_USAGE = 64
@@ -29,20 +29,6 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EX_USAGE, f"{self.prog}: error: {message}\n")
 
 
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {value!r}") from None
-
-
-def _host_map(value: str) -> tuple[str, str]:
-    host, sep, origin = value.partition("=")
-    if not sep or not host or not origin:
-        raise argparse.ArgumentTypeError(f"expected HOST=ORIGIN, got {value!r}")
-    return host.strip().lower(), origin.strip()
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="newsbot",
@@ -58,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Fetch each job's sources and write one post per job for the day.",
         epilog="Example: newsbot run --date 2025-02-04 --job krnews-it --dry-run",
     )
-    run.add_argument("--date", type=_day, help="day to post, YYYY-MM-DD (default: today, Seoul)")
+    run.add_argument("--date", type=day_arg, help="day to post, YYYY-MM-DD (default: today, Seoul)")
     run.add_argument(
         "--job",
         action="append",
@@ -85,6 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _record_replay(run)
     run.add_argument(
+        "--demo",
+        action="store_true",
+        help="replay the recorded day that ships with newsbot (krnews-it, 2025-02-04): "
+        "no network; add --dry-run to print the post, or --output DIR to write it",
+    )
+    run.add_argument(
         "--log-format",
         choices=("text", "json"),
         default="text",
@@ -110,10 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
     src = sub.add_parser(
         "sources",
         help="list the sources and their settings",
-        description="List every source newsbot knows, with its effective settings.",
-        epilog="Example: newsbot sources --config newsbot.toml",
+        description="List every source newsbot knows, with its effective settings, and the "
+        "feeds and lists the job files declare.",
+        epilog="Example: newsbot sources --config newsbot.toml --jobs-dir jobs",
     )
     _common(src)
+    src.add_argument("--jobs-dir", type=Path, metavar="DIR", help="job files (default: jobs)")
     src.set_defaults(func=commands.cmd_sources)
 
     back = sub.add_parser(
@@ -123,8 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
         "post exists are skipped unless --force, so an interrupted backfill resumes.",
         epilog="Example: newsbot backfill --from 2025-02-01 --to 2025-02-07 --job krnews-it",
     )
-    back.add_argument("--from", dest="start", type=_day, required=True, help="first day")
-    back.add_argument("--to", dest="end", type=_day, required=True, help="last day")
+    back.add_argument("--from", dest="start", type=day_arg, required=True, help="first day")
+    back.add_argument("--to", dest="end", type=day_arg, required=True, help="last day")
     back.add_argument("--job", action="append", default=[], metavar="NAME", help="(repeatable)")
     back.add_argument("--force", action="store_true", help="re-run days whose post exists")
     _common(back)
@@ -144,16 +138,45 @@ def build_parser() -> argparse.ArgumentParser:
     _status_parser(sub)
     _extract_parser(sub)
 
+    _jobs_parser(sub)
+    _init_parser(sub)
+    return parser
+
+
+def _jobs_parser(sub: Any) -> None:
     jobs = sub.add_parser(
         "jobs",
         help="list the jobs and check their files",
-        description="Validate every job file and list the jobs.",
+        description="Validate every job file (and the config) as run and schedule would, "
+        "and list the jobs.",
         epilog="Example: newsbot jobs --jobs-dir jobs",
     )
     _common(jobs)
-    jobs.add_argument("--jobs-dir", type=Path, metavar="DIR", help="job files (default: jobs)")
+    _jobs_dir(jobs)
+    jobs.add_argument(
+        "--builtin", action="store_true", help="list the job files that ship with newsbot"
+    )
     jobs.set_defaults(func=commands.cmd_jobs)
-    return parser
+
+
+def _init_parser(sub: Any) -> None:
+    init = sub.add_parser(
+        "init",
+        help="set a blog checkout up for newsbot",
+        description="Write newsbot.toml, jobs/ (the built-in job files, the cron wrapper and "
+        "a crontab), .github/workflows/newsbot.yml (each job at its own time) and "
+        "newsbot's .gitignore lines into DIR. Refuses to overwrite a file unless --force.",
+        epilog="Example: newsbot init blog",
+    )
+    init.add_argument("dir", nargs="?", type=Path, default=Path("."), help="(default: .)")
+    init.add_argument("--force", action="store_true", help="overwrite files that exist")
+    init.add_argument(
+        "--workflow",
+        action="store_true",
+        help="only (re)write .github/workflows/newsbot.yml from DIR's jobs/ (after a schedule "
+        "changed); nothing else is touched",
+    )
+    init.set_defaults(func=commands.cmd_init, host_map=[], config=None)
 
 
 def _status_parser(sub: Any) -> None:
@@ -167,7 +190,7 @@ def _status_parser(sub: Any) -> None:
     )
     status.add_argument(
         "--days",
-        type=_positive,
+        type=days_arg,
         default=14,
         metavar="N",
         help="days to show, up to today (default: 14)",
@@ -206,12 +229,6 @@ def _extract_parser(sub: Any) -> None:
     ext.set_defaults(func=commands.cmd_extract)
 
 
-def _positive(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of days >= 1, got {value!r}")
-    return int(value)
-
-
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--config",
@@ -221,7 +238,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--host-map",
-        type=_host_map,
+        type=host_map_arg,
         action="append",
         default=[],
         metavar="HOST=ORIGIN",
@@ -233,7 +250,16 @@ def _paths(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--output", type=Path, metavar="DIR", help="the _posts directory (default: output/_posts)"
     )
-    parser.add_argument("--jobs-dir", type=Path, metavar="DIR", help="job files (default: jobs)")
+    _jobs_dir(parser)
+
+
+def _jobs_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--jobs-dir",
+        type=Path,
+        metavar="DIR",
+        help="job files (default: jobs/ beside newsbot.toml, else the built-in jobs)",
+    )
 
 
 def _record_replay(parser: argparse.ArgumentParser) -> None:

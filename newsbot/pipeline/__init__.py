@@ -92,6 +92,8 @@ def _run(jobs: Sequence[Job], ctx: Context) -> tuple[RunReport, list[Post]]:
     store_notes: list[str] = []
     if ctx.write:
         outcomes, store_notes = _write(gathered, outcomes, ctx)
+    else:  # a dry run writes nothing: say what it would do
+        outcomes = [(_would(post), skip) for post, skip in outcomes]
     rendered = [p for p, _ in outcomes if p is not None]
     results = tuple(
         _job_result(g, post, skip, ctx.day)
@@ -121,14 +123,16 @@ def _render(g: Gathered, ctx: Context) -> tuple[Post | None, str]:
     if g.selection.skip:
         return None, g.selection.skip
     if job.style == "digest" and old is None and not g.entries:
-        return None, plan.NO_ENTRIES
+        # none matched (a quiet day), or every match failed to be read
+        matched = g.digest is not None and g.digest.candidates > 0
+        return None, plan.UNREADABLE if matched else plan.NO_ENTRIES
     kept = old.blocks if old else ()
     if job.style == "digest":
         new_ids = tuple(e.article_id for e in g.entries)
         addition = digest.body(g.entries) if g.entries else ""
     else:
         new_ids = tuple(a.id for a in g.articles)
-        addition = daily_list.body(g.articles)
+        addition = daily_list.body(g.articles, contained=job.contain_thumbnails)
     if old is None:
         posted_at = plan.post_time(job, ctx.day, ctx.now)
         if job.style == "digest":
@@ -142,6 +146,11 @@ def _render(g: Gathered, ctx: Context) -> tuple[Post | None, str]:
     path = str(ctx.config.output.dir / name)
     ids = (*(b.id for b in kept), *new_ids)
     return Post(job.name, ctx.day, name, path, text, ids, status, len(new_ids)), ""
+
+
+def _would(post: Post | None) -> Post | None:
+    """A dry run's post: ``would_write`` where a real run would write."""
+    return replace(post, status="would_write") if post and post.status == "written" else post
 
 
 def _append(text: str, addition: str) -> str:
@@ -191,8 +200,10 @@ def _job_result(g: Gathered, post: Post | None, skip: str, day: date) -> JobResu
             result = replace(result, items_dropped=dropped)
         results.append(result)
     if post is None:
+        quiet = skip in plan.QUIET and all(r.ok for r in results)  # an ordinary quiet day
+        status = "nothing_new" if quiet else "skipped"
         return JobResult(
-            g.job.name, day, "skipped", message=skip, sources=tuple(results), digest=g.digest
+            g.job.name, day, status, message=skip, sources=tuple(results), digest=g.digest
         )
     return JobResult(
         g.job.name,

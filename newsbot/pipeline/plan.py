@@ -22,6 +22,8 @@ from newsbot.jobs import DigestOptions, Job
 from newsbot.models import Article, SourceResult
 from newsbot.pipeline.stories import RECENT_STORY, SAME_STORY, Stories, merge, title_key
 from newsbot.posts import Block
+from newsbot.sources.base import SourceOptions
+from newsbot.sources.generic import GenericOptions
 
 __all__ = [
     "RECENT_STORY",
@@ -100,8 +102,7 @@ def select_list(
     new, merged = fresh([a for g in groups for a in g], have, known, similarity)
     counts = tally(healthy, new, merged, have, known)
     if not kept and not new:
-        skip = "not written: no articles that were not already posted"
-        return Selection(skip=skip, counts=counts, merged=tuple(merged))
+        return Selection(skip=NOTHING_NEW, counts=counts, merged=tuple(merged))
     return Selection(tuple(new), counts=counts, merged=tuple(merged))
 
 
@@ -192,7 +193,10 @@ def partial_skip(job: Job, results: Sequence[SourceResult]) -> str:
     return f"not written: {names} failed and the job does not allow partial posts"
 
 
-NO_ENTRIES = "not written: no new article matched the job's keywords and could be read"
+NOTHING_NEW = "nothing new: every article was already posted"
+NO_ENTRIES = "nothing new: no article that was not already posted matched the job's keywords"
+UNREADABLE = "not written: no new article matched the job's keywords and could be read"
+QUIET = (NOTHING_NEW, NO_ENTRIES)  # skips that are an ordinary day, not a failure
 
 
 def post_time(job: Job, day: date, now: datetime, existing: datetime | None = None) -> datetime:
@@ -206,8 +210,24 @@ def post_time(job: Job, day: date, now: datetime, existing: datetime | None = No
 
 
 def source_name(job: Job, article: Article) -> str:
-    """The digest's link text for ``article``: the job's ``source_names``, else the label."""
-    return job.digest.source_names.get(article.source) or sources.get(article.source).LABEL
+    """The digest's link text for ``article``: the job's ``source_names`` (``name/section``
+    first), a generic source's ``label``, else the source's label."""
+    names = job.digest.source_names
+    own = names.get(f"{article.source}/{article.section}")
+    options = _options(job, article)
+    label = options.link_text() if isinstance(options, GenericOptions) else ""
+    return own or label or names.get(article.source) or sources.get(article.source).LABEL
+
+
+def source_language(job: Job, article: Article) -> str:
+    """The language a generic source declares for its articles ("" = unknown)."""
+    options = _options(job, article)
+    return options.language if isinstance(options, GenericOptions) else ""
+
+
+def _options(job: Job, article: Article) -> SourceOptions | None:
+    key = (article.source, article.section)
+    return next((r.parsed for r in job.sources if (r.name, r.section) == key), None)
 
 
 def interleave(groups: Iterable[list[Article]]) -> list[Article]:

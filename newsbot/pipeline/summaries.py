@@ -59,10 +59,11 @@ class Summaries:
         source_name: str,
         day: date,
         stats: DigestStats,
+        language: str = "",
     ) -> DigestEntry:
         """The digest entry of ``article`` in ``job``'s post, whose page yielded ``page``."""
         text = ArticleText(
-            article.id, article.url, page.title or article.title, page.text, source_name
+            article.id, article.url, page.title or article.title, page.text, source_name, language
         )
         async with self._turn:
             summary = await self._summarize(job, text, stats)

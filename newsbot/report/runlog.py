@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from newsbot.models import DigestStats, RunReport
+from newsbot.models import DigestStats, JobResult, RunReport
 from newsbot.redact import redact, redact_all
 
 
@@ -73,7 +73,9 @@ def line(event: dict[str, Any]) -> str:
 STYLE = {
     "ok": "green",
     "written": "green",
+    "would_write": "green",
     "unchanged": "cyan",
+    "nothing_new": "cyan",
     "skipped": "yellow",
     "failed": "bold red",
 }
@@ -83,9 +85,7 @@ def text_lines(report: RunReport) -> list[tuple[str, str]]:
     """The human summary as (line, status) pairs; status picks the colour."""
     out = [(f"note: {note}", "note") for note in report.notes]
     for job in report.jobs:
-        out.append(
-            (f"{job.job} {job.day}: {job.status} {job.path or job.message}".rstrip(), job.status)
-        )
+        out.append((f"{job.job} {job.day}: {_job_text(job)}".rstrip(), job.status))
         for src in job.sources:
             detail = f"{len(src.articles)} items" if src.ok else src.message
             out.append(
@@ -97,6 +97,16 @@ def text_lines(report: RunReport) -> list[tuple[str, str]]:
         if job.digest is not None:
             out.append((f"  {digest_line(job.digest)}", "ok"))
     return out
+
+
+def _job_text(job: JobResult) -> str:
+    """``written PATH``, ``would write PATH``, ``nothing new: why``, ``failed PATH: why``."""
+    if job.status == "nothing_new":
+        return job.message
+    words = job.status.replace("_", " ")
+    if job.status == "failed":
+        return f"{words} {job.path}: {job.message or 'no reason recorded'}".replace("  ", " ")
+    return f"{words} {job.path or job.message}"
 
 
 def digest_line(stats: DigestStats) -> str:

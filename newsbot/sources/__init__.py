@@ -1,4 +1,8 @@
-"""The table of sources, by name. Adding a source: one module and one entry here."""
+"""The table of sources, by name. Adding a source: one module and one entry here.
+
+``feed`` and ``html`` are generic: a job file declares which feed or list page
+each of its entries reads (``sources.generic``).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from types import MappingProxyType
 from newsbot.errors import ConfigError
 from newsbot.fetch.page import Page
 from newsbot.models import RawItem
-from newsbot.sources import etnews, nate, naver, sina
+from newsbot.sources import etnews, feed, html, nate, naver, sina
 from newsbot.sources.base import Defaults, ListRequest, Parser, Source, SourceOptions
 
 SOURCES: Mapping[str, Source] = MappingProxyType(
@@ -17,6 +21,8 @@ SOURCES: Mapping[str, Source] = MappingProxyType(
         sina.NAME: sina,
         nate.NAME: nate,
         etnews.NAME: etnews,
+        feed.NAME: feed,
+        html.NAME: html,
     }
 )
 

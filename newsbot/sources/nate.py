@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from newsbot.dates import CLOCK, KST, parse_clock
+from newsbot.dates import CLOCK, KST, MONTH_DAY, parse_clock, parse_month_day
 from newsbot.errors import LayoutChanged
 from newsbot.extract.rules import Rule
 from newsbot.fetch.page import Page
@@ -121,7 +121,11 @@ def _row(node: LexborNode, sel: Mapping[str, str], req: ListRequest) -> RawItem 
 
 
 def _absolute(shown: str, req: ListRequest) -> str:
-    """A bare clock time belongs to the list's day, which only the source knows."""
+    """A bare clock time, or a month-day with no year, belongs to the list's day, which
+    only the source knows."""
+    if MONTH_DAY.match(shown):
+        dated = parse_month_day(shown, day=req.day, now=req.now)
+        return dated.isoformat() if dated else ""
     if not CLOCK.match(shown):
         return shown  # relative and dated times are left to normalize
     value = parse_clock(shown, day=req.day, now=req.now)

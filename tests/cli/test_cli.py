@@ -155,7 +155,7 @@ def subcommands() -> dict[str, argparse.ArgumentParser]:
 
 def test_the_help_covers_every_subcommand() -> None:
     assert set(subcommands()) == {
-        "run", "schedule", "sources", "backfill", "reindex", "status", "extract", "jobs"
+        "run", "schedule", "sources", "backfill", "reindex", "status", "extract", "jobs", "init"
     }  # fmt: skip
 
 

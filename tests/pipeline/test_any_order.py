@@ -64,7 +64,7 @@ def test_a_rerun_of_a_failed_day_after_the_next_was_posted_repeats_nothing(
     run([job], DAYS[1], cfg)
     serve(page_server, DAYS[0], naver=titled(range(1, 6)))  # back up: 1-5 went out on day 2
     report, _ = run([job], DAYS[0], cfg)
-    assert report.jobs[0].status == "skipped" and "already posted" in report.jobs[0].message
+    assert report.jobs[0].status == "nothing_new" and "already posted" in report.jobs[0].message
     assert report.jobs[0].sources[0].items_dup == 5
     assert len(every_link(out)) == 7
 

@@ -258,7 +258,7 @@ def test_S12_hostile_values_inside_a_valid_store_are_only_data(
     assert done.returncode == 0, done.stderr
     assert links(one_day / POST2) == [article_url(n) for n in (6, 7, 8)]
     shown = subprocess.run(
-        [sys.executable, "-m", "newsbot", "status", "--output", str(one_day), "--days", "36500"],
+        [sys.executable, "-m", "newsbot", "status", "--output", str(one_day), "--days", "3660"],
         cwd=ROOT,
         capture_output=True,
         text=True,

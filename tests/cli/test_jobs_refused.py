@@ -1,0 +1,200 @@
+"""``newsbot jobs`` refuses at load what ``run`` and ``schedule`` would reject later,
+and config values that cannot be honoured are refused with their key (exit 64)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsbot import config as config_mod
+from newsbot.errors import ConfigError, JobError
+from newsbot.jobs import Job, load_jobs
+from newsbot.scaffold import JOBS
+from tests.cli.test_cli import newsbot
+
+JOB = 'title = "x"\nslug = "{slug}"\n{extra}\n[[sources]]\nname = "{source}"\nsection = "105"\n'
+
+
+def write_job(
+    folder: Path, name: str, extra: str = "", *, slug: str = "", source: str = "naver"
+) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.toml"
+    path.write_text(JOB.format(slug=slug or name, extra=extra, source=source), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("extra", "named"),
+    [
+        ('schedule = "30 25 * * *"', "schedule"),  # no hour 25
+        ('schedule = "61 12 * * *"', "schedule"),  # no minute 61
+        ('schedule = "30 12 * * mon-fry"', "schedule"),  # a typo for mon-fri
+        ('schedule = "30 12 * * 1-5"', "day-of-week"),  # numbers mean different days
+        ('schedule = "30 12 * *"', "5-field"),
+        ('front_matter_extra = { date = "2020-01-01" }', "front_matter_extra may not set date"),
+        ('front_matter_extra = { title = "x" }', "front_matter_extra may not set title"),
+        ("snippet_chars = 0", "snippet_chars"),
+        ("colour = 1", "colour"),
+    ],
+)
+def test_a_job_value_run_or_schedule_would_reject_fails_newsbot_jobs(
+    tmp_path: Path, extra: str, named: str
+) -> None:
+    path = write_job(tmp_path / "jobs", "bad", extra)
+    done = newsbot("jobs", "--jobs-dir", str(tmp_path / "jobs"))
+    assert done.returncode == 64, done.stdout
+    assert str(path) in done.stderr and named in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("options", "named"),
+    [
+        ("options = { page = 3 }", "options.page"),  # for pages
+        ('options = { archive_section = ["230"] }', "options.archive_section"),
+        ('options = { archive_sections = "230" }', "options.archive_sections"),  # not 3 sections
+        ('options = { pages = "x" }', "options.pages"),
+        ('options = { archive = "old" }', "options.archive"),
+    ],
+)
+def test_option_typos_are_refused_with_the_key_named(
+    tmp_path: Path, options: str, named: str
+) -> None:
+    folder = tmp_path / "jobs"
+    folder.mkdir()
+    (folder / "typo.toml").write_text(JOB.format(slug="typo", extra="", source="naver") + options)
+    done = newsbot("jobs", "--jobs-dir", str(folder))
+    assert done.returncode == 64 and named in done.stderr, done.stderr
+
+
+def test_an_unknown_source_is_refused(tmp_path: Path) -> None:
+    write_job(tmp_path / "jobs", "odd", source="daum")
+    done = newsbot("jobs", "--jobs-dir", str(tmp_path / "jobs"))
+    assert done.returncode == 64 and "unknown source 'daum'" in done.stderr
+
+
+def test_two_files_with_one_slug_or_name_are_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "jobs"
+    first = write_job(folder, "one", slug="same")
+    second = write_job(folder, "two", slug="same")
+    done = newsbot("jobs", "--jobs-dir", str(folder))
+    assert done.returncode == 64
+    assert str(first) in done.stderr and str(second) in done.stderr and "slug" in done.stderr
+    second.write_text(JOB.format(slug="other", extra='name = "one"', source="naver"))
+    with pytest.raises(JobError, match="both have name 'one'"):
+        load_jobs(folder)
+
+
+def test_a_sources_table_for_an_unknown_source_is_refused(tmp_path: Path) -> None:
+    cfg = tmp_path / "newsbot.toml"
+    cfg.write_text("[sources.daum]\nmin_items = 3\n")
+    done = newsbot("jobs", "--config", str(cfg))
+    assert done.returncode == 64 and "[sources.daum]" in done.stderr
+
+
+def test_a_job_without_a_schedule_gets_none_and_the_daemon_leaves_it(tmp_path: Path) -> None:
+    write_job(tmp_path / "jobs", "byhand")
+    write_job(tmp_path / "jobs", "timed", 'schedule = "30 12 * * *"')
+    done = newsbot("jobs", "--jobs-dir", str(tmp_path / "jobs"))
+    assert done.returncode == 0, done.stderr
+    assert "byhand\t- (no schedule)\tnaver/105" in done.stdout
+    assert "timed\t30 12 * * *\tnaver/105" in done.stdout
+    assert load_jobs(tmp_path / "jobs", ["byhand"])[0].schedule is None
+
+
+def test_a_slug_with_a_trailing_newline_is_refused() -> None:
+    data = {"name": "a", "title": "t", "slug": "ok\n", "sources": [{"name": "naver"}]}
+    with pytest.raises(ValueError, match="slug"):
+        Job.model_validate(data)
+
+
+def test_the_builtin_jobs_are_listed_from_any_folder(tmp_path: Path) -> None:
+    for args in (["jobs"], ["jobs", "--builtin"]):  # an empty folder: the built-in jobs
+        done = newsbot(*args, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        names = [line.split("\t")[0] for line in done.stdout.splitlines()]
+        assert names == [j.name for j in load_jobs(JOBS)] and "krnews-it" in names
+        assert f"in {JOBS}" in done.stderr
+    done = newsbot("jobs", "--jobs-dir", "nowhere", cwd=tmp_path)  # asked for: no fallback
+    assert done.returncode == 64 and "jobs directory not found: nowhere" in done.stderr
+
+
+# --- config values ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("toml", "key"),
+    [
+        ("[fetch]\nrun_budget = inf\n", "fetch.run_budget"),
+        ("[fetch]\ndeadline = nan\n", "fetch.deadline"),
+        ("[fetch]\nhost_delay = inf\n", "fetch.host_delay"),
+        ("[summarize.llm]\ntimeout = inf\n", "summarize.llm.timeout"),
+    ],
+)
+def test_durations_that_never_end_are_refused(tmp_path: Path, toml: str, key: str) -> None:
+    path = tmp_path / "newsbot.toml"
+    path.write_text(toml)
+    with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
+        config_mod.load(path)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "--date", "1899-12-31"],
+        ["run", "--date", "0001-01-01"],
+        ["backfill", "--from", "0001-01-01", "--to", "0001-01-02"],
+        ["status", "--days", "1000000000"],
+        ["status", "--days", "0"],
+    ],
+)
+def test_days_that_cannot_be_honoured_are_refused(tmp_path: Path, args: list[str]) -> None:
+    done = newsbot(*args, "--output", str(tmp_path / "_posts"))
+    assert done.returncode == 64, done.stderr
+    assert "Traceback" not in done.stderr and not (tmp_path / "_posts").exists()
+
+
+def test_a_bad_host_map_flag_is_blamed_on_the_command_line(tmp_path: Path) -> None:
+    path = tmp_path / "newsbot.toml"
+    path.write_text("[fetch]\nhost_delay = 1.0\n")
+    done = newsbot("jobs", "--config", str(path), "--host-map", "news.naver.com=ftp://x")
+    assert done.returncode == 64 and "command line" in done.stderr
+    assert str(path) not in done.stderr
+    path.write_text('[fetch]\nhost_map = { "a.kr" = "ftp://x" }\n')
+    done = newsbot("jobs", "--config", str(path))
+    assert done.returncode == 64 and f"in {path}" in done.stderr
+
+
+def test_paths_in_the_config_resolve_against_its_folder(tmp_path: Path) -> None:
+    blog = tmp_path / "blog"
+    write_job(blog / "myjobs", "mine")
+    (blog / "newsbot.toml").write_text(
+        '[output]\njobs_dir = "myjobs"\ndir = "posts"\n[publish]\nrepo = "."\n'
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    done = newsbot("jobs", "--config", str(blog / "newsbot.toml"), cwd=elsewhere)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("mine\t") and str(blog / "myjobs") in done.stderr
+    cfg = config_mod.load(blog / "newsbot.toml", {"output": {"dir": "flag/_posts"}})
+    assert cfg.output.jobs_dir == blog / "myjobs" and cfg.publish.repo == blog
+    assert cfg.output.dir == Path("flag/_posts")  # a flag stays relative to the current dir
+    assert config_mod.load(blog / "newsbot.toml").output.dir == blog / "posts"
+
+
+def test_path_defaults_follow_the_config_file_too(tmp_path: Path) -> None:
+    (tmp_path / "newsbot.toml").write_text("")
+    cfg = config_mod.load(tmp_path / "newsbot.toml")
+    assert cfg.output.dir == tmp_path / "output" / "_posts"
+    assert cfg.publish.workdir == tmp_path / ".newsbot" / "blog" and cfg.root == tmp_path
+    assert config_mod.load(None).output.dir == Path("output/_posts")
+
+
+def test_the_daemon_refuses_jobs_that_none_has_a_schedule(tmp_path: Path) -> None:
+    write_job(tmp_path / "jobs", "byhand")
+    done = newsbot("schedule", "--jobs-dir", str(tmp_path / "jobs"), "--output", str(tmp_path))
+    assert done.returncode == 64
+    assert "byhand has no schedule; not run by the daemon" in done.stderr
+    assert "no job has a schedule" in done.stderr

@@ -1,0 +1,84 @@
+"""A blogger's first day, as on a fresh machine: build the wheel, install it in a new venv,
+``newsbot init blog``, ``cd blog && newsbot jobs``, and the offline demo, all outside the
+checkout. pip takes the wheel from disk and its dependencies from the package index (or
+pip's cache); without either the test is skipped, saying so."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import GOLDEN, ROOT
+
+GOLDEN_POST = GOLDEN / "2025-02-04-krnews-it-20250204.md"
+
+
+def sh(*cmd: str | Path, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+    return subprocess.run(
+        [str(c) for c in cmd], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env
+    )
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The ``bin`` folder of a fresh venv with the wheel built from this checkout."""
+    work = tmp_path_factory.mktemp("wheel")
+    built = sh(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", work, ROOT, cwd=work)
+    if built.returncode != 0:
+        pytest.skip(f"cannot build the wheel here (no hatchling?): {built.stderr[-300:]}")
+    (wheel,) = work.glob("newsbot-*.whl")
+    venv.create(work / "venv", with_pip=True)
+    bin_dir = work / "venv" / "bin"
+    done = sh(bin_dir / "pip", "install", "-q", wheel, cwd=work)
+    if done.returncode != 0:
+        pytest.skip(f"cannot install the wheel's dependencies here: {done.stderr[-300:]}")
+    return bin_dir
+
+
+def test_the_wheel_carries_the_jobs_the_cron_files_and_the_demo(installed: Path) -> None:
+    site = next((installed.parent / "lib").glob("python3*/site-packages/newsbot"))
+    shipped = {
+        p.relative_to(site).as_posix() for p in (site / "scaffold").rglob("*") if p.is_file()
+    }
+    assert {
+        "scaffold/jobs/krnews-it.toml",
+        "scaffold/jobs/ai-news.toml",
+        "scaffold/jobs/crontab.example",
+        "scaffold/jobs/newsbot-cron.sh",
+        "scaffold/demo/index.json",
+        "scaffold/templates/newsbot.yml",
+        "scaffold/templates/newsbot.toml",
+    } <= shipped
+    assert not (site / "scaffold" / "jobs").is_symlink()  # the files, not a link back
+
+
+def test_init_jobs_and_the_offline_demo_work_outside_the_checkout(
+    installed: Path, tmp_path: Path
+) -> None:
+    newsbot = installed / "newsbot"
+    done = sh(newsbot, "init", "blog", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    blog = tmp_path / "blog"
+    assert "wrote blog/newsbot.toml" in done.stdout and "cd blog && newsbot jobs" in done.stdout
+    assert (blog / ".github" / "workflows" / "newsbot.yml").is_file()
+    assert os.access(blog / "jobs" / "newsbot-cron.sh", os.X_OK)
+    assert sh(newsbot, "init", "blog", cwd=tmp_path).returncode == 64  # never clobbers
+    listed = sh(newsbot, "jobs", cwd=blog)
+    assert listed.returncode == 0, listed.stderr
+    assert [line.split("\t")[0] for line in listed.stdout.splitlines()] == [
+        "ai-news", "etnews-it", "krnews-it", "nate-it", "sina-tech"
+    ]  # fmt: skip
+    demo = sh(newsbot, "run", "--demo", "--dry-run", cwd=tmp_path)
+    assert demo.returncode == 0, demo.stderr
+    assert GOLDEN_POST.read_text(encoding="utf-8") in demo.stdout
+    written = sh(newsbot, "run", "--demo", "--output", tmp_path / "out" / "_posts", cwd=tmp_path)
+    assert written.returncode == 0, written.stderr
+    post = tmp_path / "out" / "_posts" / GOLDEN_POST.name
+    assert post.read_bytes() == GOLDEN_POST.read_bytes()
+    assert sh(newsbot, "--version", cwd=tmp_path).stdout.startswith("newsbot ")
