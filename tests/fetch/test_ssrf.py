@@ -90,8 +90,9 @@ def jobs(tmp: Path) -> Path:
         'title = "{date:%Y-%m-%d} AI"\nslug = "digest"\nstyle = "digest"\nallow_partial = true\n'
         '[digest]\nkeywords = ["AI"]\nmax_articles = 40\nmin_chars = 20\n'
     )
-    tables = [f"[[sources]]\n{table}\n" for *_, table, _a, _f in FORMATS.values()]
-    (folder / "digest.toml").write_text(digest + "".join(tables[::2]), encoding="utf-8")
+    mixed = ("naver-section", "nate", "sina-json", "etnews-rss")  # a job lists a source once
+    tables = [f"[[sources]]\n{FORMATS[name][3]}\n" for name in mixed]
+    (folder / "digest.toml").write_text(digest + "".join(tables), encoding="utf-8")
     return folder
 
 
