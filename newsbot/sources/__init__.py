@@ -13,7 +13,7 @@ from newsbot.errors import ConfigError
 from newsbot.fetch.page import Page
 from newsbot.models import RawItem
 from newsbot.sources import etnews, feed, html, nate, naver, sina
-from newsbot.sources.base import Defaults, ListRequest, Source, SourceOptions
+from newsbot.sources.base import Defaults, ListRequest, Parser, Source, SourceOptions
 
 SOURCES: Mapping[str, Source] = MappingProxyType(
     {
@@ -57,7 +57,7 @@ def article_id(url: str, names: Iterable[str] | None = None) -> str:
 
 
 def parse_page(
-    source: Source, page: Page, selectors: Mapping[str, str], req: ListRequest
+    source: Parser, page: Page, selectors: Mapping[str, str], req: ListRequest
 ) -> list[RawItem]:
     """``source.parse``, re-read through the charset chain if reading the bytes as
     UTF-8 put U+FFFD into the items (a cp949 or gb18030 page, declared or not)."""
