@@ -22,16 +22,16 @@ from newsbot import pipeline
 from newsbot.config import Config
 from newsbot.dates import KST, today_kst
 from newsbot.errors import Busy, PublishError, UsageError
-from newsbot.extract import extract
 from newsbot.extract.rules import rule_for
 from newsbot.fetch.client import Fetcher
+from newsbot.fetch.gate import Gate, network_transport
 from newsbot.fetch.hosts import HostMemory
 from newsbot.fetch.recording import RecordingTransport, ReplayTransport
 from newsbot.jobs import Job, load_jobs
 from newsbot.jobs import directory as jobs_dir
 from newsbot.lock import lock_path, run_lock
 from newsbot.models import Extracted, Post, RunReport
-from newsbot.pipeline import memory
+from newsbot.pipeline import memory, pages
 from newsbot.posts.files import post_name
 from newsbot.publish import PublishResult, locked, prepare, publish
 from newsbot.scaffold import DEMO, DEMO_JOB, JOBS
@@ -69,7 +69,7 @@ def network(
         return Network(quiet, tape, tape.recorded_at, tape.day)
     if record is not None:
         now = now or datetime.now(KST)
-        wire = httpx.AsyncHTTPTransport(trust_env=False)  # as the Fetcher's own: no env proxy
+        wire = network_transport(Gate.of(config.fetch.host_map))  # as the Fetcher's own
         day = day or today_kst(now)
         return Network(config, RecordingTransport(wire, record, recorded_at=now, day=day), now, day)
     return Network(config)
@@ -289,4 +289,4 @@ async def _read_article(url: str, net: Network) -> Extracted:
     obey = settings[name].obey_robots if name in settings else net.config.fetch.obey_robots
     async with Fetcher(net.config.fetch, transport=net.transport) as fetcher:
         page = await fetcher.get(url, source=name, obey_robots=obey)
-    return extract(page, rules)
+        return await pages.extract_page(fetcher, page, rules, source=name)

@@ -1,11 +1,13 @@
 """Typed configuration: built-in defaults < ``newsbot.toml`` < command-line flags.
 
 Every default and its meaning lives here. The object is built once, in ``cli``,
-and passed down; no other module reads files or the environment for settings.
+and passed down; no other module reads files or the environment for settings (the
+LLM key too: read here from ``api_key_env``, kept as a secret that never prints).
 """
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any, Literal
@@ -16,6 +18,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    SecretStr,
     ValidationError,
     field_validator,
     model_validator,
@@ -89,6 +92,9 @@ class FetchConfig(_Strict):
     )
     max_nesting: int = Field(
         1000, gt=0, description="HTML nested deeper than this is refused before parsing"
+    )
+    parse_timeout: float = Field(
+        10.0, gt=0, description="Seconds reading one page may take (a worker process)"
     )
     obey_robots: bool = Field(True, description="Obey robots.txt unless a source opts out")
     host_map: dict[str, str] = Field(
@@ -234,6 +240,9 @@ class LlmConfig(_Strict):
     api_key_env: str = Field(
         "OPENAI_API_KEY", description="Environment variable holding the key ('' = no key)"
     )
+    api_key: SecretStr | None = Field(
+        None, exclude=True, description="Set from api_key_env when the config is loaded"
+    )
     timeout: float = Field(60.0, gt=0, description="Seconds per request, answer included")
     max_articles: int = Field(20, ge=0, description="LLM calls per run (cache hits are free)")
     max_tokens: int = Field(60_000, ge=0, description="Tokens per run, prompts and answers")
@@ -313,7 +322,9 @@ def load(path: Path | None, overrides: dict[str, Any] | None = None) -> Config:
         data = tomlfile.anchor(tomlfile.read(path, ConfigError, "--config"), path.parent, PATH_KEYS)
     _validate(data, f" in {path}")
     merged = tomlfile.merge(data, overrides or {})
-    config = _validate(merged, " in the command line's options")
+    if "api_key" in merged.get("summarize", {}).get("llm", {}):
+        raise ConfigError("summarize.llm.api_key: put the key in the variable api_key_env names")
+    config = _with_api_key(_validate(merged, " in the command line's options"))
     if path is not None:
         config._root = path.parent
     return config
@@ -321,9 +332,27 @@ def load(path: Path | None, overrides: dict[str, Any] | None = None) -> Config:
 
 def _validate(data: dict[str, Any], where: str) -> Config:
     try:
-        return Config.model_validate(data)
+        return _with_api_key(Config.model_validate(data))
     except ValidationError as exc:
         raise ConfigError(f"invalid configuration{where}:\n{explain(exc)}") from None
+
+
+def _with_api_key(cfg: Config) -> Config:
+    """``cfg`` with the LLM key read from its variable; a key HTTP cannot send is refused."""
+    llm = cfg.summarize.llm
+    value = os.environ.get(llm.api_key_env) if llm.api_key_env else None
+    if cfg.summarize.backend != "llm" or not value:
+        return cfg
+    bad = next(((i, c) for i, c in enumerate(value) if not "!" <= c <= "~"), None)
+    if bad is not None:
+        raise ConfigError(
+            f"${llm.api_key_env} has a character an HTTP header cannot carry "
+            f"(U+{ord(bad[1]):04X} at position {bad[0] + 1}, e.g. a pasted zero-width space "
+            "or a line break): set it again without it"
+        )
+    llm = llm.model_copy(update={"api_key": SecretStr(value)})
+    summarize = cfg.summarize.model_copy(update={"llm": llm})
+    return cfg.model_copy(update={"summarize": summarize})
 
 
 def explain(exc: ValidationError) -> str:

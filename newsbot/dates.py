@@ -2,12 +2,15 @@
 
 Sites print local times: Korean sites KST, Sina Beijing time (+08:00). Every
 parsed time is returned aware and converted to KST, the zone posts are shown in.
+What a page prints is a stranger's text: a time that cannot be read, or that lies
+outside what a datetime holds (``9999999일 전``, year 1 at +14:00), or outside
+1970–9998 (no news time; Seoul's offset before 1908 is not even +09:00), is None.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 KST = ZoneInfo("Asia/Seoul")
@@ -40,6 +43,8 @@ ISO = re.compile(
 # a clock time with no date: "오후 12:05", "오전 9:10", "23:40"
 CLOCK = re.compile(r"^(오전|오후)?\s*(\d{1,2}):(\d{2})$")
 CLOCK_SLACK = timedelta(minutes=10)  # a list may run a little ahead of our clock
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9999, 1, 1, tzinfo=UTC)
 # a month-day and clock with no year: "01-15 15:24" (Nate's lists)
 MONTH_DAY = re.compile(r"^(\d{1,2})-(\d{1,2})\s+(\d{1,2}):(\d{2})$")
 
@@ -57,7 +62,14 @@ def parse_korean(text: str, *, now: datetime, tz: ZoneInfo = KST) -> datetime | 
     yesterday's if that would lie in the future). ``tz`` is the zone of times
     printed without an offset.
     """
-    text = text.strip()
+    try:
+        value = _parse(text.strip(), now, tz)
+    except (ValueError, OverflowError):  # out of range, or digits past int's limit
+        return None
+    return value if value is None or EARLIEST <= value < LATEST else None
+
+
+def _parse(text: str, now: datetime, tz: ZoneInfo) -> datetime | None:
     if text.startswith(JUST_NOW):
         return now.astimezone(KST).replace(microsecond=0)
     rel = RELATIVE.search(text)
@@ -73,10 +85,7 @@ def parse_korean(text: str, *, now: datetime, tz: ZoneInfo = KST) -> datetime | 
         return _iso(text, tz)
     year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
     hour = _hour24(m.group(4), int(m.group(5) or 0))
-    try:
-        return datetime(year, month, day, hour, int(m.group(6) or 0), tzinfo=tz).astimezone(KST)
-    except ValueError:
-        return None
+    return datetime(year, month, day, hour, int(m.group(6) or 0), tzinfo=tz).astimezone(KST)
 
 
 def parse_clock(text: str, *, day: date, now: datetime, tz: ZoneInfo = KST) -> datetime | None:
@@ -89,10 +98,13 @@ def parse_clock(text: str, *, day: date, now: datetime, tz: ZoneInfo = KST) -> d
     hour, minute = _hour24(m.group(1), int(m.group(2))), int(m.group(3))
     if hour > 23 or minute > 59:
         return None
-    value = datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)
-    if value > now + CLOCK_SLACK:
-        value -= timedelta(days=1)
-    return value.astimezone(KST)
+    try:
+        value = datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)
+        if value > now + CLOCK_SLACK:
+            value -= timedelta(days=1)
+        return value.astimezone(KST)
+    except OverflowError:  # a day at the very edge of the calendar
+        return None
 
 
 def parse_month_day(text: str, *, day: date, now: datetime) -> datetime | None:
@@ -123,8 +135,5 @@ def _hour24(meridiem: str | None, hour: int) -> int:
 
 
 def _iso(text: str, tz: ZoneInfo) -> datetime | None:
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        return None
+    value = datetime.fromisoformat(text)  # ValueError and OverflowError: parse_korean's
     return (value if value.tzinfo else value.replace(tzinfo=tz)).astimezone(KST)

@@ -22,6 +22,7 @@ from newsbot import scaffold, sources, tomlfile
 from newsbot.config import Config, explain
 from newsbot.errors import ConfigError, JobError
 from newsbot.sources.base import SourceOptions
+from newsbot.sources.generic import GenericOptions
 
 SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")  # fullmatch: "$" would let "\n" through
 CRON_FIELDS = 5
@@ -131,11 +132,34 @@ class Job(BaseModel):
     thumbnails: bool = Field(
         False, description="Fetch an article's og:image when its list shows no thumbnail"
     )
+    description: bool = Field(
+        True, description="Front matter description: the first items' titles, plain text"
+    )
+    contain_thumbnails: bool = Field(
+        True,
+        description="daily_list: each thumbnail's float stays inside its own item "
+        "(.overflow-hidden), so every item starts at the left margin",
+    )
     front_matter_extra: dict[str, Any] = Field(
         default_factory=dict, description="Keys appended after the standard front matter"
     )
     sources: list[SourceRef] = Field(min_length=1)
     digest: DigestOptions = Field(default_factory=DigestOptions)
+
+    @field_validator("sources")
+    @classmethod
+    def _distinct_sources(cls, value: list[SourceRef]) -> list[SourceRef]:
+        # (source, section) keys the report, the plan and newsbot status: one entry each
+        seen: set[tuple[str, str]] = set()
+        for i, ref in enumerate(value):
+            if not ref.section and isinstance(ref.parsed, GenericOptions):
+                raise ValueError(f"[{i}] {ref.name}: needs a section, its key in reports")
+            if (ref.name, ref.section) in seen:
+                raise ValueError(
+                    f"[{i}] {ref.name}/{ref.section} is listed twice; give each its own section"
+                )
+            seen.add((ref.name, ref.section))
+        return value
 
     @field_validator("slug")
     @classmethod

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from newsbot.redact import redact
+from newsbot.redact import redact, redact_all
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,4 +232,4 @@ class RunReport:
             "notes": list(self.notes),
             "jobs": [j.to_dict() for j in self.jobs],
         }
-        return json.dumps(data, ensure_ascii=False, indent=2)
+        return json.dumps(redact_all(data), ensure_ascii=False, indent=2)  # notes hold URLs

@@ -2,7 +2,8 @@
 
 Text: entities decoded, Unicode NFC, control and bidi characters removed,
 whitespace collapsed. URLs: resolved against the page, http(s) only, userinfo
-and tracking parameters dropped, at most 2083 characters.
+and tracking parameters dropped, at most 2083 characters; one that cannot be read
+(a port over 65535, a broken IPv6 literal, malformed punycode) is ``bad_url``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import unicodedata
 from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+import idna
 
 from newsbot.dates import parse_korean
 from newsbot.errors import Rejected
@@ -51,15 +54,31 @@ def clean_url(raw: str, base: str) -> str:
     text = re.sub(r"\s", "", text)
     if not text or text.startswith("#"):
         raise Rejected("no_link")  # "#" would resolve to the list page itself
-    parts = urlsplit(urljoin(base, text))
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    try:  # a port over 65535 or a broken [IPv6] literal raises ValueError
+        parts = urlsplit(urljoin(base, text))
+        host, port = (parts.hostname or "").lower(), parts.port
+    except ValueError as exc:
+        raise Rejected("bad_url", f"{exc}: {text[:60]}") from None
+    if parts.scheme.lower() not in ("http", "https") or not host:
         raise Rejected("bad_scheme", text[:60])
-    host = parts.hostname.lower()
-    netloc = host if parts.port is None else f"{host}:{parts.port}"
+    if any(label.startswith("xn--") and not _a_label(label) for label in host.split(".")):
+        raise Rejected("bad_url", f"malformed punycode host: {host[:60]}")
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 literal keeps its brackets
+    netloc = host if port is None else f"{host}:{port}"
     url = urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
     if len(url) > MAX_URL:
         raise Rejected("url_too_long")
     return url
+
+
+def _a_label(label: str) -> bool:
+    """Whether ``label`` is punycode httpx can use (IDNA 2008, as the ``idna`` package reads it)."""
+    try:
+        idna.decode(label)
+    except (idna.IDNAError, UnicodeError, ValueError):
+        return False
+    return True
 
 
 def strip_tracking(url: str) -> str:

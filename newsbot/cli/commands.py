@@ -217,14 +217,21 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_sources(args: argparse.Namespace) -> int:
     from newsbot.sources import SOURCES
-    from newsbot.sources.settings import resolve
+    from newsbot.sources.settings import describe_generic, resolve
 
     cfg = load_config(args)
-    for name, s in resolve(cfg).items():
+    settings = resolve(cfg)
+    for name, s in settings.items():
         print(
             f"{name}\t{SOURCES[name].LABEL}\tmin_items={s.min_items} max_items={s.max_items}"
             f" max_pages={s.max_pages}\trobots.txt {s.robots_line}"
         )
+    from newsbot import jobs
+
+    if jobs.directory(cfg).is_dir():  # the feeds and lists job files declare
+        for job in _jobs(cfg):
+            for line in describe_generic(job, settings):
+                print(line)
     return 0
 
 

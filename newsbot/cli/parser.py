@@ -88,10 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
     src = sub.add_parser(
         "sources",
         help="list the sources and their settings",
-        description="List every source newsbot knows, with its effective settings.",
-        epilog="Example: newsbot sources --config newsbot.toml",
+        description="List every source newsbot knows, with its effective settings, and the "
+        "feeds and lists the job files declare.",
+        epilog="Example: newsbot sources --config newsbot.toml --jobs-dir jobs",
     )
     _common(src)
+    src.add_argument("--jobs-dir", type=Path, metavar="DIR", help="job files (default: jobs)")
     src.set_defaults(func=commands.cmd_sources)
 
     back = sub.add_parser(

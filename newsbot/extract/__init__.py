@@ -33,10 +33,11 @@ def extract(page: Page, rules: Mapping[str, Rule]) -> Extracted:
             title = meta.title(tree, rule.selectors["title"])
             published = meta.published(tree, rule.selectors["published"], rule.tz)
             published = published or meta.published(tree, meta.PUBLISHED, rule.tz)
+            published = published or meta.text_date(tree, rule.tz)
             return _result(page.url, title, body, published, image, rule.name)
     tz = rule.tz if rule is not None else KST
     title = meta.title(tree)
-    published = meta.published(tree, meta.PUBLISHED, tz)
+    published = meta.published(tree, meta.PUBLISHED, tz) or meta.text_date(tree, tz)
     return _result(page.url, title, generic.body(tree), published, image, "generic")
 
 

@@ -1,7 +1,13 @@
 """The generic extractor, for article pages no site rule covers.
 
-Drop navigation, skip links, forms and link lists (board lists, "most read"
-boxes), then keep the block that holds the most running text.
+1. Boilerplate goes (``clean.strip_page``): navigation, hidden boxes, small forms,
+   boxes whose class or id token names boilerplate — unless they hold most of the text.
+2. Every paragraph of running text scores (length, commas, few links) for its
+   container, half for the container's parent, a third for the next: the best
+   container, weighted by its class hints and link density, is the article. A
+   story split over sibling blocks scores for the parent that holds them all.
+3. Siblings of the winner with text of their own join it, in page order.
+4. Inside, captions, credits and link lists go (``clean.strip_inside``).
 """
 
 from __future__ import annotations
@@ -10,25 +16,28 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from newsbot.extract import clean
 from newsbot.extract.dom import ALWAYS_DROP, BLOCKS, paragraphs, remove
+from newsbot.normalize import clean_text
 
-DROP = (
-    "nav, header, footer, aside, form, menu, "
-    '[role="navigation"], [role="banner"], [role="contentinfo"], [role="complementary"], '
-    '[aria-hidden="true"]'
-)
-NOISE_WORDS = re.compile(
-    r"(^|[\s_-])(gnb|lnb|snb|nav|navi|navbar|menu|skip|breadcrumbs?|sidebar|footer|"
-    r"comments?|reply|related|recommend|popular|ranking|share|sns|banner|ad|ads|advert|"
-    r"bd_lst|board_list|list_board|pagination|paging|copyright|header)($|[\s_-])",
-    re.I,
-)
 SKIP_LINK = re.compile(r"건너뛰기|바로가기|skip|跳过|跳至", re.I)
 PARAGRAPHS = frozenset(
-    {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "li", "dd", "dt", "figcaption"}
+    {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "li", "dd", "dt", "font"}
 )
-MIN_BLOCK_TEXT = 20  # characters a text run needs to count as running text
-LINK_DENSITY_MAX = 0.5  # a block more than half link text is a list of links
+GOOD_NAME = re.compile(
+    r"article|body|content|entry|main|post|story|text|blog|hentry|news|view|read|detail|"
+    r"본문|기사|artic|cont",
+    re.I,
+)
+CALL = re.compile(
+    r"클릭|바로가기|구독|다운로드|앱 설치|下载|快来|点击|关注|订阅|扫码|"
+    r"subscribe|sign up|download|click here|follow us|read more",
+    re.I,
+)
+COMMAS = re.compile(r"[,，、。;；]")
+MIN_TEXT = 25  # characters a paragraph needs to count as running text
+TOP = 8  # candidates whose link density is measured (it costs a walk of the subtree)
+SIBLING_SHARE = 0.2  # a sibling scoring this share of the winner joins it
 
 
 def body(tree: LexborHTMLParser) -> list[str]:
@@ -36,50 +45,111 @@ def body(tree: LexborHTMLParser) -> list[str]:
     root = tree.body
     if root is None:
         return []
-    remove(root.css(f"{ALWAYS_DROP}, {DROP}"))
-    remove([n for n in root.css("[class], [id]") if _is_noise(n)])
+    remove(root.css(ALWAYS_DROP))
+    clean.strip_page(root, clean.running_text(root, MIN_TEXT))
     remove([a for a in root.css('a[href^="#"]') if SKIP_LINK.search(a.text())])
-    remove([n for n in root.css("ul, ol, table, dl") if _link_density(n) > LINK_DENSITY_MAX])
-    best = _densest_block(root)
-    return paragraphs(best) if best is not None else []
+    parts = _article(root)
+    out: list[str] = []
+    links: set[str] = set()
+    for part in parts:
+        clean.strip_inside(part)
+        out.extend(paragraphs(part))
+        links.update(t for a in part.css("a") if len(t := clean_text(a.text())) > 1)
+    return _trim_edges(out, links)
 
 
-def _is_noise(node: LexborNode) -> bool:
-    if node.tag in ("body", "html", "article", "main"):
-        return False
-    attrs = node.attributes
-    words = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
-    return bool(NOISE_WORDS.search(words))
+def _trim_edges(paras: list[str], links: set[str]) -> list[str]:
+    """Drop a call to action that opens or closes the article ("快来…新浪众测", "#흥(클릭!)")."""
+
+    def promo(para: str) -> bool:
+        linked = para in links or any(link in para for link in links)
+        return linked and len(para) < 300 and (para in links or CALL.search(para) is not None)
+
+    start, end = 0, len(paras)
+    while start < end and promo(paras[start]) and CALL.search(paras[start]):
+        start += 1
+    while end > start and promo(paras[end - 1]):
+        end -= 1
+    return paras[start:end]
 
 
-def _link_density(node: LexborNode) -> float:
-    text = len(node.text(strip=True))
-    if not text:
-        return 1.0
-    linked = sum(len(a.text(strip=True)) for a in node.css("a"))
-    return linked / text
+def _article(root: LexborNode) -> list[LexborNode]:
+    """The winning container and the siblings that join it."""
+    scores, nodes = _scores(root)
+    if not scores:
+        return []
+    ranked = sorted(scores, key=lambda k: scores[k], reverse=True)[:TOP]
+    final = {
+        k: scores[k] * (1 - clean.link_density(nodes[k])) + _name_bonus(nodes[k]) for k in ranked
+    }
+    best = nodes[max(final, key=lambda k: final[k])]
+    return _with_siblings(best, scores, final[best.mem_id])
 
 
-def _densest_block(root: LexborNode) -> LexborNode | None:
-    """The element credited with the most running text (container full, its parent half)."""
-    scores: dict[int, float] = {}
-    nodes: dict[int, LexborNode] = {}
+def _scores(root: LexborNode) -> tuple[dict[int, float], dict[int, LexborNode]]:
+    """Each container's credit from the paragraphs under it."""
+    sizes: dict[int, float] = {}
+    blocks: dict[int, LexborNode] = {}
     for text_node in root.traverse(include_text=True):
         if not text_node.is_text_node:
             continue
-        size = len((text_node.text_content or "").strip())
-        if size < MIN_BLOCK_TEXT or _inside_link(text_node):
+        text = (text_node.text_content or "").strip()
+        if len(text) < MIN_TEXT or _inside_link(text_node):
             continue
         block = _block_parent(text_node)
-        if block is not None and block.tag in PARAGRAPHS:
-            block = block.parent  # a paragraph's container is the candidate, not the paragraph
-        for weight, target in ((1.0, block), (0.5, block.parent if block else None)):
-            if target is not None:
-                scores[target.mem_id] = scores.get(target.mem_id, 0.0) + weight * size
-                nodes[target.mem_id] = target
-    if not scores:
-        return None
-    return nodes[max(scores, key=lambda k: scores[k])]
+        if block is None:
+            continue
+        sizes[block.mem_id] = sizes.get(block.mem_id, 0.0) + 1 + len(COMMAS.findall(text))
+        sizes[block.mem_id] += min(len(text) / 100, 3)
+        blocks[block.mem_id] = block
+    scores: dict[int, float] = {}
+    nodes: dict[int, LexborNode] = {}
+    for key, block in blocks.items():
+        target = block.parent if block.tag in PARAGRAPHS else block
+        for level in range(3):
+            if target is None or target.tag in ("html",):
+                break
+            scores[target.mem_id] = scores.get(target.mem_id, 0.0) + sizes[key] / (level + 1)
+            nodes[target.mem_id] = target
+            target = target.parent
+    return scores, nodes
+
+
+def _name_bonus(node: LexborNode) -> float:
+    if node.tag in ("article", "main") or node.attributes.get("itemprop") == "articleBody":
+        return 25.0
+    attrs = node.attributes
+    name = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+    if clean.is_noise_name(node):
+        return -25.0
+    return 15.0 if GOOD_NAME.search(name) else 0.0
+
+
+def _with_siblings(best: LexborNode, scores: dict[int, float], top: float) -> list[LexborNode]:
+    parent = best.parent
+    if parent is None or best.tag == "body":
+        return [best]
+    floor = max(10.0, top * SIBLING_SHARE)
+    klass = best.attributes.get("class") or ""
+    joined = []
+    for sibling in parent.iter():
+        if sibling.mem_id == best.mem_id:
+            joined.append(sibling)
+            continue
+        bonus = top * 0.2 if klass and sibling.attributes.get("class") == klass else 0.0
+        if scores.get(sibling.mem_id, 0.0) + bonus >= floor or _lone_paragraph(sibling):
+            joined.append(sibling)
+    return joined
+
+
+def _lone_paragraph(node: LexborNode) -> bool:
+    """A ``<p>`` beside the article block with real text and few links (readability's rule)."""
+    if node.tag != "p":
+        return False
+    size = clean.text_size(node)
+    density = clean.link_density(node, size)
+    text = node.text() or ""
+    return (size > 80 and density < 0.25) or (0 < size <= 80 and density == 0 and ". " in text)
 
 
 def _inside_link(node: LexborNode) -> bool:

@@ -22,11 +22,38 @@ PUBLISHED = (
 IMAGE = 'meta[property="og:image"], meta[name="og:image"], meta[name="twitter:image"]'
 TZ_OFFSET = re.compile(r"[+-]\d{2}:?\d{2}$|Z$")
 ZH_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日\s*(\d{1,2}):(\d{2})")
+# "Written: 2023-11-07 15:03:30", "입력 2026.02.12. 오전 10:30", "发布时间：2019年11月25日 18:57"
+LABELED_DATE = re.compile(
+    r"(?:written|published|posted|date|입력|기사입력|등록|작성|发布时间|发布|发表)\s*(?:on)?\s*[:：]?\s*"
+    r"(\d{4}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}日?\.?"
+    r"(?:(?:T|\s*(?:오전|오후)?\s*)\d{1,2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?)",
+    re.I,
+)
 
 
 def title(tree: LexborHTMLParser, selector: str = "") -> str:
-    """The title by ``selector`` (a site rule's), else og:title, h1 or <title>."""
-    return (first_text(tree, selector) if selector else "") or first_text(tree, TITLE)
+    """The title by ``selector`` (a site rule's), else og:title, h1 or <title>; an
+    og:title that is the h1 plus a site suffix ("… | Site") gives the h1."""
+    found = first_text(tree, selector) if selector else ""
+    if found:
+        return found
+    og, h1 = first_text(tree, 'meta[property="og:title"]'), first_text(tree, "h1")
+    if og and h1 and og != h1 and og.startswith(h1):
+        return h1
+    return og or h1 or first_text(tree, "title")
+
+
+def text_date(tree: LexborHTMLParser, tz: ZoneInfo) -> datetime | None:
+    """A publication time the page shows only as text, after a label ("Written:", "입력")."""
+    body = tree.body
+    text = body.text(separator=" ") if body is not None else ""
+    for match in LABELED_DATE.finditer(text[:20000]):
+        value = parse_time(
+            match.group(1).replace("年", "-").replace("月", "-").replace("日", ""), tz
+        )
+        if value is not None:
+            return value
+    return None
 
 
 def published(tree: LexborHTMLParser, selector: str, tz: ZoneInfo) -> datetime | None:

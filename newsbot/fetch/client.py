@@ -2,16 +2,17 @@
 
 Every httpx exception is translated here into a ``FetchError`` whose ``status``
 is a word of the run report's vocabulary; nothing above this package sees httpx.
-Per request: one connection per host, spaced by the host delay (``hosts``); a total
-deadline outside httpx (a slow drip cannot run for ever); a cap on the decoded body
-(``limits``); at most ``max_redirects`` hops, each to an allowed http(s) host. Failed
-attempts are retried as ``policy`` says, by tenacity.
+Per request: the URL gate (``gate``: http(s), public addresses or host_map hosts
+only, checked again at connect time); one connection per host, spaced by the host
+delay (``hosts``); a total deadline outside httpx (a slow drip cannot run for ever);
+a cap on the decoded body (``limits``); at most ``max_redirects`` hops, each to an
+allowed http(s) host. Failed attempts are retried as ``policy`` says, by tenacity.
+The Fetcher also holds the run's ``workers``, where fetched pages are parsed.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import TypeVar
 from urllib.parse import urljoin, urlsplit
@@ -22,11 +23,13 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_aft
 from newsbot.config import FetchConfig
 from newsbot.errors import FetchError
 from newsbot.fetch import policy
+from newsbot.fetch.gate import Gate, Refused, network_transport
 from newsbot.fetch.hosts import HostMemory, Hosts, Sleep, host_key
 from newsbot.fetch.limits import ACCEPT_ENCODING, check_head, check_page, read_capped
 from newsbot.fetch.page import Page
 from newsbot.fetch.robots import ROBOTS_TOKEN, Robots
 from newsbot.fetch.urls import map_url, same_site, unmap_url
+from newsbot.fetch.workers import Workers
 from newsbot.models import Tally
 from newsbot.redact import guard_logger
 from newsbot.version import __version__
@@ -63,11 +66,14 @@ class Fetcher:
         self.hosts = Hosts(config.host_delay, sleep=sleep, memory=memory)
         self.breaker = policy.Breaker(config.breaker_failures, config.retry_after_max)
         self.robots = Robots(self._robots_request, self.hosts, config.max_crawl_delay)
+        self.gate = Gate.of(config.host_map)
+        self.workers = Workers(config.parse_timeout)
         # The CA bundle takes ~0.1 s to load: made once, shared with any other client of the run.
         self.ssl_context = httpx.create_ssl_context(trust_env=False) if transport is None else None
 
     async def __aenter__(self) -> Fetcher:
         cfg = self.config
+        self.workers.warm()  # while the first requests are on their way
         self._client = httpx.AsyncClient(
             headers={
                 "User-Agent": user_agent(cfg),
@@ -77,12 +83,12 @@ class Fetcher:
             timeout=httpx.Timeout(cfg.read_timeout, connect=cfg.connect_timeout),
             follow_redirects=False,  # followed by hand so each hop is checked
             trust_env=False,  # a stray proxy variable on a CI runner must not reroute us
-            transport=self._transport,
-            verify=self.ssl_context or True,
+            transport=self._transport or network_transport(self.gate, self.ssl_context),
         )
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        self.workers.close()
         if self._client is not None:
             await self._client.aclose()
 
@@ -102,17 +108,19 @@ class Fetcher:
         ``accept`` lists the MIME types the source can parse (default: ``content_types``);
         ``headers`` are extra request headers the site needs (e.g. Sina's ``Referer``).
         """
-        start = time.monotonic()
-        try:
-            if obey_robots:
-                await self.robots.check(url, source, tally)
-            types = accept or self.config.content_types
-            return await self._with_retries(
-                url, source, tally, lambda: self._follow(url, source, tally, types, headers)
-            )
-        finally:
-            if tally is not None:
-                tally.elapsed_s += time.monotonic() - start
+        self._check_gate(url, source)  # before robots.txt is asked for
+        if obey_robots:
+            await self.robots.check(url, source, tally)
+        types = accept or self.config.content_types
+        return await self._with_retries(
+            url, source, tally, lambda: self._follow(url, source, tally, types, headers)
+        )
+
+    def _check_gate(self, url: str, source: str) -> None:
+        """FetchError ``redirect_blocked`` unless the gate lets ``url`` be requested."""
+        why = self.gate.refusal(url)
+        if why is not None:
+            raise FetchError(source, url, f"not fetched: {why}", status="redirect_blocked")
 
     async def _with_retries(
         self, url: str, source: str, tally: Tally | None, once: Callable[[], Awaitable[T]]
@@ -168,7 +176,6 @@ class Fetcher:
             min_bytes=cfg.min_bytes,
             marker=cfg.complete_marker,
             block_markers=cfg.block_markers,
-            max_nesting=cfg.max_nesting,
             source=source,
             url=current,
         )
@@ -209,8 +216,13 @@ class Fetcher:
     def _next_hop(self, first: str, current: str, location: str, source: str) -> str:
         """The next URL, if it is http(s) on an allowed host; redirect_blocked otherwise."""
         scheme = urlsplit(current).scheme  # the logical URL's, not the mirror's
-        target = unmap_url(urljoin(current, location.strip()), self.config.host_map, scheme)
-        parts = urlsplit(target)
+        try:
+            target = unmap_url(urljoin(current, location.strip()), self.config.host_map, scheme)
+            parts = urlsplit(target)
+            parts.port  # noqa: B018 - a port over 65535 raises here, not later
+        except ValueError as exc:
+            message = f"redirect to a malformed URL refused ({exc}): {location[:80]}"
+            raise FetchError(source, current, message, status="redirect_blocked") from None
         if parts.scheme not in ("http", "https"):
             raise FetchError(
                 source,
@@ -236,6 +248,7 @@ class Fetcher:
     ) -> tuple[int, dict[str, str], bytes]:
         assert self._client is not None, "use Fetcher as an async context manager"
         cfg = self.config
+        self._check_gate(url, source)  # every hop, robots.txt included
         wire_url = map_url(url, cfg.host_map)
         async with self.hosts.slot(host_key(url)):
             if tally is not None:
@@ -256,6 +269,11 @@ class Fetcher:
                 raise FetchError(source, url, message, status="timeout", retryable=True) from None
             except (httpx.HTTPError, httpx.InvalidURL) as exc:  # httpx parses a bad Location
                 raise policy.translate(exc, url, source) from None
+            except Refused as exc:  # the name resolved to a non-public address
+                raise FetchError(source, url, str(exc), status="redirect_blocked") from None
+            except UnicodeError as exc:  # an IDNA host httpx cannot encode (xn--zz…)
+                message = f"malformed host name ({type(exc).__name__}: {exc})"
+                raise FetchError(source, url, message, status="redirect_blocked") from None
         if tally is not None:
             tally.bytes += len(body)
         return response.status_code, headers, body

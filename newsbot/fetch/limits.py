@@ -1,5 +1,7 @@
 """Limits on what one response may be: head size, body size after decompression, page checks.
 
+(How deep a page may nest is checked where it is parsed: ``nesting``, in a worker.)
+
 httpx's own decoder inflates a whole network chunk at once, so a 97 KB gzip bomb
 becomes a 67 MB chunk before any cap can look at it (RELIABILITY.md L7). Here the
 raw bytes are inflated with ``zlib`` in steps of at most ``cap + 1`` bytes, so
@@ -20,23 +22,6 @@ from newsbot.errors import FetchError
 MAX_HEAD_BYTES = 64 * 1024
 STEP = 64 * 1024  # most bytes inflated per zlib call
 ACCEPT_ENCODING = "gzip, deflate"  # only what ``_decoder`` can bound; never br/zstd
-_TAG = re.compile(rb"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
-_VOID = {
-    b"area",
-    b"base",
-    b"br",
-    b"col",
-    b"embed",
-    b"hr",
-    b"img",
-    b"input",
-    b"link",
-    b"meta",
-    b"param",
-    b"source",
-    b"track",
-    b"wbr",
-}
 _HTML_OPEN = re.compile(rb"<html[\s>]", re.I)
 _TITLE = re.compile(rb"<title[^>]*>(.{0,300}?)</title", re.I | re.S)
 
@@ -147,18 +132,6 @@ async def read_capped(
     return b"".join(parts)
 
 
-def nesting(body: bytes) -> int:
-    """How deep the markup's elements nest at most (real list pages: under 40)."""
-    depth = deepest = 0
-    for match in _TAG.finditer(body):
-        closing, name, self_closing = match.groups()
-        if self_closing or name.lower() in _VOID:
-            continue
-        depth += -1 if closing else 1
-        deepest = max(deepest, depth)
-    return deepest
-
-
 def check_page(
     body: bytes,
     content_type: str,
@@ -167,7 +140,6 @@ def check_page(
     min_bytes: int,
     marker: str,
     block_markers: list[str],
-    max_nesting: int,
     source: str,
     url: str,
 ) -> None:
@@ -194,15 +166,6 @@ def check_page(
     if hit:
         raise FetchError(
             source, url, f"a block or captcha page (title has {hit!r})", status="unexpected_content"
-        )
-    # lexbor takes ~10 s on 100,000 nested <div>s (S14): refuse such markup before parsing
-    depth = nesting(body) if is_html else 0
-    if depth > max_nesting:
-        raise FetchError(
-            source,
-            url,
-            f"markup nested {depth} deep, over max_nesting {max_nesting}",
-            status="unexpected_content",
         )
     # Only a page that opened <html> must close it (a feed served as text/html need not)
     opened = _HTML_OPEN.search(body[:4096]) is not None

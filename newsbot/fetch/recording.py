@@ -18,7 +18,9 @@ in the recording raises an ``httpx.ConnectError`` saying so, which the
 fetch layer reports as that source being ``unreachable``; nothing touches the network.
 ``recorded_at`` is the run's clock and ``day`` the day it posted for; a replay runs at
 that time for that day, so it asks for the same URLs (today's page vs a date archive)
-and dates its posts the same.
+and dates its posts the same. A recording holds no secret: URLs (and ``<key>``),
+header values and messages are stored redacted (userinfo, ``token=``… become
+``***``), and replay matches a request by its redacted URL, so it still finds them.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from typing import Any
 import httpx
 
 from newsbot.errors import RecordingError, UsageError
+from newsbot.redact import redact
 
 FORMAT = "newsbot-recording/1"
 # Headers that describe the wire encoding, not the stored (decoded) body.
@@ -83,13 +86,14 @@ class RecordingTransport(httpx.AsyncBaseTransport):
         self._save_index()  # an empty recording exists even if the run dies at once
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        method, url = request.method, str(request.url)
+        method, url = request.method, redact(str(request.url))
         try:
             response = await self.inner.handle_async_request(request)
             body = await _read_decoded(response, request)
         except httpx.TransportError as exc:
+            message = redact(str(exc))
             self._add(
-                {"method": method, "url": url, "error": type(exc).__name__, "message": str(exc)}
+                {"method": method, "url": url, "error": type(exc).__name__, "message": message}
             )
             raise
         except asyncio.CancelledError:  # the fetch deadline ran out: replay it as a timeout
@@ -105,6 +109,7 @@ class RecordingTransport(httpx.AsyncBaseTransport):
         headers = [
             (k, v) for k, v in response.headers.multi_items() if k.lower() not in WIRE_HEADERS
         ]
+        stored = [(k, redact(v)) for k, v in headers]  # a Location may carry a token
         name = self._body_name(method, url, headers)
         try:
             (self.directory / name).write_bytes(body)
@@ -115,7 +120,7 @@ class RecordingTransport(httpx.AsyncBaseTransport):
                 "method": method,
                 "url": url,
                 "status": response.status_code,
-                "headers": [f"{k}: {v}" for k, v in headers],
+                "headers": [f"{k}: {v}" for k, v in stored],
                 "body": name,
                 "bytes": len(body),
                 "sha1": hashlib.sha1(body).hexdigest(),
@@ -170,7 +175,7 @@ class ReplayTransport(httpx.AsyncBaseTransport):
         self._served: dict[tuple[str, str], int] = {}
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        key = (request.method, str(request.url))
+        key = (request.method, redact(str(request.url)))  # as it was stored
         answers = self._answers.get(key)
         if not answers:
             raise httpx.ConnectError(

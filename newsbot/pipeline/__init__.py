@@ -132,7 +132,7 @@ def _render(g: Gathered, ctx: Context) -> tuple[Post | None, str]:
         addition = digest.body(g.entries) if g.entries else ""
     else:
         new_ids = tuple(a.id for a in g.articles)
-        addition = daily_list.body(g.articles)
+        addition = daily_list.body(g.articles, contained=job.contain_thumbnails)
     if old is None:
         posted_at = plan.post_time(job, ctx.day, ctx.now)
         if job.style == "digest":

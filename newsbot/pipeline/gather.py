@@ -24,7 +24,7 @@ from newsbot.models import Article, DigestEntry, DigestStats
 from newsbot.pipeline import lists, memory, pages, plan
 from newsbot.pipeline.lists import Listing
 from newsbot.pipeline.summaries import Summaries
-from newsbot.sources.settings import Settings, article_rules
+from newsbot.sources.settings import Settings, article_rules, for_options
 from newsbot.store import Store
 
 
@@ -90,7 +90,7 @@ async def _job(
             fetcher,
             job,
             ref,
-            ctx.settings[ref.name],
+            for_options(ctx.settings[ref.name], ref.parsed),
             day=ctx.day,
             now=ctx.now,
             budgets=ctx.config.fetch,
@@ -169,8 +169,9 @@ async def _digest(
             continue
         stats.fetched += 1
         name = plan.source_name(job, article)
+        language = plan.source_language(job, article)
         entry = await summaries.entry(
-            job.name, article, page, source_name=name, day=ctx.day, stats=stats
+            job.name, article, page, source_name=name, day=ctx.day, stats=stats, language=language
         )
         entries.append(entry)
     return stats, tuple(entries)

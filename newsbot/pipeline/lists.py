@@ -1,33 +1,39 @@
 """The list phase: fetch, parse and normalize one source of one job.
 
 Each source yields one ``Listing``: its articles, or a status that names what
-went wrong. A failing source fails only its own listing; the checks here (item
-floor, coverage, encoding) turn a silent layout or charset change into a
-reported failure.
+went wrong. A failing source fails only its own listing, whatever the error; an
+item that cannot be read is dropped and counted, and so is one whose link fails
+the URL gate (it is never fetched). Pages are parsed in a worker process (``fetch.
+workers``), so a page that makes the parser run long stops only its own source.
+The checks here (item floor, coverage, encoding) turn a silent layout or charset
+change into a reported failure.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from newsbot import sources
+from newsbot import readers, sources
 from newsbot.config import FetchConfig
-from newsbot.errors import FetchError, LayoutChanged, Rejected, SourceError
+from newsbot.errors import FetchError, LayoutChanged, SourceError
 from newsbot.fetch.client import Fetcher
+from newsbot.fetch.gate import Gate
 from newsbot.jobs import Job, SourceRef
 from newsbot.models import Article, RawItem, SourceResult, Tally
-from newsbot.normalize import to_article
-from newsbot.sources.base import ListRequest
+from newsbot.pipeline import items
+from newsbot.sources.base import ListRequest, ParseWith
 from newsbot.sources.settings import Settings
 
 # UTF-8 read as cp1252/latin-1: a lead byte Â-ï shown as a letter, then a continuation byte.
 MOJIBAKE = re.compile(
     "[\u00c2-\u00ef][\u0080-\u00bf\u0152-\u0178\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
 )
-NOT_INVALID = {"duplicate", "over_cap"}  # drops that say nothing about the markup
+# drops that say nothing about the markup: repeats, the cap, links to non-public hosts
+NOT_INVALID = {"duplicate", "over_cap", "non_public_host"}
 MIN_COVERAGE = 0.9
 
 
@@ -50,7 +56,10 @@ class Listing:
     def ok(self) -> bool:
         return self.status == "ok"
 
-    def drop(self, reason: str) -> None:
+    def drop(self, reason: str, why: str = "") -> None:
+        """Count one dropped item; ``why`` is noted the first time an error is the reason."""
+        if why and reason not in self.items_dropped:
+            self.tally.notes.append(f"{self.ref.name}: an item was dropped ({reason}): {why}")
         self.items_dropped[reason] = self.items_dropped.get(reason, 0) + 1
 
     def result(self, *, items_new: int = 0, items_dup: int = 0) -> SourceResult:
@@ -91,42 +100,76 @@ async def read(
     The source may take ``budgets.source_budget`` seconds, and no longer than the
     run's deadline (loop time ``run_deadline``).
     """
-    source_budget, run_budget = budgets.source_budget, budgets.run_budget
     source = sources.get(ref.name)
     req = ListRequest(
         day=day, section=ref.section, now=now, options=ref.parsed, max_pages=settings.max_pages
     )
-    deadline = min(asyncio.get_running_loop().time() + source_budget, run_deadline)
+    deadline = min(asyncio.get_running_loop().time() + budgets.source_budget, run_deadline)
     listing = Listing(ref, settings, deadline, urls=source.urls(req))
     listing.tally.notes.extend(source.notes(req))
     if not settings.obey_robots:
         why = settings.robots_note or "config"
         listing.tally.notes.append(f"{ref.name}: robots.txt not obeyed ({why})")
     first = listing.urls[0] if listing.urls else ""  # what a failure message names
+    started = time.monotonic()
     try:
-        try:
-            async with asyncio.timeout_at(deadline):
-                raw = await _read_with_fallback(fetcher, source, req, listing)
-        except TimeoutError:
-            which = "run" if deadline == run_deadline else "source"
-            seconds = run_budget if which == "run" else source_budget
-            message = f"the {which} budget of {seconds}s ran out"
-            raise FetchError(ref.name, first, message, status="timeout") from None
-        listing.items_found = len(raw)
-        _check_encoding(raw, ref.name, first)
-        listing.articles = _normalize(raw, source, job, now, listing)
-        if len(listing.articles) < settings.min_items:
-            raise LayoutChanged(
-                ref.name,
-                first,
-                f"only {len(listing.articles)} usable items, fewer than min_items "
-                f"{settings.min_items}: layout changed?",
-            )
-        _check_coverage(listing, first)
+        raw = await _within_budget(fetcher, source, req, listing, budgets, run_deadline)
+        _accept(raw, source, job, now, listing, fetcher.gate)
     except SourceError as exc:
         listing.status, listing.message = exc.status, str(exc)
         listing.articles = []
+    except Exception as exc:  # no check foresaw it: this source fails, never the run
+        failed = SourceError(ref.name, first, f"{type(exc).__name__}: {exc}")
+        listing.status, listing.message = "unexpected_content", str(failed)
+        listing.articles = []
+    finally:
+        listing.tally.elapsed_s += time.monotonic() - started  # wall time, waits overlapping
     return listing
+
+
+async def _within_budget(
+    fetcher: Fetcher,
+    source: sources.Source,
+    req: ListRequest,
+    listing: Listing,
+    budgets: FetchConfig,
+    run_deadline: float,
+) -> list[tuple[str, RawItem]]:
+    """The source's raw items, fetched and parsed before its deadline; FetchError if not."""
+    try:
+        async with asyncio.timeout_at(listing.deadline):
+            return await _read_with_fallback(fetcher, source, req, listing)
+    except TimeoutError:
+        run = listing.deadline == run_deadline
+        which, seconds = ("run", budgets.run_budget) if run else ("source", budgets.source_budget)
+        first = listing.urls[0] if listing.urls else ""
+        message = f"the {which} budget of {seconds}s ran out"
+        raise FetchError(listing.ref.name, first, message, status="timeout") from None
+
+
+def _accept(
+    raw: list[tuple[str, RawItem]],
+    source: sources.Source,
+    job: Job,
+    now: datetime,
+    listing: Listing,
+    gate: Gate,
+) -> None:
+    """Normalize the raw items into ``listing``; SourceError if too few or too broken."""
+    first = listing.urls[0] if listing.urls else ""
+    listing.items_found = len(raw)
+    _check_encoding(raw, listing.ref.name, first)
+    rules = items.Rules(source, listing.ref, job.snippet_chars, listing.settings.max_items, gate)
+    listing.articles = items.articles(raw, rules, now, listing.drop)
+    floor = listing.settings.min_items
+    if len(listing.articles) < floor:
+        raise LayoutChanged(
+            listing.ref.name,
+            first,
+            f"only {len(listing.articles)} usable items, fewer than min_items {floor}: "
+            "layout changed?",
+        )
+    _check_coverage(listing, first)
 
 
 async def _read_with_fallback(
@@ -164,8 +207,18 @@ async def _read_pages(
             accept=list(source.CONTENT_TYPES) or None,
             headers=source.HEADERS or None,
         )
-        items = sources.parse_page(source, page, settings.selectors, req)
-        raw.extend((page.url, item) for item in items)
+        found = await fetcher.workers.run(
+            readers.list_items,
+            ParseWith(source.parse),
+            page,
+            settings.selectors,
+            req,
+            fetcher.config.max_nesting,
+            source.NAME,
+            source=source.NAME,
+            url=page.url,
+        )
+        raw.extend((page.url, item) for item in found)
         if len(raw) >= settings.max_items:
             break  # enough items: the next list pages would only be cut off
     return raw
@@ -199,39 +252,3 @@ def _check_coverage(listing: Listing, url: str) -> None:
             "layout partly changed?",
             status="incomplete",
         )
-
-
-def _normalize(
-    raw: list[tuple[str, RawItem]],
-    source: sources.Source,
-    job: Job,
-    now: datetime,
-    listing: Listing,
-) -> list[Article]:
-    ref, cap = listing.ref, listing.settings.max_items
-    articles: list[Article] = []
-    seen: set[str] = set()
-    for base_url, item in raw:
-        try:
-            article = to_article(
-                item,
-                source=ref.name,
-                section=ref.section,
-                base_url=base_url,
-                now=now,
-                snippet_chars=job.snippet_chars,
-                canonical=source.canonical_url,
-                article_id=source.article_id,
-            )
-        except Rejected as exc:
-            listing.drop(exc.reason)
-            continue
-        if article.id in seen:
-            listing.drop("duplicate")
-            continue
-        if len(articles) >= cap:
-            listing.drop("over_cap")
-            continue
-        seen.add(article.id)
-        articles.append(article)
-    return articles

@@ -1,31 +1,37 @@
 """The article-page phase: thumbnails for list posts, extracted text for the digest.
 
 Both fetch the pages of articles already chosen for a post, through the run's one
-``Fetcher`` (same robots policy, limits and politeness), a few at a time. A page
-that fails costs its article the image (a list post) or its entry (the digest,
-counted by reason), never the run.
+``Fetcher`` (same URL gate, robots policy, limits and politeness), a few at a time,
+and read each page in a worker process (``fetch.workers``) under ``parse_timeout``.
+A page that fails, in any way, costs its article the image (a list post) or its
+entry (the digest, counted by reason), never the run.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Mapping, Sequence
 
-from selectolax.lexbor import LexborHTMLParser
-
+from newsbot import readers
 from newsbot.errors import FetchError, SourceError
-from newsbot.extract import Rule, extract
-from newsbot.extract.meta import lead_image
+from newsbot.extract import Rule
 from newsbot.fetch.client import Fetcher
+from newsbot.fetch.page import Page
 from newsbot.models import Article, Extracted, Tally
 from newsbot.sources.settings import Settings
 
 THUMBNAIL_CONCURRENCY = 4  # article pages in flight per source: polite to one site
 
 
-def og_image(html: str, base_url: str) -> str | None:
-    """The page's og:image as an absolute http(s) URL, or None."""
-    return lead_image(LexborHTMLParser(html), base_url)
+async def extract_page(
+    fetcher: Fetcher, page: Page, rules: Mapping[str, Rule], *, source: str
+) -> Extracted:
+    """``page`` extracted in a worker; FetchError if it is refused or takes too long."""
+    limit = fetcher.config.max_nesting
+    return await fetcher.workers.run(
+        readers.page_text, page, rules, limit, source, source=source, url=page.url
+    )
 
 
 async def thumbnails(
@@ -47,12 +53,23 @@ async def thumbnails(
                 page = await fetcher.get(
                     article.url, source=source, obey_robots=obey_robots, tally=tally
                 )
+                image = await fetcher.workers.run(
+                    readers.page_image,
+                    page,
+                    fetcher.config.max_nesting,
+                    source,
+                    source=source,
+                    url=page.url,
+                )
             except SourceError:
                 return article
-        image = og_image(page.text, page.url)
         return article.model_copy(update={"thumbnail": image}) if image else article
 
-    filled = await asyncio.gather(*(one(a) for a in articles))
+    started = time.monotonic()
+    try:
+        filled = await asyncio.gather(*(one(a) for a in articles))
+    finally:
+        tally.elapsed_s += time.monotonic() - started  # wall time, however many at once
     missing = sum(1 for a in filled if not a.thumbnail)
     if missing:
         tally.notes.append(f"{source}: {missing} of {len(filled)} articles have no thumbnail")
@@ -78,8 +95,10 @@ async def read_articles(
                     source=article.source,
                     obey_robots=settings[article.source].obey_robots,
                 )
+                return await extract_page(fetcher, page, rules, source=article.source)
             except FetchError as exc:
                 return exc.status
-        return extract(page, rules)
+            except SourceError:
+                return "unexpected_content"
 
     return list(await asyncio.gather(*(one(a) for a in articles)))

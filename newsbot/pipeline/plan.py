@@ -22,6 +22,8 @@ from newsbot.jobs import DigestOptions, Job
 from newsbot.models import Article, SourceResult
 from newsbot.pipeline.stories import RECENT_STORY, SAME_STORY, Stories, merge, title_key
 from newsbot.posts import Block
+from newsbot.sources.base import SourceOptions
+from newsbot.sources.generic import GenericOptions
 
 __all__ = [
     "RECENT_STORY",
@@ -208,8 +210,24 @@ def post_time(job: Job, day: date, now: datetime, existing: datetime | None = No
 
 
 def source_name(job: Job, article: Article) -> str:
-    """The digest's link text for ``article``: the job's ``source_names``, else the label."""
-    return job.digest.source_names.get(article.source) or sources.get(article.source).LABEL
+    """The digest's link text for ``article``: the job's ``source_names`` (``name/section``
+    first), a generic source's ``label``, else the source's label."""
+    names = job.digest.source_names
+    own = names.get(f"{article.source}/{article.section}")
+    options = _options(job, article)
+    label = options.link_text() if isinstance(options, GenericOptions) else ""
+    return own or label or names.get(article.source) or sources.get(article.source).LABEL
+
+
+def source_language(job: Job, article: Article) -> str:
+    """The language a generic source declares for its articles ("" = unknown)."""
+    options = _options(job, article)
+    return options.language if isinstance(options, GenericOptions) else ""
+
+
+def _options(job: Job, article: Article) -> SourceOptions | None:
+    key = (article.source, article.section)
+    return next((r.parsed for r in job.sources if (r.name, r.section) == key), None)
 
 
 def interleave(groups: Iterable[list[Article]]) -> list[Article]:

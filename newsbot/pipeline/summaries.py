@@ -9,7 +9,6 @@ found down is not asked again.
 from __future__ import annotations
 
 import asyncio
-import os
 import ssl
 from datetime import date
 
@@ -39,7 +38,7 @@ class Summaries:
         self._owned: LlmSummarizer | None = None
         if config.backend == "llm":
             cfg = config.llm
-            key = os.environ.get(cfg.api_key_env) if cfg.api_key_env else None
+            key = cfg.api_key.get_secret_value() if cfg.api_key else None  # read at load
             if cfg.api_key_env and not key:
                 self.notes.append(f"summarizer: ${cfg.api_key_env} is not set; sending no API key")
             cache = ReadOnlyCache(cache) if dry_run and cache is not None else cache
@@ -60,10 +59,11 @@ class Summaries:
         source_name: str,
         day: date,
         stats: DigestStats,
+        language: str = "",
     ) -> DigestEntry:
         """The digest entry of ``article`` in ``job``'s post, whose page yielded ``page``."""
         text = ArticleText(
-            article.id, article.url, page.title or article.title, page.text, source_name
+            article.id, article.url, page.title or article.title, page.text, source_name, language
         )
         async with self._turn:
             summary = await self._summarize(job, text, stats)

@@ -7,7 +7,6 @@ A new style is a module here and an entry in ``STYLES``.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -16,13 +15,13 @@ from types import MappingProxyType
 
 from newsbot.jobs import Job
 from newsbot.posts import daily_list, digest, files, frontmatter
+from newsbot.posts import markdown as md
 from newsbot.posts.base import Block, Style
 
 STYLES: Mapping[str, Style] = MappingProxyType({"daily_list": daily_list, "digest": digest})
 
 __all__ = ["STYLES", "Block", "Existing", "Index", "Style", "headline", "index", "read_existing"]
 LINK_HEADING = re.compile(r"\[(.*)\]\(\S+\)[ \t]*")  # a daily list item's ``[title](link)``
-ESCAPE = re.compile(r"\\(.)")
 
 
 @dataclass(frozen=True)
@@ -48,7 +47,7 @@ def headline(block: Block) -> str:
     """An item's ``## `` heading as plain text: a list item's link text, a digest headline."""
     first = block.text.split("\n", 1)[0].removeprefix("## ")
     link = LINK_HEADING.fullmatch(first)
-    return html.unescape(ESCAPE.sub(r"\1", link.group(1) if link else first)).strip()
+    return md.plain(link.group(1) if link else first).strip()
 
 
 class Index:

@@ -12,8 +12,10 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
+from newsbot.dates import KST
 from newsbot.jobs import Job
 from newsbot.models import DigestEntry
+from newsbot.posts import description
 from newsbot.posts import markdown as md
 from newsbot.posts.base import Block, split
 from newsbot.posts.frontmatter import DATE_FORMAT, Quoted, document
@@ -21,6 +23,7 @@ from newsbot.posts.frontmatter import DATE_FORMAT, Quoted, document
 IMPLICATION_LABELS = ("기술적 의미", "산업적 영향", "향후 전망")
 SOURCE_LINE = re.compile(r"^\[.*\]\((\S+)\) - 발행일: \S+\s*$", re.M)
 HEADLINE = re.compile(r"^## ", re.M)
+HEADLINE_TEXT = re.compile(r"^## (.*?)[ \t]*$", re.M)
 
 
 def front_matter(
@@ -29,31 +32,37 @@ def front_matter(
     categories: Sequence[str],
     tags: Sequence[str] = (),
     extra: dict[str, Any] | None = None,
+    summary: str = "",
 ) -> dict[str, Any]:
-    """``layout: post``, the quoted title, date, categories (a single one as a scalar)."""
+    """``layout: post``, the quoted title, date, categories (a single one as a scalar),
+    tags, the ``summary`` as ``description`` when there is one, then ``extra``."""
     meta: dict[str, Any] = {
         "layout": "post",
         "title": Quoted(title),
-        "date": posted_at.strftime(DATE_FORMAT),
+        "date": posted_at.astimezone(KST).strftime(DATE_FORMAT),
     }
     if categories:
         meta["categories"] = categories[0] if len(categories) == 1 else list(categories)
     if tags:
         meta["tags"] = list(tags)
+    if summary:
+        meta["description"] = summary
     meta.update(extra or {})
     return meta
 
 
 def render(job: Job, posted_at: datetime, entries: Sequence[DigestEntry]) -> str:
-    """The whole digest post file for ``job``."""
+    """The whole digest post file for ``job``; its title's date is the KST day of ``date``."""
+    text = body(entries)
     meta = front_matter(
-        job.post_title(posted_at.date()),
+        job.post_title(posted_at.astimezone(KST).date()),
         posted_at,
         job.categories,
         job.tags,
         job.front_matter_extra,
+        description.summary(headlines(text)) if job.description else "",
     )
-    return document(meta, body(entries))
+    return document(meta, text)
 
 
 def body(entries: Sequence[DigestEntry]) -> str:
@@ -85,6 +94,11 @@ def _entry(entry: DigestEntry) -> str:
 def links(text: str) -> list[str]:
     """The article links of a digest post, in order: one per source line."""
     return [m.group(1) for m in SOURCE_LINE.finditer(text)]
+
+
+def headlines(text: str) -> list[str]:
+    """The entry headlines of a digest body, in order, as plain text."""
+    return [md.plain(m.group(1)) for m in HEADLINE_TEXT.finditer(text)]
 
 
 def blocks(body: str, article_id: Callable[[str], str]) -> list[Block]:

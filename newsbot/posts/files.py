@@ -18,11 +18,15 @@ from pathlib import Path
 from newsbot.errors import WriteError
 
 NAME_MAX = 255  # bytes, Linux
-POST_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})-([a-z0-9-]+)-\d{8}\.md")  # fullmatch: no "\n"
+# fullmatch, never ``$``: it would let a trailing newline through
+POST_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})-([a-z0-9-]+)-\d{8}\.md")
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
 def post_name(day: date, slug: str) -> str:
     """``YYYY-MM-DD-<slug>-YYYYMMDD.md``: Chirpy's /posts/:title/ has no date, so the slug does."""
+    if not SLUG.fullmatch(slug):
+        raise WriteError(f"refusing post slug {slug[:60]!r}: only [a-z0-9-], not starting with -")
     name = f"{day.isoformat()}-{slug}-{day.strftime('%Y%m%d')}.md"
     if len(name.encode()) > NAME_MAX:
         raise WriteError(f"post file name over {NAME_MAX} bytes: {name[:60]}…")

@@ -6,7 +6,8 @@ plain text in a log file. JSON form, one event a line:
 ``note`` (message), ``source`` (job, day and the report's source fields),
 ``job`` (the report's job fields without sources), ``run`` (started_at, exit_code)
 and ``error`` (message, exit_code) when the run stops on an error. Every line has
-``event`` and ``level`` (info, warning or error).
+``event`` and ``level`` (info, warning or error). Both forms pass every text
+through the redactor: a note may quote a URL with a token or userinfo in it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import json
 from typing import Any, TextIO
 
 from newsbot.models import DigestStats, JobResult, RunReport
+from newsbot.redact import redact, redact_all
 
 
 def events(report: RunReport) -> list[dict[str, Any]]:
@@ -64,7 +66,8 @@ def error(message: str, exit_code: int) -> str:
 
 
 def line(event: dict[str, Any]) -> str:
-    return json.dumps(event, ensure_ascii=False, separators=(",", ":"))
+    """One event as a JSON line, every string in it redacted."""
+    return json.dumps(redact_all(event), ensure_ascii=False, separators=(",", ":"))
 
 
 STYLE = {
@@ -122,7 +125,7 @@ def digest_line(stats: DigestStats) -> str:
 
 def write_text(report: RunReport, stream: TextIO) -> None:
     """Write the human summary; colours only when ``stream`` is a terminal."""
-    lines = text_lines(report)
+    lines = [(redact(text), status) for text, status in text_lines(report)]
     if not stream.isatty():
         for text, _ in lines:
             print(text, file=stream)

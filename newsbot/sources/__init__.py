@@ -1,4 +1,8 @@
-"""The table of sources, by name. Adding a source: one module and one entry here."""
+"""The table of sources, by name. Adding a source: one module and one entry here.
+
+``feed`` and ``html`` are generic: a job file declares which feed or list page
+each of its entries reads (``sources.generic``).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,8 @@ from types import MappingProxyType
 from newsbot.errors import ConfigError
 from newsbot.fetch.page import Page
 from newsbot.models import RawItem
-from newsbot.sources import etnews, nate, naver, sina
-from newsbot.sources.base import Defaults, ListRequest, Source, SourceOptions
+from newsbot.sources import etnews, feed, html, nate, naver, sina
+from newsbot.sources.base import Defaults, ListRequest, Parser, Source, SourceOptions
 
 SOURCES: Mapping[str, Source] = MappingProxyType(
     {
@@ -17,6 +21,8 @@ SOURCES: Mapping[str, Source] = MappingProxyType(
         sina.NAME: sina,
         nate.NAME: nate,
         etnews.NAME: etnews,
+        feed.NAME: feed,
+        html.NAME: html,
     }
 )
 
@@ -51,7 +57,7 @@ def article_id(url: str, names: Iterable[str] | None = None) -> str:
 
 
 def parse_page(
-    source: Source, page: Page, selectors: Mapping[str, str], req: ListRequest
+    source: Parser, page: Page, selectors: Mapping[str, str], req: ListRequest
 ) -> list[RawItem]:
     """``source.parse``, re-read through the charset chain if reading the bytes as
     UTF-8 put U+FFFD into the items (a cp949 or gb18030 page, declared or not)."""

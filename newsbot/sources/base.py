@@ -9,7 +9,7 @@ in returns ``[]`` from ``fallback_urls``, one with no special headers has ``{}``
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol, Self
@@ -72,6 +72,21 @@ class Defaults:
     max_pages: int = 1  # cap on list pages per request (pagination)
     obey_robots: bool = True
     robots_note: str = ""  # why a source opts out; printed on every run that does
+
+
+class Parser(Protocol):
+    """What reading a list page needs of a source: its ``parse`` (all a worker gets)."""
+
+    def parse(self, page: Page, sel: Mapping[str, str], req: ListRequest) -> list[RawItem]:
+        """Raw items from one fetched page, in page order; raises LayoutChanged."""
+        ...
+
+
+@dataclass(frozen=True)
+class ParseWith:
+    """A ``Parser`` made of a source's parse function alone: it pickles, a module does not."""
+
+    parse: Callable[[Page, Mapping[str, str], ListRequest], list[RawItem]]
 
 
 class Source(Protocol):

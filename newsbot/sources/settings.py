@@ -4,12 +4,17 @@ and ``[extract.NAME]`` applied. Resolved once per run (``resolve``) and passed d
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from newsbot import sources
 from newsbot.config import Config
 from newsbot.errors import ConfigError
 from newsbot.extract.rules import Rule, with_overrides
+from newsbot.jobs import Job
+from newsbot.sources.base import SourceOptions
+from newsbot.sources.generic import GenericOptions
+
+GENERIC = ("feed", "html")  # their article pages go through the generic extractor
 
 
 @dataclass(frozen=True)
@@ -37,10 +42,40 @@ def resolve(config: Config) -> dict[str, Settings]:
     for name in config.sources:
         if name not in table:
             raise ConfigError(f"[sources.{name}]: unknown source {name!r} (known: {known})")
+    rules = ", ".join(n for n in table if n not in GENERIC)
     for name in config.extract:
-        if name not in table:
-            raise ConfigError(f"[extract.{name}]: unknown rule (known: {known})")
+        if name not in table or name in GENERIC:
+            raise ConfigError(f"[extract.{name}]: unknown rule (known: {rules})")
     return {name: _settings(name, config) for name in table}
+
+
+def for_options(settings: Settings, options: SourceOptions) -> Settings:
+    """``settings`` with a generic source's own ``min_items``/``max_items`` on top."""
+    if not isinstance(options, GenericOptions):
+        return settings
+    floor, cap = options.min_items, options.max_items
+    return replace(
+        settings,
+        min_items=settings.min_items if floor is None else floor,
+        max_items=settings.max_items if cap is None else cap,
+    )
+
+
+def describe_generic(job: Job, settings: Mapping[str, Settings]) -> list[str]:
+    """One line per feed or list ``job`` declares, as ``newsbot sources`` prints it."""
+    lines = []
+    for ref in job.sources:
+        opts = ref.parsed
+        if not isinstance(opts, GenericOptions):
+            continue
+        s = for_options(settings[ref.name], opts)
+        language = opts.language or "detect"
+        lines.append(
+            f"{ref.name}/{ref.section}\t{opts.link_text()}\t{opts.url}\tjob={job.name}"
+            f" language={language} tz={opts.tz} min_items={s.min_items} max_items={s.max_items}"
+            f" max_pages={s.max_pages}\trobots.txt {s.robots_line}"
+        )
+    return lines
 
 
 def article_rules(settings: Mapping[str, Settings]) -> dict[str, Rule]:

@@ -66,6 +66,8 @@ CONTENT_TYPES: Sequence[str] = [
     "text/javascript",
     "application/x-javascript",
     "text/plain",
+    "text/html",  # options.list_url: an HTML list page
+    "application/xhtml+xml",
 ]
 
 ROLL_URL = (

@@ -16,6 +16,7 @@ class ArticleText:
     title: str
     text: str  # paragraphs separated by blank lines
     source_name: str = ""
+    language: str = ""  # ISO 639 code a source declares ("" = read from the text)
 
     @property
     def sha(self) -> str:

@@ -866,6 +866,24 @@ def test_S14_parser_exhaustion_is_bounded(world: World, kind: str) -> None:
     assert_partial(world, report, status, took, bound=5.0)
 
 
+REPRO = b"<html><body>" + b"<div/>" * 200_000 + b"</body></html>"  # 1.2 MB: 464 s before
+
+
+def test_S14_self_closing_divs_are_refused_before_parsing(world: World) -> None:
+    world.faulty.routes[ARCHIVE] = respond(200, REPRO)
+    report, took = world.run()
+    twin = assert_partial(world, report, "unexpected_content", took, bound=5.0)
+    assert "max_nesting" in twin.message
+
+
+def test_S14_a_parse_that_overruns_stops_its_source_and_starves_no_other(world: World) -> None:
+    """The guard off: lexbor would work for minutes; the worker is killed at parse_timeout."""
+    world.faulty.routes[ARCHIVE] = respond(200, REPRO)
+    report, took = world.run(max_nesting=10**9, parse_timeout=1.0)
+    twin = assert_partial(world, report, "timeout", took, bound=8.0)
+    assert "parse_timeout" in twin.message and twin.elapsed_s < 6.0
+
+
 CANARY = "CANARY7f3a9"
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from newsbot.errors import FetchError
 from newsbot.fetch.hosts import host_key
-from newsbot.fetch.limits import check_page, nesting, read_capped
+from newsbot.fetch.limits import check_page, read_capped
 from newsbot.fetch.policy import STATUSES, Breaker, retry_after
 from newsbot.fetch.urls import same_site, unmap_url
 from newsbot.redact import redact
@@ -100,11 +100,6 @@ def test_read_capped_bad_compression(wire: bytes, encoding: str) -> None:
     assert err.value.status in ("protocol_error", "unexpected_content")
 
 
-def test_nesting_counts_open_elements_not_void_ones() -> None:
-    assert nesting(b"<html><body><div><p>x</p><br><img src=x></div></body></html>") == 4
-    assert nesting(b"<div>" * 50) == 50
-
-
 def check(body: bytes, content_type: str = "text/html") -> None:
     check_page(
         body,
@@ -113,7 +108,6 @@ def check(body: bytes, content_type: str = "text/html") -> None:
         min_bytes=10,
         marker="</html>",
         block_markers=["captcha"],
-        max_nesting=100,
         source="s",
         url="u",
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from datetime import date, datetime
@@ -98,8 +99,12 @@ def test_ai_news_offline_post_and_report(page_server: PageServer, tmp_path: Path
 
     assert post.startswith(
         '---\nlayout: post\ntitle: "2026-01-03 AI 뉴스"\n'
-        "date: 2026-01-03 21:00:00 +0900\ncategories: news\n---\n\n## "
+        "date: 2026-01-03 21:00:00 +0900\ncategories: news\ndescription: "
     )
+    description = post.split("\ndescription: ", 1)[1].split("\n", 1)[0]
+    headlines = re.findall(r"^## (.+)$", post, re.M)
+    assert description.startswith(headlines[0] + " / ")  # the first headlines, plain text
+    assert f"\ndescription: {description}\n---\n\n## " in post
     link = "https://n.news.naver.com/mnews/article/001/{:010d}"
     # Story 1 and 2 first (two keyword hits in the title), the board repost (3), 404 (4) skipped.
     assert post.count("\n## ") == 3 and post.count("\n---\n") == 4 and post.endswith("---\n")

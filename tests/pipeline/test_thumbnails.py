@@ -9,12 +9,15 @@ from typing import Any
 
 import pytest
 
+from newsbot.config import FetchConfig
 from newsbot.errors import FetchError
 from newsbot.fetch.charset import decode
 from newsbot.fetch.page import Page
+from newsbot.fetch.workers import Workers
 from newsbot.jobs import load_job
 from newsbot.models import Article, Tally
 from newsbot.pipeline import pages as thumbnails
+from newsbot.readers import og_image
 from tests.conftest import ROOT, PageServer
 from tests.pipeline.days import Story, config, run, serve
 
@@ -48,7 +51,7 @@ def test_og_image_of_real_article_pages(
 ) -> None:
     text, _ = decode((shared_fixtures / name).read_bytes())
     # &#x3D; is decoded; Sina's protocol-relative image takes the page's scheme
-    assert thumbnails.og_image(text, url) == expected
+    assert og_image(text, url) == expected
 
 
 @pytest.mark.parametrize(
@@ -60,7 +63,7 @@ def test_og_image_of_real_article_pages(
     ],
 )
 def test_no_usable_og_image(html: str) -> None:
-    assert thumbnails.og_image(html, "https://www.etnews.com/20180928000345") is None
+    assert og_image(html, "https://www.etnews.com/20180928000345") is None
 
 
 class CountingFetcher:
@@ -69,6 +72,8 @@ class CountingFetcher:
     def __init__(self) -> None:
         self.active = self.peak = 0
         self.urls: list[str] = []
+        self.config = FetchConfig()
+        self.workers = Workers(5.0)  # pages are read in worker processes, as the Fetcher's
 
     async def get(self, url: str, **_: Any) -> Page:
         self.urls.append(url)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 import yaml
@@ -126,8 +126,8 @@ def md_ial() -> str:
 def test_balanced_brackets_stay_raw_and_unbalanced_are_escaped() -> None:
     """Catalogue: S04."""
     assert md.link_text("[단독] 제목") == "[단독] 제목"
-    assert md.link_text("a [ b") == "a \\[ b"
-    assert md.link_text("[a](b)") == "\\[a\\](b)"
+    assert md.link_text("a [ b") == "a &#91; b"
+    assert md.link_text("[a](b)") == "&#91;a&#93;(b)"
 
 
 def test_urls_cannot_break_out_of_their_parentheses() -> None:
@@ -139,3 +139,25 @@ def test_missing_thumbnail_leaves_out_the_image_line() -> None:
         krnews_job(), datetime(2025, 2, 4, 12, 30, tzinfo=KST), [article("제목", thumbnail=None)]
     )  # type: ignore[arg-type]
     assert "![" not in post and "## [제목]" in post
+
+
+def test_title_and_date_agree_for_kst_readers_whatever_zone_the_time_is_in() -> None:
+    """00:30 on 2025-02-05 in Seoul is still the 4th in UTC: the post says the 5th twice."""
+    utc = datetime(2025, 2, 4, 15, 30, tzinfo=UTC)
+    post = render_post(krnews_job(), utc, [article("제목")])
+    assert post.startswith("---\ntitle: 2025.02.05 IT/과학 뉴스\ndate: 2025-02-05 00:30:00 +0900\n")
+
+
+def test_other_list_jobs_contain_thumbnails_and_describe_themselves() -> None:
+    job = load_job(ROOT / "jobs" / "etnews-it.toml")
+    items = [
+        article("첫 <기사>", "한 줄."),
+        article("사진 없는 기사", "둘째.", thumbnail=None),  # type: ignore[arg-type]
+        article("요약 없는 기사", "", thumbnail=None),  # type: ignore[arg-type]
+    ]
+    post = render_post(job, datetime(2025, 2, 4, 12, 45, tzinfo=KST), items)
+    assert "\ndescription: 첫 ＜기사＞ / 사진 없는 기사 / 요약 없는 기사\n---\n" in post
+    assert post.count("\n{: .overflow-hidden}\n") == 2  # both paragraphs; none for a bare heading
+    assert post.endswith(
+        "## [요약 없는 기사](https://n.news.naver.com/mnews/article/001/0000000001)\n\n\n"
+    )

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
 from newsbot.dates import KST
+from newsbot.jobs import load_job
 from newsbot.models import DigestEntry
 from newsbot.posts import digest
 from newsbot.posts.frontmatter import document
-from tests.conftest import SHARED
+from tests.conftest import ROOT, SHARED
 
 SEED = SHARED / "seeds"
 ENTRY = re.compile(
@@ -85,7 +86,7 @@ def test_scraped_text_cannot_inject_markup() -> None:
     )
     text = digest.body([entry])
     assert "<script>" not in text and "{{" not in text
-    assert "[a\\](javascript:x)](https://e.x/a%20b)" in text  # the bracket is escaped
+    assert "[a&#93;(javascript:x)](https://e.x/a%20b)" in text  # the bracket is escaped
     assert "(https://e.x/a%20b)" in text and "- \\- &#123;&#123;" in text
     assert "- **기술적 의미**: \\`a\\`" in text
 
@@ -94,3 +95,15 @@ def test_multiple_categories_stay_a_list() -> None:
     meta = digest.front_matter("T", datetime(2026, 1, 3, tzinfo=KST), ["news", "ai"], ["ai"])
     text = document(meta, digest.body([]))
     assert "categories: [news, ai]\ntags: [ai]\n" in text and 'title: "T"' in text
+
+
+def test_render_dates_the_title_in_kst_and_describes_the_headlines() -> None:
+    job = load_job(ROOT / "jobs" / "ai-news.toml")
+    entry = DigestEntry(
+        "첫 소식 <AI>", "전자신문", "https://www.etnews.com/1", date(2026, 1, 3), ["a"]
+    )
+    text = digest.render(job, datetime(2026, 1, 2, 15, 31, 5, tzinfo=UTC), [entry, entry])
+    assert text.startswith(
+        '---\nlayout: post\ntitle: "2026-01-03 AI 뉴스"\ndate: 2026-01-03 00:31:05 +0900\n'
+        "categories: news\ndescription: 첫 소식 ＜AI＞ / 첫 소식 ＜AI＞\n---\n\n## 첫 소식 &lt;AI&gt;\n"
+    )

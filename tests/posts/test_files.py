@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from newsbot.errors import WriteError
-from newsbot.posts.files import PostWriter, post_name, safe_path
+from newsbot.posts.files import PostWriter, parse_post_name, post_name, safe_path
 
 
 def test_name_is_unique_per_day() -> None:
@@ -65,3 +65,22 @@ def test_failed_write_keeps_the_old_post(tmp_path: Path, monkeypatch: pytest.Mon
         PostWriter(tmp_path).write("p.md", "new")
     assert (tmp_path / "p.md").read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["p.md"]
+
+
+@pytest.mark.parametrize(
+    "slug", ["../x", "a/b", "", "-x", ".x", "x\n", "x\x00", "UPPER", "삼성", "x y", "CON."]
+)
+def test_S06_a_slug_outside_the_allow_list_is_refused(slug: str) -> None:
+    """Catalogue: S06."""
+    with pytest.raises(WriteError, match="slug"):
+        post_name(date(2025, 2, 4), slug)
+
+
+def test_S06_post_names_are_read_back_whole() -> None:
+    """A name with a trailing newline or anything after ``.md`` is no post name.
+
+    Catalogue: S06.
+    """
+    assert parse_post_name("2025-02-04-krnews-it-20250204.md") == (date(2025, 2, 4), "krnews-it")
+    for odd in ("2025-02-04-krnews-it-20250204.md\n", "2025-02-04-x-20250204.md.bak", "../x.md"):
+        assert parse_post_name(odd) is None

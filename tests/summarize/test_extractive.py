@@ -76,3 +76,29 @@ def test_headings_and_sub_heads_are_not_sentences() -> None:
         "카카오가 딥시크의 사내 이용을 금지했다.",
         "“장기적으로 협력한다”고 말했다.",
     ]
+
+
+EN = ArticleText(
+    "https://techcrunch.com/2026/01/03/x/",
+    "https://techcrunch.com/2026/01/03/x/",
+    "Acme ships a cheaper AI model in the U.S.",
+    "Mr. Smith of Acme Inc. said on Jan. 3 that the U.S. launch comes first.\n\n"
+    "It costs 3.5 dollars, e.g. for J. K. Rowling's fans. The weather was fine today.\n\n"
+    "Sign up for our newsletter to get the latest news.\n\n"
+    "Photo: Getty Images.",
+)
+
+
+def test_english_sentences_end_where_english_sentences_end() -> None:
+    assert sentences(EN.text) == [
+        "Mr. Smith of Acme Inc. said on Jan. 3 that the U.S. launch comes first.",
+        "It costs 3.5 dollars, e.g. for J. K. Rowling's fans.",
+        "The weather was fine today.",
+    ]
+    assert sentences(EN.text, "ko") != sentences(EN.text)  # a declared language wins
+
+
+def test_english_key_sentences_score_by_words() -> None:
+    assert key_sentences(EN, 1) == [
+        "Mr. Smith of Acme Inc. said on Jan. 3 that the U.S. launch comes first."
+    ]

@@ -1,0 +1,261 @@
+"""Article extraction against public ground truth: F1 and ms/page, newsbot and its peers.
+
+    python bench/extraction.py                       # both sets, every extractor installed
+    python bench/extraction.py --only newsbot,trafilatura --limit 50
+    python bench/extraction.py --benchmark DIR --held-out DIR
+
+Two public sets, read in place (nothing of them is copied into this repository):
+
+- **tuned-on**: scrapinghub's article-extraction-benchmark (181 pages with the article body
+  as ground truth; a git directory: ``ground-truth.json`` and ``html/<id>.html.gz``), scored
+  with that benchmark's measure: token 4-shingles, per page tp/fp/fn normalized so every page
+  weighs the same, then mean precision and recall and their harmonic mean.
+- **held-out**: trafilatura's evaluation corpus (``tests/evaldata.json`` + ``tests/eval/``: for
+  each page a few passages that must be extracted and a few that must not), scored as that
+  project scores it: a passage counts if it occurs in the output (whitespace normalized).
+  newsbot was never tuned on these pages. trafilatura was developed on them, so read its row
+  there as its home ground.
+
+Peers come from the ``bench`` extra (``pip install -e '.[bench]'``); one that is not installed
+is skipped with a line saying so. Each extractor gets the same decoded HTML and URL; the time is
+the wall time of the call, parsing included. Prints tables; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import statistics
+import subprocess
+import sys
+import time
+import warnings
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+MIRROR = Path("/work/.mirror")
+BENCHMARK = MIRROR / "scrapinghub+article-extraction-benchmark" / "repo"
+HELD_OUT = MIRROR / "adbar+trafilatura" / "repo"
+TOKEN = re.compile(r"\w+")
+
+Extractor = Callable[[str, str], str]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One page: its URL and HTML, and either a body text or passages with/without."""
+
+    key: str
+    url: str
+    html: str
+    body: str = ""
+    with_: tuple[str, ...] = ()
+    without: tuple[str, ...] = ()
+
+
+def git_files(gitdir: Path, paths: list[str]) -> Iterator[bytes]:
+    """The blobs at HEAD:path, in order, through one ``git cat-file --batch``."""
+    query = "".join(f"HEAD:{p}\n" for p in paths).encode()
+    out = subprocess.run(
+        ["git", "-C", str(gitdir), "cat-file", "--batch"], input=query, capture_output=True
+    ).stdout
+    pos = 0
+    for _ in paths:
+        header_end = out.index(b"\n", pos)
+        header = out[pos:header_end].split()
+        if header[-1] == b"missing":
+            pos = header_end + 1
+            yield b""
+            continue
+        size = int(header[2])
+        yield out[header_end + 1 : header_end + 1 + size]
+        pos = header_end + 1 + size + 1
+
+
+def benchmark_cases(gitdir: Path) -> list[Case]:
+    """scrapinghub's 181 pages with their article bodies."""
+    truth = json.loads(next(git_files(gitdir, ["ground-truth.json"])))
+    keys = sorted(truth)
+    blobs = git_files(gitdir, [f"html/{k}.html.gz" for k in keys])
+    return [
+        Case(k, truth[k]["url"], gzip.decompress(b).decode("utf-8"), truth[k]["articleBody"])
+        for k, b in zip(keys, blobs, strict=True)
+    ]
+
+
+def held_out_cases(gitdir: Path) -> list[Case]:
+    """trafilatura's corpus pages that are in the snapshot, with their passages."""
+    data = json.loads(next(git_files(gitdir, ["tests/evaldata.json"])))
+    urls = sorted(data)
+    blobs = git_files(gitdir, [f"tests/eval/{data[u]['file']}" for u in urls])
+    cases = []
+    for url, blob in zip(urls, blobs, strict=True):
+        if blob:
+            html = blob.decode("utf-8", "replace")
+            item = data[url]
+            cases.append(Case(url, url, html, "", tuple(item["with"]), tuple(item["without"])))
+    return cases
+
+
+def shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
+    tokens = TOKEN.findall(text or "")
+    return Counter(tuple(tokens[i : i + n]) for i in range(max(1, len(tokens) - n + 1)))
+
+
+def body_score(true: str, pred: str) -> tuple[float, float, float]:
+    """Shingle tp, fp, fn of one page, normalized to sum 1 (every page weighs the same)."""
+    t, p = shingles(true), shingles(pred)
+    tp = sum((t & p).values())
+    fp, fn = sum((p - t).values()), sum((t - p).values())
+    total = tp + fp + fn
+    return (tp / total, fp / total, fn / total) if total else (0.0, 0.0, 0.0)
+
+
+def body_metrics(scores: list[tuple[float, float, float]]) -> tuple[float, float, float]:
+    """Mean per-page precision and recall, and F1 of those means (the benchmark's way)."""
+
+    def ratio(a: float, b: float, other: float) -> float:
+        if b == other == 0:
+            return 1.0
+        return a / (a + b) if a + b else 0.0
+
+    precision = statistics.mean(ratio(tp, fp, fn) for tp, fp, fn in scores if tp + fp > 0)
+    recall = statistics.mean(ratio(tp, fn, fp) for tp, fp, fn in scores if tp + fn > 0)
+    return 2 * precision * recall / (precision + recall), precision, recall
+
+
+def passage_metrics(cases: list[Case], outputs: list[str]) -> tuple[float, float, float]:
+    """F1, precision and recall over all passages (trafilatura's corpus measure)."""
+    tp = fp = fn = 0
+    for case, out in zip(cases, outputs, strict=True):
+        text = " ".join(out.split())
+        found = sum(1 for w in case.with_ if " ".join(w.split()) in text)
+        tp, fn = tp + found, fn + len(case.with_) - found
+        fp += sum(1 for w in case.without if " ".join(w.split()) in text)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    return 2 * tp / (2 * tp + fp + fn), precision, recall
+
+
+def newsbot_extractor() -> Extractor:
+    from newsbot.config import Config
+    from newsbot.extract import extract
+    from newsbot.fetch.page import Page
+    from newsbot.sources.settings import article_rules, resolve
+
+    rules = article_rules(resolve(Config()))
+    return lambda html, url: extract(Page(url, html), rules).text
+
+
+def trafilatura_extractor() -> Extractor:
+    import trafilatura
+
+    return lambda html, url: trafilatura.extract(html, url=url, include_comments=False) or ""
+
+
+def readability_extractor() -> Extractor:
+    from readability import Document
+    from selectolax.lexbor import LexborHTMLParser
+
+    from newsbot.extract.dom import paragraphs
+
+    def run(html: str, url: str) -> str:
+        tree = LexborHTMLParser(Document(html, url=url).summary(html_partial=True))
+        return "\n\n".join(paragraphs(tree.body)) if tree.body else ""
+
+    return run
+
+
+def newspaper_extractor() -> Extractor:
+    import newspaper
+
+    def run(html: str, url: str) -> str:
+        article = newspaper.Article(url, fetch_images=False)  # images: no network here
+        article.download(input_html=html)
+        article.parse()
+        return str(article.text)
+
+    return run
+
+
+def goose_extractor() -> Extractor:
+    from goose3 import Goose
+
+    goose = Goose()
+    return lambda html, url: str(goose.extract(raw_html=html).cleaned_text)
+
+
+EXTRACTORS: dict[str, Callable[[], Extractor]] = {
+    "newsbot": newsbot_extractor,
+    "trafilatura": trafilatura_extractor,
+    "readability-lxml": readability_extractor,
+    "newspaper4k": newspaper_extractor,
+    "goose3": goose_extractor,
+}
+
+
+def run_all(make: Extractor, cases: list[Case]) -> tuple[list[str], float, int]:
+    """Each page's output, the mean ms/page and how many calls raised."""
+    outputs, times, errors = [], [], 0
+    for case in cases:
+        start = time.perf_counter()
+        try:
+            out = make(case.html, case.url)
+        except Exception:  # a crash counts as an empty answer, as it would in production
+            out, errors = "", errors + 1
+        times.append(time.perf_counter() - start)
+        outputs.append(out)
+    return outputs, 1000 * statistics.mean(times), errors
+
+
+def table(title: str, cases: list[Case], names: list[str], scored_by_body: bool) -> None:
+    print(f"\n## {title} ({len(cases)} pages)\n")
+    print("| extractor | F1 | precision | recall | ms/page | zero-F1 pages | errors |")
+    print("|---|---|---|---|---|---|---|")
+    for name in names:
+        try:
+            make = EXTRACTORS[name]()
+        except ImportError as exc:
+            print(f"| {name} | skipped: not installed ({exc.name}) | | | | | |")
+            continue
+        outputs, ms, errors = run_all(make, cases)
+        if scored_by_body:
+            scores = [body_score(c.body, o) for c, o in zip(cases, outputs, strict=True)]
+            f1, p, r = body_metrics(scores)
+            zero = str(sum(1 for tp, _, _ in scores if tp == 0))
+        else:
+            (f1, p, r), zero = passage_metrics(cases, outputs), "-"
+        print(f"| {name} | {f1:.3f} | {p:.3f} | {r:.3f} | {ms:.1f} | {zero} | {errors} |")
+        sys.stdout.flush()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--benchmark", type=Path, default=BENCHMARK, help="git dir (tuned-on)")
+    parser.add_argument("--held-out", type=Path, default=HELD_OUT, help="git dir (held-out)")
+    parser.add_argument("--only", default=",".join(EXTRACTORS), help="extractors, comma-separated")
+    parser.add_argument("--limit", type=int, default=0, help="at most this many pages per set")
+    args = parser.parse_args()
+    names = [n for n in args.only.split(",") if n]
+    warnings.simplefilter("ignore")  # peers warn on odd markup; the table is the output
+    sets = (
+        ("tuned-on: scrapinghub article-extraction-benchmark", args.benchmark, benchmark_cases),
+        ("held-out: trafilatura evaluation corpus", args.held_out, held_out_cases),
+    )
+    for title, path, load in sets:
+        if not (path / "HEAD").exists() and not (path / ".git").exists():
+            print(f"\n## {title}\n\nskipped: {path} is not a git directory (pass its path)")
+            continue
+        cases = load(path)
+        table(title, cases[: args.limit] if args.limit else cases, names, load is benchmark_cases)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

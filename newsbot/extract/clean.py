@@ -1,0 +1,121 @@
+"""What the generic extractor removes: boilerplate by tag, role, class token and shape.
+
+Class and id names are read as whole tokens: a token is noise when it *starts*
+or *ends* with a noise word (``related-posts``, ``article-share``, ``comments``).
+Words inside a token do not count, so ``l-article-body-segment``,
+``Page-ad-margins``, ``non-ad-column`` or ``header-style-header-2`` are kept.
+Nothing that holds most of the page's running text is removed, whatever its name.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from selectolax.lexbor import LexborNode
+
+from newsbot.extract.dom import remove
+
+STRUCTURE = (
+    "nav, aside, footer, menu, dialog, "
+    '[role="navigation"], [role="banner"], [role="contentinfo"], [role="complementary"], '
+    '[role="dialog"], [aria-hidden="true"], [hidden], '
+    '[style*="display:none"], [style*="display: none"], [style*="visibility:hidden"]'
+)
+_WORDS = (
+    r"comments?|comment-list|commentlist|disqus|reply|replies|sidebar|side-bar|widget|widgets|"
+    r"related|recommend|recommended|recommendation|more-stories|morestories|popular|most-read|"
+    r"mostread|trending|ranking|rank|share|sharing|sharebar|social|sns|newsletter|subscribe|"
+    r"subscription|signup|promo|promotion|advert|advertisement|ad|ads|adslot|ad-slot|sponsor|"
+    r"sponsored|banner|breadcrumb|breadcrumbs|pagination|paging|pager|navbar|nav|navi|menu|"
+    r"footer|cookie|cookies|consent|gdpr|modal|popup|overlay|toolbar|tags|tag-list|taglist|"
+    r"keywords|copyright|gnb|lnb|snb|bd_lst|board_list|list_board|skip|jump|print|"
+    r"author-bio|author-box|bio|newsletter-signup|outbrain|taboola|caption|credit|credits"
+)
+NOISE_TOKEN = re.compile(rf"^({_WORDS})($|[-_])|[-_]({_WORDS})$", re.I)
+# Inside the article: captions, credits, galleries and embedded promos
+INNER_DROP = (
+    "figure figcaption, figcaption, .wp-caption-text, .caption, .credit, "
+    "[itemprop='caption'], [class*='gallery-label']"
+)
+KEEP_TAGS = frozenset({"html", "body", "article", "main"})
+KEEP_SHARE = 0.5  # a box holding more of the page's running text than this stays
+
+
+def running_text(root: LexborNode, min_run: int = 25) -> dict[int, int]:
+    """Per element (by ``mem_id``): characters in its text runs of at least ``min_run``.
+
+    Short runs (menu entries, labels, buttons) do not count; one walk serves the page.
+    """
+    sizes: dict[int, int] = {}
+    for n in root.traverse(include_text=True):
+        if not n.is_text_node:
+            continue
+        run = len((n.text_content or "").strip())
+        parent = n.parent if run >= min_run else None
+        while parent is not None:
+            sizes[parent.mem_id] = sizes.get(parent.mem_id, 0) + run
+            parent = parent.parent
+    return sizes
+
+
+def text_size(node: LexborNode) -> int:
+    """Characters of text in ``node``, whitespace excluded."""
+    return len("".join((node.text(deep=True) or "").split()))
+
+
+def link_density(node: LexborNode, size: int | None = None) -> float:
+    """The share of ``node``'s text that sits in links (1.0 for an empty node)."""
+    total = text_size(node) if size is None else size
+    if not total:
+        return 1.0
+    linked = sum(text_size(a) for a in node.css("a"))
+    return min(1.0, linked / total)
+
+
+def is_noise_name(node: LexborNode) -> bool:
+    """Whether a class or id token of ``node`` names boilerplate."""
+    if node.tag in KEEP_TAGS:
+        return False
+    attrs = node.attributes
+    return _noisy(f"{attrs.get('class') or ''} {attrs.get('id') or ''}")
+
+
+@lru_cache(maxsize=4096)
+def _noisy(names: str) -> bool:
+    # pages repeat the same class strings hundreds of times: each is matched once
+    return any(NOISE_TOKEN.search(t) for t in names.split())
+
+
+def strip_page(root: LexborNode, runs: dict[int, int]) -> None:
+    """Remove boilerplate from the whole page; a box with most of the text (``runs``) stays."""
+    page_text = runs.get(root.mem_id, 0)
+
+    def small(node: LexborNode) -> bool:
+        return runs.get(node.mem_id, 0) <= KEEP_SHARE * page_text
+
+    remove([n for n in root.css(STRUCTURE) if n.tag not in KEEP_TAGS and small(n)])
+    # a layout wrapper (``and-w-sidebar``) holds the headline; a sidebar or comments do not
+    named = [n for n in root.css("[class], [id]") if is_noise_name(n) and small(n)]
+    remove([n for n in named if n.css_first("h1") is None])
+    # ASP.NET pages wrap the whole page in one <form>: only a small form is a form
+    remove([f for f in root.css("form") if f.css_first("input, textarea") and small(f)])
+    remove(root.css("label, input"))  # form controls' captions ("自动播放", "Remember me")
+
+
+def strip_inside(node: LexborNode) -> None:
+    """Remove what sits inside an article but is not its text: captions, link lists."""
+    remove(node.css(INNER_DROP))
+    lists = node.css("ul, ol, dl, table, div, section")
+    remove([n for n in lists if _link_box(n)])
+
+
+def _link_box(node: LexborNode) -> bool:
+    """A list of links (related stories, tags, share buttons) rather than text."""
+    size = text_size(node)
+    if size == 0:
+        return node.css_first("img, video, p") is None and node.tag in ("ul", "ol", "dl")
+    density = link_density(node, size)
+    if node.tag in ("div", "section"):
+        return density > 0.7 and size < 300
+    return density > 0.5

@@ -1,0 +1,54 @@
+"""What runs in worker processes (``fetch.workers``): reading one fetched page.
+
+Each function refuses markup nested deeper than the parser may build (``fetch.
+nesting``) before parsing: a list page into raw items, an article page into its
+lead image or its extracted text. This module imports only what they need, so the
+forkserver that starts every worker loads it quickly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from selectolax.lexbor import LexborHTMLParser
+
+from newsbot import sources
+from newsbot.extract import Rule, extract
+from newsbot.extract.meta import lead_image
+from newsbot.fetch import workers
+from newsbot.fetch.nesting import refuse_deep
+from newsbot.fetch.page import Page
+from newsbot.models import Extracted, RawItem
+from newsbot.sources.base import ListRequest, ParseWith
+
+workers.preload(__name__)
+
+
+def list_items(
+    parser: ParseWith,
+    page: Page,
+    selectors: Mapping[str, str],
+    req: ListRequest,
+    max_nesting: int,
+    source: str,
+) -> list[RawItem]:
+    """The raw items of a list page of ``source``."""
+    refuse_deep(page, max_nesting, source)
+    return sources.parse_page(parser, page, selectors, req)
+
+
+def og_image(html: str, base_url: str) -> str | None:
+    """The page's og:image as an absolute http(s) URL, or None."""
+    return lead_image(LexborHTMLParser(html), base_url)
+
+
+def page_image(page: Page, max_nesting: int, source: str) -> str | None:
+    """The og:image of an article page."""
+    refuse_deep(page, max_nesting, source)
+    return og_image(page.text, page.url)
+
+
+def page_text(page: Page, rules: Mapping[str, Rule], max_nesting: int, source: str) -> Extracted:
+    """An article page, extracted."""
+    refuse_deep(page, max_nesting, source)
+    return extract(page, rules)

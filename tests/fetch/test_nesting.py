@@ -1,0 +1,154 @@
+"""The nesting guard counts depth as lexbor builds it: never shallower, exact on real pages.
+
+lexbor itself is the oracle: its tree's depth is walked in Python and compared.
+Catalogue: S14.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
+
+from newsbot.errors import FetchError
+from newsbot.fetch.nesting import nesting, refuse_deep
+from newsbot.fetch.page import Page
+from tests.conftest import PAGES, shared_files
+
+
+def lexbor_depth(html: bytes) -> int:
+    """The deepest element of lexbor's tree (html = 1), text and comments not counted."""
+    root = LexborHTMLParser(html).root
+    deepest, todo = 0, [(root, 1)] if root is not None else []
+    while todo:
+        node, depth = todo.pop()
+        deepest = max(deepest, depth)
+        child = node.child
+        while child is not None:
+            if not child.tag.startswith(("-", "#", "_")):
+                todo.append((child, depth + 1))
+            child = child.next
+    return deepest
+
+
+@pytest.mark.parametrize(
+    ("html", "depth"),
+    [
+        (b"<html><body><div><p>x</p><br><img src=x></div></body></html>", 4),
+        (b"<div>" * 50, 52),
+        (b"<div/>" * 50, 52),  # '/>' opens a div in HTML
+        (b"<div>" * 10 + b"</span>" * 50 + b"<div>" * 10, 22),  # stray closers close nothing
+        (b"<div>" * 5 + b"</div>" * 20 + b"<div>" * 5, 7),
+        (b"<br/>" * 100 + b"<img><hr><input>", 3),  # void elements never open
+        (b"<script>" + b"<div>" * 100 + b"</script><div>", 3),  # raw text
+        (b"<style>" + b"<div>" * 100 + b"</style>", 3),
+        (b"<textarea>" + b"<div>" * 100 + b"</textarea>", 3),
+        (b"<title>" + b"<div>" * 100 + b"</title>", 3),
+        (b"<!--" + b"<div>" * 100 + b"-->", 2),
+        (b"<!-->" + b"<div>" * 100 + b"-->", 102),  # a comment that ends at once
+        (b"<svg>" + b"<path/>" * 100 + b"</svg>", 4),  # '/>' is honoured in SVG
+        (b"<svg>" + b"<div/>" * 100, 102),  # <div> leaves SVG, then opens
+        (b'<b x=a"><div>' * 10, 22),  # an unquoted value holds a quote
+        (b'<a title="><div><div>">x</a>', 3),  # a quoted '>' ends no tag
+        (b"<ul>" + b"<li>x" * 100 + b"</ul>", 4),  # <li> closes the open one
+        (b"<li><section>" * 50, 102),  # ... but not across a section
+        (b"<table>" + b"<tr><td>x" * 100 + b"</table>", 6),
+        (b"".join(b"<p><b id=%d>x</p>" % i for i in range(100)), 103),  # reopened formatting
+        (b"<p><b>x</p>" * 100, 7),  # at most three identical ones are reopened
+        (b"<div></body>" * 50, 52),  # </body> closes nothing
+        (b"<span><div></span>" * 50, 102),  # a span does not close across a div
+        (b"<frameset>" * 30, 32),  # one over: a frameset replaces the body
+    ],
+)
+def test_S14_depth_is_counted_as_the_parser_builds_it(html: bytes, depth: int) -> None:
+    assert nesting(html) == depth
+    assert nesting(html) >= lexbor_depth(html)
+
+
+def real_pages() -> list[Path]:
+    mine = sorted(PAGES.rglob("*.html"))
+    return mine + [p for p in shared_files("naver") + shared_files("sina") if p.suffix == ".html"]
+
+
+@pytest.mark.parametrize("path", real_pages(), ids=lambda p: p.name[:50])
+def test_real_pages_are_counted_exactly(path: Path) -> None:
+    html = path.read_bytes()
+    assert nesting(html) == lexbor_depth(html)
+
+
+TAGS = [
+    "div",
+    "p",
+    "b",
+    "i",
+    "a",
+    "span",
+    "li",
+    "ul",
+    "ol",
+    "section",
+    "br",
+    "img",
+    "script",
+    "style",
+    "textarea",
+    "title",
+    "em",
+    "strong",
+    "h1",
+    "h2",
+    "dd",
+    "dt",
+    "form",
+    "button",
+    "font",
+    "nobr",
+    "code",
+    "u",
+    "s",
+    "small",
+    "svg",
+    "path",
+    "math",
+    "mi",
+    "table",
+    "tr",
+    "td",
+]
+PIECES = ["x", " ", "<!--", "-->", "<!-->", '"', "'", "=", "/>", ">", "<", "</", "<!DOCTYPE html>"]
+ATTRS = ["", " id=1", " id=2", " a=x/", ' a="y"', " /"]
+token = st.one_of(
+    st.builds(lambda t, a: f"<{t}{a}>", st.sampled_from(TAGS), st.sampled_from(ATTRS)),
+    st.builds(lambda t: f"<{t}/>", st.sampled_from(TAGS)),
+    st.builds(lambda t: f"</{t}>", st.sampled_from(TAGS)),
+    st.sampled_from(PIECES),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(token, min_size=1, max_size=12), st.sampled_from([1, 30]))
+def test_S14_the_guard_never_counts_shallower_than_lexbor(parts: list[str], times: int) -> None:
+    """Tag soup, once and repeated: a repeated fragment is how depth is made to grow."""
+    html = "".join(parts).encode() * times
+    assert nesting(html) >= lexbor_depth(html)
+
+
+def page(body: bytes, content_type: str = "text/html") -> Page:
+    return Page("https://news.twin.test/list", body=body, content_type=content_type)
+
+
+def test_S14_the_repro_page_is_refused_at_once() -> None:
+    """1.2 MB of <div/> held a run for 464 s; the guard stops after max_nesting tags."""
+    with pytest.raises(FetchError) as err:
+        refuse_deep(page(b"<div/>" * 200_000), 1000, "twin")
+    assert err.value.status == "unexpected_content" and "max_nesting" in err.value.message
+
+
+def test_only_html_is_measured() -> None:
+    refuse_deep(page(b"<div>" * 5000, "application/json"), 1000, "sina")
+    refuse_deep(page(b"<div>" * 998), 1000, "naver")  # html, body and 998 divs
+    with pytest.raises(FetchError):
+        refuse_deep(page(b"<div>" * 998, "text/html; charset=utf-8"), 999, "naver")
