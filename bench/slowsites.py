@@ -4,14 +4,14 @@ after a fixed latency, with the test pages (and a Naver archive made for each da
 from __future__ import annotations
 
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from tests.servers.pagegen import archive_page  # noqa: E402  (the tests' own page maker)
+from tests.servers.loopback import Loopback, reply  # noqa: E402  (the tests' own server)
+from tests.servers.pagegen import archive_page  # noqa: E402  (and page maker)
 
 PAGES = ROOT / "tests" / "pages"
 FIXTURES = ROOT.parent / "shared" / "fixtures"
@@ -76,19 +76,13 @@ class SlowSite:
                 else:
                     self.send_error(404)
                     return
-                self.send_response(200)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                reply(self, 200, body, ctype)
 
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.loop = Loopback(Handler)
+        self.origin = self.loop.origin
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.loop.close()

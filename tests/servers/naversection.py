@@ -6,7 +6,7 @@ import time
 from http.server import BaseHTTPRequestHandler
 
 from tests.conftest import PAGES
-from tests.servers.loopback import Loopback
+from tests.servers.loopback import Loopback, reply
 
 SECTION = (PAGES / "naver" / "section_105_headline_lazy_blind_dup.html").read_bytes()
 
@@ -25,11 +25,7 @@ class Naver:
                 time.sleep(site.delay)
                 found = self.path.split("?")[0] == "/section/105"
                 body = SECTION if found else b"not found"
-                self.send_response(200 if found else 404)
-                self.send_header("Content-Type", "text/html; charset=UTF-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                reply(self, 200 if found else 404, body, "text/html; charset=UTF-8")
 
             def log_message(self, *args: object) -> None:
                 pass

@@ -31,6 +31,7 @@ from newsbot import sources
 from newsbot.dates import CST, KST
 from tests.servers import digestsite, digestsites4
 from tests.servers.digestsite import Story as Page
+from tests.servers.loopback import reply
 
 START = date(2026, 9, 1)
 HOSTS = (
@@ -277,12 +278,7 @@ def handler(world: World) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             world.requests += 1
             parts = urlsplit(self.path)
-            status, body, ctype = answer(world, parts.path, parse_qs(parts.query))
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            reply(self, *answer(world, parts.path, parse_qs(parts.query)))
 
         def log_message(self, *args: object) -> None:
             pass
