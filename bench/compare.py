@@ -45,8 +45,11 @@ def compare(rev: str = BEFORE, latency: float = 0.1, delay: float = 0.3) -> None
             f"ms per response, {delay:.2f} s minimum delay per host, {ROUNDS} interleaved "
             "rounds\n"
         )
-        print("| tree | requests | median wall s | best wall s | peak RSS MB | exit |")
-        print("|---|---:|---:|---:|---:|---:|")
+        print(
+            "| tree | requests | median wall s | best wall s | politeness floor s "
+            "| median/floor | peak RSS MB | exit |"
+        )
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
         runs: dict[str, list[Outcome]] = {rev: [], "this tree": []}
         try:
             for _ in range(ROUNDS):
@@ -57,9 +60,12 @@ def compare(rev: str = BEFORE, latency: float = 0.1, delay: float = 0.3) -> None
         for name, got in runs.items():
             walls = [o.wall for o in got]
             last = got[-1]
+            floor = bench.bound(last.requests)
+            median = statistics.median(walls)
             print(
-                f"| {name} | {sum(last.requests.values())} | {statistics.median(walls):.3f} | "
-                f"{min(walls):.3f} | {max(o.rss_mb for o in got):.0f} | {last.code} |"
+                f"| {name} | {sum(last.requests.values())} | {median:.3f} | "
+                f"{min(walls):.3f} | {floor:.2f} | {median / floor:.2f}× | "
+                f"{max(o.rss_mb for o in got):.0f} | {last.code} |"
             )
         before = statistics.median(o.wall for o in runs[rev])
         after = statistics.median(o.wall for o in runs["this tree"])

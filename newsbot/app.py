@@ -9,6 +9,7 @@ the daemon alike), the backfill loop, and how exit codes combine.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -20,18 +21,19 @@ import httpx
 from newsbot import pipeline
 from newsbot.config import Config
 from newsbot.dates import KST, today_kst
-from newsbot.errors import UsageError
+from newsbot.errors import Busy, PublishError, UsageError
 from newsbot.extract.rules import rule_for
 from newsbot.fetch.client import Fetcher
 from newsbot.fetch.gate import Gate, network_transport
 from newsbot.fetch.hosts import HostMemory
 from newsbot.fetch.recording import RecordingTransport, ReplayTransport
 from newsbot.jobs import Job, load_jobs
+from newsbot.jobs import directory as jobs_dir
 from newsbot.lock import lock_path, run_lock
 from newsbot.models import Extracted, Post, RunReport
 from newsbot.pipeline import memory, pages
 from newsbot.posts.files import post_name
-from newsbot.publish import PublishResult, checkout, publish
+from newsbot.publish import PublishResult, locked, prepare, publish
 from newsbot.scaffold import DEMO, DEMO_JOB, JOBS
 from newsbot.sources.settings import article_rules, resolve
 
@@ -131,10 +133,12 @@ class DayResult:
     posts: list[Post]
     published: PublishResult | None = None  # None: not asked to publish, or skipped
     publish_skipped: str = ""  # why a publishing run did not publish
+    publish_error: str = ""  # why publishing after the run failed (the posts stay written)
+    publish_notes: tuple[str, ...] = ()  # what preparing the checkout did
 
     @property
     def exit_code(self) -> int:
-        return self.report.exit_code
+        return worse(self.report.exit_code, 1) if self.publish_error else self.report.exit_code
 
 
 def run_day(
@@ -147,22 +151,74 @@ def run_day(
     hosts: HostMemory | None = None,
 ) -> DayResult:
     """Run ``jobs`` for ``day`` (default: the recording's day, else today in Seoul) and,
-    when ``publishing``, commit and push what they wrote."""
-    config = net.config
-    if publishing:  # clone or update first, so an --output inside the checkout sees its posts
-        repo = checkout(config.publish)
-        publish_cfg = config.publish.model_copy(update={"repo": repo, "url": None})
-        config = config.model_copy(update={"publish": publish_cfg})
+    when ``publishing``, commit and push what they wrote. ``run``, ``backfill`` and the
+    daemon all publish through here."""
+    if not publishing:
+        return DayResult(*_pipeline(jobs, day, net, net.config, dry_run, hosts))
+    with contextlib.ExitStack() as held:
+        if not dry_run:  # one publishing process per checkout, from the checkout to the push
+            _hold_checkout(held, jobs, day, net)
+        return _publishing_day(jobs, day, net, dry_run, hosts)
+
+
+def _hold_checkout(
+    held: contextlib.ExitStack, jobs: Sequence[Job], day: date | None, net: Network
+) -> None:
+    """Take the checkout's publishing lock into ``held``; a refusal goes into the run
+    history as ``locked``, as the pipeline does for the output directory's lock."""
+    try:
+        held.enter_context(locked(net.config.publish))
+    except Busy as exc:
+        when = day or net.day or today_kst(net.now or datetime.now(KST))
+        memory.record_not_run(net.config, jobs, when, status="locked", message=str(exc))
+        raise
+
+
+def _publishing_day(
+    jobs: Sequence[Job], day: date | None, net: Network, dry_run: bool, hosts: HostMemory | None
+) -> DayResult:
+    """Ready the checkout (refusing an unpublishable one before anything is written), run,
+    then publish what the run wrote and whatever an earlier one left."""
+    cfg, config = net.config.publish, net.config
+    co = prepare(cfg, dry_run=dry_run)
+    report, posts = _pipeline(jobs, day, net, config, dry_run, hosts)
+    if report.exit_code == 1:  # a write failed or nothing usable: never commit half (F33)
+        return DayResult(report, posts, None, "the run failed", "", co.notes)
+    try:
+        done = publish(
+            posts,
+            cfg,
+            checkout=co,
+            output=config.output.dir,
+            jobs=_post_jobs(config, jobs),
+            dry_run=dry_run,
+        )
+    except PublishError as exc:  # the posts are written; the next publish sends them
+        return DayResult(report, posts, None, "", str(exc), co.notes)
+    return DayResult(report, posts, done, "", "", co.notes)
+
+
+def _pipeline(
+    jobs: Sequence[Job],
+    day: date | None,
+    net: Network,
+    config: Config,
+    dry_run: bool,
+    hosts: HostMemory | None,
+) -> tuple[RunReport, list[Post]]:
     now = net.now or datetime.now(KST)
     day = day or net.day or today_kst(now)
-    report, posts = pipeline.run(
+    return pipeline.run(
         jobs, day, config=config, now=now, dry_run=dry_run, transport=net.transport, hosts=hosts
     )
-    if not publishing:
-        return DayResult(report, posts)
-    if report.exit_code == 1:  # a write failed or nothing usable: never commit half a run (F33)
-        return DayResult(report, posts, publish_skipped="the run failed")
-    return DayResult(report, posts, publish(posts, config.publish, dry_run=dry_run))
+
+
+def _post_jobs(config: Config, jobs: Sequence[Job]) -> dict[str, str]:
+    """slug → job name of every job whose posts are newsbot's: the jobs folder's and the
+    run's, so a publish also commits posts of other jobs an earlier publish left behind."""
+    folder = jobs_dir(config)
+    known = load_jobs(folder) if folder.is_dir() and any(folder.glob("*.toml")) else []
+    return {j.slug: j.name for j in (*known, *jobs)}
 
 
 def run(
@@ -184,12 +240,13 @@ def backfill(
     *,
     net: Network,
     force: bool = False,
+    publishing: bool = False,
     on_day: OnDay = lambda i, d, r, skipped: None,
 ) -> int:
     """Run ``jobs`` for each day from ``start`` to ``end``, oldest first; days whose posts
-    exist are skipped unless ``force``. ``on_day`` hears of each day: its result (None:
-    nothing ran) and the jobs skipped because their post exists. Returns the worst exit
-    code."""
+    exist are skipped unless ``force``; each day is published like a ``run`` when
+    ``publishing``. ``on_day`` hears of each day: its result (None: nothing ran) and the
+    jobs skipped because their post exists. Returns the worst exit code."""
     check_days(start, end, net.now)
     hosts = HostMemory()  # politeness carries over from one day to the next
     out = net.config.output.dir
@@ -198,7 +255,7 @@ def backfill(
         day = start + timedelta(days=i)
         done = [j.name for j in jobs if not force and (out / post_name(day, j.slug)).is_file()]
         todo = [j for j in jobs if j.name not in done]
-        result = run_day(todo, day, net=net, hosts=hosts) if todo else None
+        result = run_day(todo, day, net=net, hosts=hosts, publishing=publishing) if todo else None
         on_day(i + 1, day, result, done)
         if result is not None:
             worst = worse(worst, result.exit_code)

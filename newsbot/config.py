@@ -174,10 +174,22 @@ class PublishConfig(_Strict):
     branch: str = Field("main", min_length=1, description="Branch the checkout must be on")
     posts_dir: str = Field("_posts", min_length=1, description="Posts directory inside repo")
     remote: str = Field("origin", min_length=1, description="Remote pushed to")
-    author_name: str = Field("github-actions[bot]", min_length=1)
-    author_email: str = Field("41898282+github-actions[bot]@users.noreply.github.com", min_length=1)
+    author_name: str | None = Field(
+        None,
+        min_length=1,
+        description="Commit author (default: github-actions[bot] on GitHub Actions, else "
+        "git's user.name in the checkout, else newsbot)",
+    )
+    author_email: str | None = Field(None, min_length=1, description="Commit author's e-mail")
     push: bool = Field(True, description="Push the commit (false: commit locally only)")
     attempts: int = Field(3, ge=1, le=10, description="Push attempts, rebasing between them")
+    timeout: float = Field(
+        120.0,
+        gt=0,
+        allow_inf_nan=False,
+        description="Seconds the git commands of one publishing step (the checkout before a "
+        "run, the commit and push after it) may take; a command still running is killed",
+    )
 
     @field_validator("url")
     @classmethod
@@ -200,6 +212,24 @@ class PublishConfig(_Strict):
         if Path(value).is_absolute() or ".." in Path(value).parts:
             raise ValueError("posts_dir must be a relative path inside the repository")
         return value
+
+
+class ScheduleConfig(_Strict):
+    """``newsbot schedule``: catching up on missed jobs and waiting for the lock."""
+
+    catch_up: float = Field(
+        4 * 3600.0,
+        ge=0,
+        allow_inf_nan=False,
+        description="A job due up to this many seconds ago still runs when the daemon starts "
+        "or wakes (at start: only if its post is missing); later it is recorded as missed",
+    )
+    busy_retry: float = Field(
+        60.0,
+        gt=0,
+        allow_inf_nan=False,
+        description="Seconds between tries while another newsbot process holds the lock",
+    )
 
 
 class LlmConfig(_Strict):
@@ -252,6 +282,7 @@ class Config(_Strict):
     output: OutputConfig = Field(default_factory=OutputConfig)
     state: StateConfig = Field(default_factory=StateConfig)
     publish: PublishConfig = Field(default_factory=PublishConfig)
+    schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
     sources: dict[str, SourceConfig] = Field(default_factory=dict)
     summarize: SummarizeConfig = Field(default_factory=SummarizeConfig)
     extract: dict[str, dict[str, str]] = Field(

@@ -90,8 +90,12 @@ def _summary(result: DayResult, log_format: str) -> None:
 
 
 def _print_publish(result: DayResult) -> None:
+    for note in result.publish_notes:
+        print(f"publish: note: {note}", file=sys.stderr)
     if result.publish_skipped:
         print(f"publish: skipped, {result.publish_skipped}", file=sys.stderr)
+    if result.publish_error:
+        print(f"publish: failed, {result.publish_error}", file=sys.stderr)
     res = result.published
     if res is None:
         return
@@ -101,7 +105,14 @@ def _print_publish(result: DayResult) -> None:
     verb = {"would_commit": "would commit", "committed": "committed", "pushed": "pushed"}
     what = " ".join(x for x in (verb[res.status], res.commit[:12]) if x)
     print(f"publish: {what} ({', '.join(res.paths)})", file=sys.stderr)
-    print("\n".join(f"  {line}" for line in res.message.splitlines()), file=sys.stderr)
+    print("\n".join(f"  {line}" for line in res.message.splitlines() if line), file=sys.stderr)
+
+
+def _publish_word(result: DayResult) -> str:
+    res = result.published
+    if result.publish_error or res is None:
+        return f"failed, {result.publish_error}"
+    return f"{res.status} {res.commit[:12]}".strip()
 
 
 def _write_report(target: str, text: str) -> None:
@@ -139,6 +150,9 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     cfg = load_config(args)
     jobs = _jobs(cfg, args.job)
     app.check_days(args.start, args.end)
+    publishing = args.publish or cfg.publish.enabled
+    if publishing:
+        app.check_publish(cfg)
     total = (args.end - args.start).days + 1
     at: list[date] = [args.start]
     with DayProgress(total) as progress:
@@ -154,11 +168,19 @@ def cmd_backfill(args: argparse.Namespace) -> int:
             for job in result.report.jobs if result else ():
                 states = ", ".join(f"{s.source}={s.status}" for s in job.sources)
                 progress.line(f"[{i}/{total}] {day} {job.job}: {job.status} {states}")
+            if result is not None and (result.published or result.publish_error):
+                progress.line(f"[{i}/{total}] {day} publish: {_publish_word(result)}")
             progress.advance()
 
         try:
             return app.backfill(
-                jobs, args.start, args.end, net=app.network(cfg), force=args.force, on_day=on_day
+                jobs,
+                args.start,
+                args.end,
+                net=app.network(cfg),
+                force=args.force,
+                publishing=publishing,
+                on_day=on_day,
             )
         except KeyboardInterrupt:
             progress.line(

@@ -58,17 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--report", metavar="PATH", help="write the run report as JSON to PATH ('-' for stdout)"
     )
-    run.add_argument(
-        "--publish",
-        action="store_true",
-        help="commit the posts to the [publish] blog repository and push",
-    )
-    run.add_argument(
-        "--publish-repo",
-        type=Path,
-        metavar="DIR",
-        help="blog repository checkout to publish to (overrides publish.repo)",
-    )
+    _publishing(run, "commit the posts to the [publish] blog repository and push")
     _record_replay(run)
     run.add_argument(
         "--demo",
@@ -92,11 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common(sched)
     _paths(sched)
-    sched.add_argument(
-        "--publish",
-        action="store_true",
-        help="publish after each run (also: publish.enabled in the config)",
-    )
+    _publishing(sched, "publish after each run (also: publish.enabled in the config)")
     sched.set_defaults(func=commands.cmd_schedule)
 
     src = sub.add_parser(
@@ -123,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     back.add_argument("--force", action="store_true", help="re-run days whose post exists")
     _common(back)
     _paths(back)
+    _publishing(back, "publish each day's posts as run --publish does")
     back.set_defaults(func=commands.cmd_backfill)
 
     reindex = sub.add_parser(
@@ -177,6 +164,16 @@ def _init_parser(sub: Any) -> None:
         "changed); nothing else is touched",
     )
     init.set_defaults(func=commands.cmd_init, host_map=[], config=None)
+
+
+def _publishing(cmd: argparse.ArgumentParser, what: str) -> None:
+    cmd.add_argument("--publish", action="store_true", help=what)
+    cmd.add_argument(
+        "--publish-repo",
+        type=Path,
+        metavar="DIR",
+        help="blog repository checkout to publish to (overrides publish.repo)",
+    )
 
 
 def _status_parser(sub: Any) -> None:

@@ -1,28 +1,40 @@
-"""Publish a run's posts into a blog repository checkout with the ``git`` CLI (``git.py``).
+"""Publish posts into a blog repository checkout with the ``git`` CLI.
 
-Rules (RELIABILITY F35-F39, S08): stage only the paths newsbot wrote (never
-``add -A``); refuse a detached HEAD or the wrong branch; a rejected push is
-fetched, rebased and retried; a real conflict aborts the rebase and names both
-commits; never ``--force``; nothing new means no commit. Every git message we
-surface passes through ``newsbot.redact``, so a token in a remote URL never leaks.
+Rules (RELIABILITY F35-F39, S08): the checkout is made ready before a run writes
+(``checkout.prepare``); every newsbot post in the posts folder that is new or
+changed is committed (a post an earlier failed publish left behind included),
+and only those paths (never ``add -A``); a rejected push is brought onto the
+remote's tip (``sync``) and retried; a real conflict stops with both commits
+named; never ``--force``, ``stash`` or ``rebase``; nothing new means no commit.
+Every change is journaled, so a killed publish is put right by the next one.
+Every git message we surface passes through ``newsbot.redact``.
 """
 
 from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsbot.config import PublishConfig
 from newsbot.errors import PublishError, WriteError
 from newsbot.models import Post
-from newsbot.posts.files import PostWriter, safe_path
+from newsbot.posts.files import PostWriter, parse_post_name, safe_path
+from newsbot.publish import sync
+from newsbot.publish.checkout import Checkout, locked, prepare
 from newsbot.publish.git import Git
+from newsbot.publish.journal import Journal, guarded
+from newsbot.publish.message import Entry, commit_message
 
-# A push refused because the remote moved on; a hook's "[remote rejected]" is not retried.
-_REJECTED = ("[rejected]", "non-fast-forward", "fetch first")
+__all__ = ["Checkout", "PublishResult", "commit_message", "locked", "prepare", "publish"]
+
+# A push refused because the remote moved on (before or while we pushed); a hook's
+# "[remote rejected]" is not retried.
+_REJECTED = ("[rejected]", "non-fast-forward", "fetch first", "but expected")
+
+Sleep = Callable[[float], None]
 
 
 @dataclass
@@ -34,118 +46,154 @@ class PublishResult:
     message: str = ""
     paths: list[str] = field(default_factory=list)
     attempts: int = 0
-
-
-Sleep = Callable[[float], None]
-
-
-def checkout(cfg: PublishConfig) -> Path:
-    """The checkout to publish into: ``repo`` as it is, or ``url`` cloned shallowly into
-    ``workdir`` (first run) and brought up to date (later runs). Local commits a failed
-    push left behind are kept and rebased, never reset away."""
-    if cfg.repo is not None:
-        return cfg.repo
-    if cfg.url is None:
-        raise PublishError(
-            "nowhere to publish: set [publish] repo (a local clone of the blog) or url"
-        )
-    work = cfg.workdir.resolve()
-    if not (work / ".git").exists():
-        if work.exists() and any(work.iterdir()):
-            raise PublishError(f"publish.workdir {work} is not empty and not a git checkout")
-        work.parent.mkdir(parents=True, exist_ok=True)
-        Git(work.parent, cfg).run(
-            "clone",
-            "-q",
-            "--depth",
-            "1",
-            "--single-branch",
-            "--branch",
-            cfg.branch,
-            cfg.url,
-            str(work),
-        )
-        return work
-    git = Git(work, cfg)
-    _check_branch(git, cfg)
-    git.run("fetch", "-q", cfg.remote, cfg.branch)
-    if git.out("rev-list", "--count", "FETCH_HEAD..HEAD") == "0":
-        git.run("merge", "-q", "--ff-only", "FETCH_HEAD")
-    else:
-        _rebase(git, cfg)
-    return work
-
-
-def commit_message(posts: Sequence[Post]) -> str:
-    """``newsbot: 2025-02-04 krnews-it (+13)``, one line per job."""
-    return "\n".join(f"newsbot: {p.day.isoformat()} {p.job} (+{len(p.ids)})" for p in posts)
+    notes: list[str] = field(default_factory=list)
 
 
 def publish(
     posts: Sequence[Post],
     cfg: PublishConfig,
     *,
+    checkout: Checkout | None = None,
+    output: Path | None = None,
+    jobs: Mapping[str, str] | None = None,
     dry_run: bool = False,
     sleep: Sleep = time.sleep,
 ) -> PublishResult:
-    """Write ``posts`` into ``cfg.repo``/``cfg.posts_dir``, commit them, and push."""
-    repo = checkout(cfg)
-    if not (repo / ".git").exists():
-        raise PublishError(f"{repo} is not a git checkout")
-    git = Git(repo, cfg)
-    _check_branch(git, cfg)
-    candidates = [p for p in posts if p.status in ("written", "unchanged")]
-    posts_dir = repo / cfg.posts_dir
-    differing = [p for p in candidates if _differs(posts_dir, p)]
-    result = PublishResult()
+    """Commit every new or changed newsbot post into the checkout, and push.
+
+    ``jobs`` maps the slug of every job whose posts count as newsbot's to its name
+    (default: the jobs of ``posts``); ``output`` is where the run wrote ``posts``,
+    when that is not the checkout's posts folder (they are copied in).
+    """
+    co = checkout or prepare(cfg, dry_run=dry_run)
+    git = Git(co.repo, cfg)
+    slugs = {**(jobs or {}), **_slugs(posts)}
+    result = PublishResult(notes=list(co.notes) if checkout is None else [])
     if dry_run:
-        result.paths = [f"{cfg.posts_dir}/{p.name}" for p in differing]
-        result.message = commit_message(differing)
-        result.status = "would_commit" if differing else "nothing"
+        entries = _would_commit(git, cfg, posts, slugs)
+        result.paths = [e.path for e in entries]
+        result.message = commit_message(entries) if entries else ""
+        result.status = "would_commit" if entries else "nothing"
         return result
-    writer = PostWriter(posts_dir)
-    for post in differing:
-        try:
-            writer.write(post.name, post.text)
-        except WriteError as exc:
-            raise PublishError(f"cannot write into the blog repository: {exc}") from None
-    # The run may have written straight into the checkout (--output repo/_posts), so
-    # git, not a byte comparison, decides what is new.
-    paths = {f"{cfg.posts_dir}/{p.name}": p for p in candidates}
-    if paths:
-        git.run("add", "--", *paths)
-        staged = set(git.out("diff", "--cached", "--name-only", "--", *paths).splitlines())
-        if staged:
-            result.paths = [path for path in paths if path in staged]
-            result.message = commit_message([paths[path] for path in result.paths])
-            # ``commit -- paths`` commits only these paths, whatever else is staged.
-            git.run("commit", "--no-verify", "-q", "-m", result.message, "--", *result.paths)
-            result.status = "committed"
-    if result.status == "committed" or _ahead(git, cfg):
-        result.commit = git.out("rev-parse", "HEAD")
-        result.status = "committed"
-        if cfg.push:
-            result.attempts = _push(git, cfg, sleep)
-            result.commit = git.out("rev-parse", "HEAD")
+    git.author(cfg)
+    with guarded(git, co.git_dir) as journal:
+        _copy_in(git, cfg, posts, output, slugs)
+        _commit(git, cfg, posts, slugs, result)
+        if cfg.push and (result.status == "committed" or _ahead(git, cfg, co.tip)):
+            result.attempts = _push(git, cfg, journal, sleep)
             result.status = "pushed"
+        if result.status != "nothing":
+            result.commit = git.out("rev-parse", "HEAD")
     return result
 
 
-def _check_branch(git: Git, cfg: PublishConfig) -> None:
-    proc = git.run("symbolic-ref", "-q", "--short", "HEAD", check=False)
-    if proc.returncode != 0:
-        head = git.run("rev-parse", "--short", "HEAD", check=False).stdout.strip() or "?"
-        raise PublishError(
-            f"{git.repo} has a detached HEAD (at {head}); check out {cfg.branch} first"
-        )
-    branch = proc.stdout.strip()
-    if branch != cfg.branch:
-        raise PublishError(
-            f"{git.repo} is on branch {branch}, not {cfg.branch}; refusing to publish there"
-        )
-    state = git.run("rev-parse", "--git-path", "rebase-merge", check=False).stdout.strip()
-    if state and (git.repo / state).exists():
-        raise PublishError(f"{git.repo} is in the middle of a rebase; finish or abort it first")
+def _slugs(posts: Sequence[Post]) -> dict[str, str]:
+    parsed = ((parse_post_name(p.name), p.job) for p in posts)
+    return {name[1]: job for name, job in parsed if name is not None}
+
+
+def _changed(git: Git, cfg: PublishConfig, slugs: Mapping[str, str]) -> list[str]:
+    """newsbot posts in the posts folder that are untracked, or differ from HEAD."""
+    out = git.run(
+        "--no-optional-locks",
+        "status",
+        "--porcelain=v1",
+        "-z",
+        "--untracked-files=all",
+        "--no-renames",
+        "--",
+        cfg.posts_dir,
+    ).stdout
+    found = []
+    for entry in filter(None, out.split("\0")):
+        state, path = entry[:2], entry[3:]
+        folder, _, name = path.rpartition("/")
+        parsed = parse_post_name(name)
+        ours = parsed is not None and parsed[1] in slugs and folder == cfg.posts_dir.strip("/")
+        if ours and "D" not in state:  # a post someone deleted stays deleted
+            found.append(path)
+    return sorted(found)
+
+
+def _entries(paths: Sequence[str], posts: Sequence[Post], slugs: Mapping[str, str]) -> list[Entry]:
+    """What each committed path is: its day, job and (for this run's posts) articles added."""
+    ours = {p.name: p for p in posts if p.status == "written"}
+    entries = []
+    for path in paths:
+        name = path.rpartition("/")[2]
+        day, slug = parse_post_name(name) or (None, "")
+        post = ours.get(name)
+        if day is not None:
+            entries.append(Entry(path, day, slugs.get(slug, slug), post.added if post else None))
+    return entries
+
+
+def _would_commit(
+    git: Git, cfg: PublishConfig, posts: Sequence[Post], slugs: Mapping[str, str]
+) -> list[Entry]:
+    posts_dir = git.repo / cfg.posts_dir
+    paths = set(_changed(git, cfg, slugs)) if posts_dir.is_dir() else set()
+    paths |= {f"{cfg.posts_dir}/{p.name}" for p in _candidates(posts) if _differs(posts_dir, p)}
+    return _entries(sorted(paths), posts, slugs)
+
+
+def _candidates(posts: Sequence[Post]) -> list[Post]:
+    return [p for p in posts if p.status in ("written", "unchanged")]
+
+
+def _copy_in(
+    git: Git,
+    cfg: PublishConfig,
+    posts: Sequence[Post],
+    output: Path | None,
+    slugs: Mapping[str, str],
+) -> None:
+    """Posts the run wrote elsewhere go into the checkout: this run's, and those an earlier
+    run left in ``output`` that the checkout never had (and never deleted)."""
+    posts_dir = git.repo / cfg.posts_dir
+    todo = {p.name: p.text for p in _candidates(posts) if _differs(posts_dir, p)}
+    if output is not None and output.resolve() != posts_dir.resolve() and output.is_dir():
+        gone = _deleted(git, cfg)
+        for path in sorted(output.glob("*.md")):
+            parsed = parse_post_name(path.name)
+            missing = not (posts_dir / path.name).exists() and path.name not in gone
+            if parsed and parsed[1] in slugs and missing and path.name not in todo:
+                todo[path.name] = path.read_text(encoding="utf-8")
+    writer = PostWriter(posts_dir)
+    for name, text in todo.items():
+        try:
+            writer.write(name, text)
+        except WriteError as exc:
+            raise PublishError(f"cannot write into the blog repository: {exc}") from None
+
+
+def _deleted(git: Git, cfg: PublishConfig) -> set[str]:
+    """Names of posts the checkout's history deleted (an owner's choice, kept)."""
+    if git.run("rev-parse", "-q", "--verify", "HEAD", check=False).returncode != 0:
+        return set()
+    out = git.out("log", "--diff-filter=D", "--name-only", "--format=", "--", cfg.posts_dir)
+    return {line.rpartition("/")[2] for line in out.splitlines() if line}
+
+
+def _commit(
+    git: Git,
+    cfg: PublishConfig,
+    posts: Sequence[Post],
+    slugs: Mapping[str, str],
+    result: PublishResult,
+) -> None:
+    paths = _changed(git, cfg, slugs)
+    if not paths:
+        return
+    git.run("add", "--", *paths)
+    staged = set(git.out("diff", "--cached", "--name-only", "--", *paths).splitlines())
+    paths = [p for p in paths if p in staged]
+    if not paths:
+        return
+    message = commit_message(_entries(paths, posts, slugs))
+    # ``commit -- paths`` commits only these paths, whatever else someone staged.
+    git.run("commit", "--no-verify", "-q", "-F", "-", "--", *paths, stdin=message)
+    result.paths, result.message, result.status = paths, message, "committed"
 
 
 def _differs(posts_dir: Path, post: Post) -> bool:
@@ -161,18 +209,16 @@ def _differs(posts_dir: Path, post: Post) -> bool:
         raise PublishError(f"cannot read {path}: {exc.strerror}") from None
 
 
-def _ahead(git: Git, cfg: PublishConfig) -> bool:
+def _ahead(git: Git, cfg: PublishConfig, tip: str) -> bool:
     """Local commits not on the remote branch yet (a previous push failed)."""
-    if not cfg.push:
+    base = tip or f"refs/remotes/{cfg.remote}/{cfg.branch}"
+    if git.run("rev-parse", "-q", "--verify", base, check=False).returncode != 0:
         return False
-    upstream = f"refs/remotes/{cfg.remote}/{cfg.branch}"
-    if git.run("rev-parse", "-q", "--verify", upstream, check=False).returncode != 0:
-        return False
-    return git.out("rev-list", "--count", f"{upstream}..HEAD") not in ("", "0")
+    return git.out("rev-list", "--count", f"{base}..HEAD") not in ("", "0")
 
 
-def _push(git: Git, cfg: PublishConfig, sleep: Sleep) -> int:
-    """Push HEAD; on a non-fast-forward rejection fetch, rebase and retry. Never force."""
+def _push(git: Git, cfg: PublishConfig, journal: Journal, sleep: Sleep) -> int:
+    """Push HEAD; on a non-fast-forward rejection fetch, move onto the tip, retry. Never force."""
     for attempt in range(1, cfg.attempts + 1):
         proc = git.run(
             "push", "--porcelain", cfg.remote, f"HEAD:refs/heads/{cfg.branch}", check=False
@@ -187,29 +233,9 @@ def _push(git: Git, cfg: PublishConfig, sleep: Sleep) -> int:
             )
         if attempt == cfg.attempts:
             break
-        _rebase(git, cfg)
+        sync.integrate(git, cfg, journal, sync.fetch(git, cfg))
         sleep(random.uniform(0.2, 1.0) * attempt)  # jitter: racing runs don't retry in step
     raise PublishError(
         f"git push to {cfg.remote} was still rejected after {cfg.attempts} attempts; "
         "the commit stays local"
     )
-
-
-def _rebase(git: Git, cfg: PublishConfig) -> None:
-    git.run("fetch", "-q", cfg.remote, cfg.branch)
-    theirs = git.out("rev-parse", "FETCH_HEAD")
-    ours = git.out("rev-parse", "HEAD")
-    proc = git.run("rebase", "--autostash", "FETCH_HEAD", check=False)
-    if proc.returncode != 0:
-        git.run("rebase", "--abort", check=False)
-        conflicts = [
-            line.split("Merge conflict in ", 1)[1]
-            for line in (proc.stdout + proc.stderr).splitlines()
-            if "Merge conflict in " in line
-        ]
-        where = f" in {', '.join(conflicts)}" if conflicts else ""
-        raise PublishError(
-            f"conflict{where}: local commit {ours[:12]} does not rebase onto "
-            f"{cfg.remote}/{cfg.branch} {theirs[:12]}; rebase aborted, the local commit is "
-            "kept for a human to resolve (nothing was force-pushed)"
-        )

@@ -53,3 +53,12 @@ class PageServer:
         data = body.encode() if isinstance(body, str) else body
         hdrs = {"Content-Type": "text/html"} | {k.replace("_", "-"): v for k, v in headers.items()}
         self.routes[path] = Route(status, data, hdrs)
+
+
+def reply(handler: BaseHTTPRequestHandler, status: int, body: bytes, content_type: str) -> None:
+    """Answer the request ``handler`` is serving with ``body`` (its length declared)."""
+    handler.send_response(status)
+    handler.send_header("Content-Type", content_type)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)

@@ -11,63 +11,18 @@ import pytest
 from newsbot.config import PublishConfig
 from newsbot.errors import PublishError
 from newsbot.pipeline import Post
-from newsbot.publish import commit_message, publish
+from newsbot.publish import publish
 from newsbot.publish.git import redact
+from tests.servers.gitremote import clone, git, push_file
 
 DAY = date(2025, 2, 4)
 NAME = "2025-02-04-krnews-it-20250204.md"
-IDENT = {
-    "GIT_AUTHOR_NAME": "Tester",
-    "GIT_AUTHOR_EMAIL": "t@example.invalid",
-    "GIT_COMMITTER_NAME": "Tester",
-    "GIT_COMMITTER_EMAIL": "t@example.invalid",
-}
-
-
-@pytest.fixture(autouse=True)
-def _clean_git_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    # A clean machine: no user identity or global config leaks into the tests.
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.delenv("GIT_DIR", raising=False)
-
-
-def git(repo: Path, *args: str) -> str:
-    import os
-
-    env = {**os.environ, **IDENT}
-    return subprocess.run(
-        ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True, env=env
-    ).stdout.strip()
+SUBJECT = "newsbot: 2025-02-04, 1 post (+13 articles)"
 
 
 def post(text: str = "hello\n", name: str = NAME, items: int = 13, status: str = "written") -> Post:
     ids = tuple(f"id:{n}" for n in range(items))
-    return Post("krnews-it", DAY, name, name, text, ids, status)
-
-
-@pytest.fixture
-def origin(tmp_path: Path) -> Path:
-    bare = tmp_path / "origin.git"
-    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(bare)], check=True)
-    seed = tmp_path / "seed"
-    subprocess.run(["git", "clone", "-q", str(bare), str(seed)], check=True, capture_output=True)
-    (seed / "README.md").write_text("blog\n")
-    (seed / "_config.yml").write_text("title: blog\n")
-    git(seed, "checkout", "-q", "-b", "main")
-    git(seed, "add", "README.md", "_config.yml")
-    git(seed, "commit", "-q", "-m", "init")
-    git(seed, "push", "-q", "origin", "main")
-    return bare
-
-
-def clone(origin: Path, where: Path) -> Path:
-    subprocess.run(
-        ["git", "clone", "-q", "-b", "main", str(origin), str(where)],
-        check=True,
-        capture_output=True,
-    )
-    return where
+    return Post("krnews-it", DAY, name, name, text, ids, status, added=items)
 
 
 def cfg(repo: Path, **kw: object) -> PublishConfig:
@@ -81,11 +36,9 @@ def test_first_publish_commits_only_written_files(origin: Path, tmp_path: Path) 
     (blog / "notes.txt").write_text("untracked, not ours\n")
     res = publish([post()], cfg(blog), sleep=lambda s: None)
     assert res.status == "pushed"
-    assert git(origin, "log", "-1", "--format=%s", "main") == "newsbot: 2025-02-04 krnews-it (+13)"
+    assert git(origin, "log", "-1", "--format=%s", "main") == SUBJECT
     files = git(origin, "show", "--name-only", "--format=", "main").splitlines()
     assert files == [f"_posts/{NAME}"]
-    author = git(origin, "log", "-1", "--format=%an <%ae>", "main")
-    assert author.startswith("github-actions[bot] <41898282+")
     assert (blog / "README.md").read_text() == "local edit, not ours\n"
     assert "notes.txt" in git(blog, "status", "--porcelain")
 
@@ -104,40 +57,53 @@ def test_rerun_identical_posts_makes_no_commit(origin: Path, tmp_path: Path) -> 
 def test_push_race_rebases_without_force(origin: Path, tmp_path: Path) -> None:
     """Catalogue: F35."""
     blog = clone(origin, tmp_path / "blog")
-    other = clone(origin, tmp_path / "other")
-    (other / "about.md").write_text("about\n")
-    git(other, "add", "about.md")
-    git(other, "commit", "-q", "-m", "human edit")
-    git(other, "push", "-q", "origin", "main")
-    old_tip = git(origin, "rev-parse", "main")
-    res = publish([post()], cfg(blog), sleep=lambda s: None)
-    assert res.status == "pushed" and res.attempts == 2
+    old_tip = push_file(origin, tmp_path / "other", "about.md", "about\n", "human edit")
+    res = publish([post()], cfg(blog, push=True), sleep=lambda s: None)
+    assert res.status == "pushed"
     new_tip = git(origin, "rev-parse", "main")
     subprocess.run(
         ["git", "-C", str(origin), "merge-base", "--is-ancestor", old_tip, new_tip], check=True
     )
     assert git(origin, "show", f"main:_posts/{NAME}") == "hello"
+    assert git(origin, "log", "--format=%s", "main").splitlines()[:2] == [SUBJECT, "human edit"]
+
+
+def test_race_during_the_push_is_replayed_onto_the_new_tip(origin: Path, tmp_path: Path) -> None:
+    """Catalogue: F35. Someone pushes between newsbot's checkout and its push: the push is
+    rejected, the commit is put on the new tip (linear history, no merge) and pushed."""
+    from newsbot.publish import prepare
+
+    blog = clone(origin, tmp_path / "blog")
+    ready = prepare(cfg(blog))
+    push_file(origin, tmp_path / "other", "about.md", "about\n", "human edit")
+    res = publish([post()], cfg(blog), checkout=ready, sleep=lambda s: None)
+    assert res.status == "pushed" and res.attempts == 2
+    assert git(origin, "log", "--format=%s", "main").splitlines() == [SUBJECT, "human edit", "init"]
+    assert git(blog, "rev-parse", "HEAD") == git(origin, "rev-parse", "main")
+    assert (blog / "about.md").read_text() == "about\n"  # the checkout is on the new tip
+    assert git(blog, "status", "--porcelain") == ""
 
 
 def test_conflict_aborts_and_names_both_commits(origin: Path, tmp_path: Path) -> None:
     """Catalogue: F36."""
+    from newsbot.publish import prepare
+
     blog = clone(origin, tmp_path / "blog")
-    other = clone(origin, tmp_path / "other")
-    (other / "_posts").mkdir()
-    (other / "_posts" / NAME).write_text("a different body\n")
-    git(other, "add", "_posts")
-    git(other, "commit", "-q", "-m", "same path, other bytes")
-    git(other, "push", "-q", "origin", "main")
-    theirs = git(origin, "rev-parse", "main")
+    ready = prepare(cfg(blog))
+    theirs = push_file(
+        origin, tmp_path / "other", f"_posts/{NAME}", "a different body\n", "same path"
+    )
     with pytest.raises(PublishError) as exc_info:
-        publish([post()], cfg(blog), sleep=lambda s: None)
+        publish([post()], cfg(blog), checkout=ready, sleep=lambda s: None)
     ours = git(blog, "rev-parse", "HEAD")
     msg = str(exc_info.value)
-    assert ours[:12] in msg and theirs[:12] in msg
+    assert ours[:12] in msg and theirs[:12] in msg and f"_posts/{NAME}" in msg
     assert exc_info.value.exit_code == 1
     assert git(origin, "rev-parse", "main") == theirs  # nothing forced
-    assert git(blog, "log", "-1", "--format=%s").startswith("newsbot:")  # kept for a human
+    assert git(blog, "log", "-1", "--format=%s") == SUBJECT  # kept for a human
     assert not (blog / ".git" / "rebase-merge").exists()
+    assert git(blog, "stash", "list") == ""
+    assert not list((blog / ".git").glob("newsbot-publish.json"))  # the journal is closed
 
 
 def test_detached_head_and_wrong_branch_refused(origin: Path, tmp_path: Path) -> None:
@@ -156,7 +122,7 @@ def test_token_in_remote_url_never_in_error(origin: Path, tmp_path: Path) -> Non
     """Catalogue: F37."""
     blog = clone(origin, tmp_path / "blog")
     token = "ghp_" + "C" * 36
-    # A closed loopback port: the push fails and git echoes the URL on stderr.
+    # A closed loopback port: the fetch and the push fail and git echoes the URL on stderr.
     git(blog, "remote", "set-url", "origin", f"https://x-access-token:{token}@127.0.0.1:9/b.git")
     with pytest.raises(PublishError) as exc_info:
         publish([post()], cfg(blog), sleep=lambda s: None)
@@ -176,6 +142,7 @@ def test_dry_run_writes_nothing(origin: Path, tmp_path: Path) -> None:
     res = publish([post()], cfg(blog), dry_run=True)
     assert res.status == "would_commit"
     assert res.paths == [f"_posts/{NAME}"]
+    assert res.message.startswith(SUBJECT + "\n\n")
     assert not (blog / "_posts").exists()
 
 
@@ -184,11 +151,10 @@ def test_skipped_posts_are_not_published(origin: Path, tmp_path: Path) -> None:
     assert publish([post(status="failed")], cfg(blog)).status == "nothing"
 
 
-def test_redact_and_message() -> None:
+def test_redact() -> None:
     text = "fatal: https://u:ghp_abc@github.com/x token=s3cret&x=1 ghs_" + "a" * 36
     out = redact(text)
     assert "ghp_abc" not in out and "s3cret" not in out and "a" * 36 not in out
-    assert commit_message([post(), post(items=2)]).count("\n") == 1
 
 
 def test_posts_already_written_into_the_checkout_are_committed(
@@ -206,21 +172,19 @@ def test_posts_already_written_into_the_checkout_are_committed(
 
 def test_gives_up_after_attempts_when_the_race_never_ends(origin: Path, tmp_path: Path) -> None:
     """Catalogue: F35."""
+    from newsbot.publish import prepare
+
     blog = clone(origin, tmp_path / "blog")
-    other = clone(origin, tmp_path / "other")
+    ready = prepare(cfg(blog))
     tips: list[str] = []
 
     def race(_delay: float) -> None:  # someone pushes again before every retry
         n = len(tips)
-        (other / f"page{n}.md").write_text(f"{n}\n")
-        git(other, "add", f"page{n}.md")
-        git(other, "commit", "-q", "-m", f"human {n}")
-        git(other, "push", "-q", "origin", "main")
-        tips.append(git(origin, "rev-parse", "main"))
+        tips.append(push_file(origin, tmp_path / "other", f"page{n}.md", f"{n}\n", f"human {n}"))
 
     race(0)
     with pytest.raises(PublishError, match="still rejected after 3 attempts"):
-        publish([post()], cfg(blog), sleep=race)
+        publish([post()], cfg(blog), checkout=ready, sleep=race)
     assert git(origin, "rev-parse", "main") == tips[-1]  # origin only grew, never forced
     assert git(origin, "log", "--format=%s", "main").count("newsbot:") == 0
 
@@ -242,18 +206,15 @@ def test_url_is_cloned_shallowly_then_kept_up_to_date(origin: Path, tmp_path: Pa
     res = publish([post()], url, sleep=lambda s: None)
     assert res.status == "pushed" and git(work, "rev-parse", "--is-shallow-repository") == "true"
     assert git(origin, "rev-parse", "main") == git(work, "rev-parse", "HEAD")
-    other = clone(origin, tmp_path / "other")  # someone else pushes in between
-    (other / "about.md").write_text("about\n")
-    git(other, "add", "about.md")
-    git(other, "commit", "-q", "-m", "about page")
-    git(other, "push", "-q", "origin", "main")
+    push_file(origin, tmp_path / "other", "about.md", "about\n", "about page")
     res = publish(
         [post("second\n", name="2025-02-05-krnews-it-20250205.md")], url, sleep=lambda s: None
     )
     assert res.status == "pushed" and res.attempts == 1  # updated first: no rejected push
     log = git(origin, "log", "--format=%s", "main").splitlines()
-    assert log[:2] == ["newsbot: 2025-02-04 krnews-it (+13)", "about page"]
+    assert log[:3] == ["newsbot: 2025-02-05, 1 post (+13 articles)", "about page", SUBJECT]
     assert (work / "about.md").is_file()
+    assert not list(work.parent.glob(".blog.cloning*"))
 
 
 def test_url_keeps_a_commit_whose_push_failed(origin: Path, tmp_path: Path) -> None:
@@ -276,7 +237,7 @@ def test_url_token_is_sent_but_never_shown(
     with pytest.raises(PublishError) as exc_info:
         publish([post()], url, sleep=lambda s: None)
     assert "git clone failed" in str(exc_info.value) and token not in str(exc_info.value)
-    assert not (tmp_path / "b" / ".git").exists()
+    assert not (tmp_path / "b").exists()
 
 
 def test_url_config_is_checked() -> None:
@@ -284,5 +245,39 @@ def test_url_config_is_checked() -> None:
         PublishConfig(repo=Path("x"), url="https://example.invalid/b.git")
     with pytest.raises(ValueError, match="url must be"):
         PublishConfig(url="ftp://example.invalid/b.git")
+    with pytest.raises(ValueError, match="timeout"):
+        PublishConfig(timeout=float("inf"))
     with pytest.raises(PublishError, match="nowhere to publish"):
         publish([post()], PublishConfig(), sleep=lambda s: None)
+
+
+def test_default_author_is_not_the_actions_bot_outside_actions(
+    origin: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Locally and from cron: git's own user, else ``newsbot``; on Actions, its bot; a
+    configured author always wins."""
+    blog = clone(origin, tmp_path / "blog")
+
+    def author_of(day: int, **kw: object) -> str:
+        name = f"2025-02-{day:02d}-krnews-it-202502{day:02d}.md"
+        publish([post(f"{day}\n", name=name)], cfg(blog, **kw), sleep=lambda s: None)
+        return git(origin, "log", "-1", "--format=%an <%ae>|%cn <%ce>", "main")
+
+    assert author_of(4) == "newsbot <newsbot@localhost>|newsbot <newsbot@localhost>"
+    git(blog, "config", "user.name", "Blog Owner")
+    git(blog, "config", "user.email", "owner@example.invalid")
+    assert author_of(5).startswith("Blog Owner <owner@example.invalid>|Blog Owner")
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    assert author_of(6).startswith("github-actions[bot] <41898282+github-actions[bot]@")
+    assert author_of(7, author_name="Bot", author_email="bot@x.invalid").startswith(
+        "Bot <bot@x.invalid>|Bot"
+    )
+
+
+def test_publish_of_an_empty_checkout_makes_the_first_commit(tmp_path: Path) -> None:
+    """A new blog repository with no commit yet (``git init``), committing locally only."""
+    repo = tmp_path / "blog"
+    subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
+    res = publish([post()], cfg(repo, push=False), sleep=lambda s: None)
+    assert res.status == "committed"
+    assert git(repo, "log", "--format=%s") == SUBJECT
