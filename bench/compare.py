@@ -2,9 +2,9 @@
 
     python bench/compare.py [REV]        # default REV: the commit before the redesign
 
-REV's ``newsbot/`` is exported with ``git archive`` into a temporary folder and run
-from there (its folder comes first on ``sys.path``); both trees read this checkout's
-job files. Each round runs REV then this tree, so a noisy neighbour hits both alike;
+REV's ``newsbot/`` and ``jobs/`` are exported with ``git archive`` into a temporary folder
+and run from there (its folder comes first on ``sys.path``), each tree with its own job
+files (the same jobs, in the keys each version knows). Each round runs REV then this tree, so a noisy neighbour hits both alike;
 the table gives the median and best of the rounds, and the requests each tree made.
 """
 
@@ -25,9 +25,11 @@ ROUNDS = 7
 
 
 def export(rev: str, into: Path) -> Path:
-    """``rev``'s newsbot package, unpacked under ``into``."""
+    """``rev``'s newsbot package and job files, unpacked under ``into``."""
     data = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", rev, "newsbot"], capture_output=True, check=True
+        ["git", "-C", str(ROOT), "archive", rev, "newsbot", "jobs"],
+        capture_output=True,
+        check=True,
     ).stdout
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:
         tar.extractall(into, filter="data")
@@ -38,8 +40,9 @@ def compare(rev: str = BEFORE, latency: float = 0.1, delay: float = 0.3) -> None
     bench = Bench(latency, delay)
     with tempfile.TemporaryDirectory(prefix="newsbot-rev-") as tmp:
         old = export(rev, Path(tmp))
-        jobs = bench.jobs(1, (*LIST_JOBS, "ai-news"))
-        args = ("run", "--date", DAY, "--jobs-dir", str(jobs))
+        names = (*LIST_JOBS, "ai-news")
+        new_jobs, old_jobs = bench.jobs(1, names), bench.jobs(1, names, old / "jobs")
+        args = ("run", "--date", DAY, "--jobs-dir")
         print(
             f"\n## {rev} against this tree: the four list jobs and ai-news, {latency * 1000:.0f} "
             f"ms per response, {delay:.2f} s minimum delay per host, {ROUNDS} interleaved "
@@ -53,8 +56,8 @@ def compare(rev: str = BEFORE, latency: float = 0.1, delay: float = 0.3) -> None
         runs: dict[str, list[Outcome]] = {rev: [], "this tree": []}
         try:
             for _ in range(ROUNDS):
-                runs[rev].append(bench.newsbot(*args, tree=old))
-                runs["this tree"].append(bench.newsbot(*args))
+                runs[rev].append(bench.newsbot(*args, str(old_jobs), tree=old))
+                runs["this tree"].append(bench.newsbot(*args, str(new_jobs)))
         finally:
             bench.close()
         for name, got in runs.items():

@@ -68,12 +68,14 @@ class Bench:
             f"[fetch]\nhost_delay = {delay}\nhost_map = {{ {maps} }}\n", encoding="utf-8"
         )
 
-    def jobs(self, copies: int, names: tuple[str, ...] = LIST_JOBS) -> Path:
-        """A jobs folder with ``copies`` of each list job (distinct slugs)."""
-        folder = self.tmp / f"jobs-{copies}-{len(names)}"
+    def jobs(
+        self, copies: int, names: tuple[str, ...] = LIST_JOBS, source: Path = ROOT / "jobs"
+    ) -> Path:
+        """A jobs folder with ``copies`` of each list job (distinct slugs), from ``source``."""
+        folder = self.tmp / f"jobs-{copies}-{len(names)}-{abs(hash(source))}"
         folder.mkdir(exist_ok=True)
         for name in names:
-            text = (ROOT / "jobs" / f"{name}.toml").read_text(encoding="utf-8")
+            text = (source / f"{name}.toml").read_text(encoding="utf-8")
             for i in range(copies):
                 suffix = f"-{i}" if copies > 1 else ""
                 (folder / f"{name}{suffix}.toml").write_text(
