@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -64,3 +66,12 @@ def page_server() -> Iterator[PageServer]:
         yield state
     finally:
         loop.close()
+
+
+def krnews(
+    server: PageServer, out: Path, *args: str, command: str = "run"
+) -> subprocess.CompletedProcess[str]:
+    """``python -m newsbot COMMAND --job krnews-it`` with Naver mapped to ``server``."""
+    cmd = [sys.executable, "-m", "newsbot", command, "--job", "krnews-it", "--output", str(out),
+           "--host-map", f"news.naver.com={server.origin}", *args]  # fmt: skip
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=60)

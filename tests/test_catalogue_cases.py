@@ -12,7 +12,6 @@ import html
 import os
 import pickle
 import subprocess
-import sys
 import unicodedata
 from datetime import UTC, date, datetime
 from importlib.metadata import requires, version
@@ -30,7 +29,7 @@ from newsbot.models import RawItem, RunReport
 from newsbot.normalize import clean_text, to_article
 from newsbot.posts.frontmatter import document, read_metadata
 from newsbot.store import default_path
-from tests.conftest import FAST_FETCH, PAGES, ROOT, PageServer
+from tests.conftest import FAST_FETCH, PAGES, ROOT, PageServer, krnews
 from tests.servers.pagegen import archive_page, article_url
 
 ARCHIVE = "/breakingnews/section/105/230"
@@ -71,22 +70,6 @@ def links(post: Path) -> list[str]:
         for line in post.read_text().splitlines()
         if line.startswith("## [")
     ]
-
-
-def newsbot(server: PageServer, out: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    cmd = [
-        sys.executable,
-        "-m",
-        "newsbot",
-        *args,
-        "--job",
-        "krnews-it",
-        "--output",
-        str(out),
-        "--host-map",
-        f"news.naver.com={server.origin}",
-    ]
-    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=60)
 
 
 # -- F26 duplicates inside one run ----------------------------------------------------
@@ -330,9 +313,7 @@ def test_F41_a_day_with_no_items_fails_as_parse_empty_not_ok(
 ) -> None:
     page_server.add(ARCHIVE, archive_page([]))
     out = tmp_path / "_posts"
-    done = newsbot(
-        page_server, out, "run", "--date", DAY.isoformat(), "--report", str(tmp_path / "r.json")
-    )
+    done = krnews(page_server, out, "--date", DAY.isoformat(), "--report", str(tmp_path / "r.json"))
     assert done.returncode == 1, done.stderr  # the job's only source failed (README: exit codes)
     assert "parse_empty" in (tmp_path / "r.json").read_text()
     assert not out.exists() or not list(out.iterdir())  # no empty post
@@ -353,10 +334,10 @@ def test_F42_a_skipped_day_is_caught_up_by_date_without_duplicates(
         page_server.add(f"{ARCHIVE}?date={day:%Y%m%d}", archive_page(numbers))
     out = tmp_path / "_posts"
     d1, d2, d3 = days
-    assert newsbot(page_server, out, "run", "--date", d1.isoformat()).returncode == 0
+    assert krnews(page_server, out, "--date", d1.isoformat()).returncode == 0
     # the run for d2 never happened; days later d2, then d3, are run by --date
     for day in (d2, d3):
-        done = newsbot(page_server, out, "run", "--date", day.isoformat())
+        done = krnews(page_server, out, "--date", day.isoformat())
         assert done.returncode == 0, done.stderr
     posts = sorted(out.glob("*.md"))
     assert [p.name for p in posts] == [f"{d}-krnews-it-{d:%Y%m%d}.md" for d in days]
@@ -366,7 +347,7 @@ def test_F42_a_skipped_day_is_caught_up_by_date_without_duplicates(
     assert every == [article_url(n) for n in range(1, 14)]  # each article once, in order
     before = {p.name: p.read_bytes() for p in posts}
     for day in (d2, d3):  # catching up twice changes nothing
-        done = newsbot(page_server, out, "run", "--date", day.isoformat())
+        done = krnews(page_server, out, "--date", day.isoformat())
         assert done.returncode == 0 and "unchanged" in done.stderr
     assert {p.name: p.read_bytes() for p in out.glob("*.md")} == before
 
@@ -450,7 +431,7 @@ def test_S12_a_malicious_state_file_is_never_executed(
     out = tmp_path / "_posts"
     state = default_path(out)
     state.write_bytes(payload)
-    done = newsbot(page_server, out, "run", "--date", DAY.isoformat())
+    done = krnews(page_server, out, "--date", DAY.isoformat())
     assert not marker.exists()
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr and "unreadable" in done.stderr
@@ -469,7 +450,7 @@ def test_S12_a_malicious_post_front_matter_is_a_clear_error(
     hostile = f'---\ndate: !!python/object/apply:os.system ["touch {marker}"]\n---\nbody\n'
     (out / NAME).write_text(hostile)
     page_server.add(ARCHIVE, archive_page(list(range(1, 8))))
-    done = newsbot(page_server, out, "run", "--date", DAY.isoformat())
+    done = krnews(page_server, out, "--date", DAY.isoformat())
     assert done.returncode == 1 and not marker.exists()
     assert "broken front matter" in done.stderr and "Traceback" not in done.stderr
     assert (out / NAME).read_text() == hostile

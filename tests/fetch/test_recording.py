@@ -13,28 +13,11 @@ import pytest
 
 from newsbot.errors import RecordingError
 from newsbot.fetch.recording import RecordingTransport, ReplayTransport
-from tests.conftest import GOLDEN, PAGES, ROOT, PageServer
+from tests.conftest import GOLDEN, PAGES, ROOT, PageServer, krnews
 
 ARCHIVE = "/breakingnews/section/105/230"
 ARCHIVE_PAGE = PAGES / "naver" / "breakingnews_105_230_20250204.html"
 HEADLINE_PAGE = PAGES / "naver" / "section_105_headline_lazy_blind_dup.html"
-
-
-def newsbot(server: PageServer, out: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    cmd = [
-        sys.executable,
-        "-m",
-        "newsbot",
-        "run",
-        "--job",
-        "krnews-it",
-        "--output",
-        str(out),
-        "--host-map",
-        f"news.naver.com={server.origin}",
-        *args,
-    ]
-    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=60)
 
 
 def posts(out: Path) -> dict[str, bytes]:
@@ -55,11 +38,11 @@ def test_replay_with_the_server_stopped_gives_the_same_posts(
     served: PageServer, tmp_path: Path, day: list[str]
 ) -> None:
     tape = tmp_path / "tape"
-    recorded = newsbot(served, tmp_path / "a" / "_posts", *day, "--record", str(tape))
+    recorded = krnews(served, tmp_path / "a" / "_posts", *day, "--record", str(tape))
     assert recorded.returncode == 0, recorded.stderr
     served.stop()
     requests = len(served.log)
-    replayed = newsbot(served, tmp_path / "b" / "_posts", "--replay", str(tape))  # its own day
+    replayed = krnews(served, tmp_path / "b" / "_posts", "--replay", str(tape))  # its own day
     assert replayed.returncode == 0, replayed.stderr
     assert posts(tmp_path / "b" / "_posts") == posts(tmp_path / "a" / "_posts") != {}
     assert len(served.log) == requests  # the replay asked the server nothing
@@ -89,7 +72,7 @@ def test_a_recording_kept_in_the_tests_replays_to_the_golden_post(tmp_path: Path
 def test_recording_layout_is_an_index_and_raw_bodies(served: PageServer, tmp_path: Path) -> None:
     tape = tmp_path / "tape"
     assert (
-        newsbot(
+        krnews(
             served, tmp_path / "_posts", "--date", "2025-02-04", "--record", str(tape)
         ).returncode
         == 0
@@ -107,10 +90,10 @@ def test_recording_layout_is_an_index_and_raw_bodies(served: PageServer, tmp_pat
 
 def test_replay_of_a_url_not_recorded_fails_clearly(served: PageServer, tmp_path: Path) -> None:
     tape = tmp_path / "tape"
-    newsbot(served, tmp_path / "a", "--date", "2025-02-04", "--record", str(tape))
+    krnews(served, tmp_path / "a", "--date", "2025-02-04", "--record", str(tape))
     served.stop()
     report = tmp_path / "report.json"
-    done = newsbot(
+    done = krnews(
         served,
         tmp_path / "b",
         "--date",
@@ -130,9 +113,9 @@ def test_replay_of_a_url_not_recorded_fails_clearly(served: PageServer, tmp_path
 def test_replay_needs_a_recording_and_excludes_record(
     tmp_path: Path, page_server: PageServer
 ) -> None:
-    missing = newsbot(page_server, tmp_path / "o", "--replay", str(tmp_path / "none"))
+    missing = krnews(page_server, tmp_path / "o", "--replay", str(tmp_path / "none"))
     assert missing.returncode == 64 and "no recording at" in missing.stderr
-    both = newsbot(page_server, tmp_path / "o", "--replay", "x", "--record", "y")
+    both = krnews(page_server, tmp_path / "o", "--replay", "x", "--record", "y")
     assert both.returncode == 64 and "not allowed with" in both.stderr
 
 

@@ -5,32 +5,13 @@ from __future__ import annotations
 import io
 import json
 import re
-import subprocess
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
 from newsbot.dates import KST
 from newsbot.models import JobResult, RunReport, SourceResult
 from newsbot.report import runlog
-from tests.conftest import PAGES, ROOT, PageServer
-
-
-def run(server: PageServer, out: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    cmd = [
-        sys.executable,
-        "-m",
-        "newsbot",
-        "run",
-        "--job",
-        "krnews-it",
-        "--output",
-        str(out),
-        "--host-map",
-        f"news.naver.com={server.origin}",
-        *args,
-    ]
-    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=60)
+from tests.conftest import PAGES, PageServer, krnews
 
 
 def test_json_lines_on_stderr(page_server: PageServer, tmp_path: Path) -> None:
@@ -39,7 +20,7 @@ def test_json_lines_on_stderr(page_server: PageServer, tmp_path: Path) -> None:
         (PAGES / "naver" / "breakingnews_105_230_20250204.html").read_bytes(),
         Content_Type="text/html; charset=UTF-8",
     )
-    done = run(page_server, tmp_path / "_posts", "--date", "2025-02-04", "--log-format", "json")
+    done = krnews(page_server, tmp_path / "_posts", "--date", "2025-02-04", "--log-format", "json")
     assert done.returncode == 0, done.stderr
     events = [json.loads(line) for line in done.stderr.splitlines()]
     assert [e["event"] for e in events][-3:] == ["job", "source", "run"]
@@ -58,14 +39,18 @@ def test_json_lines_on_stderr(page_server: PageServer, tmp_path: Path) -> None:
 def test_failures_are_warnings_and_errors_are_json_too(
     page_server: PageServer, tmp_path: Path
 ) -> None:
-    failed = run(page_server, tmp_path / "_posts", "--date", "2025-02-04", "--log-format", "json")
+    failed = krnews(
+        page_server, tmp_path / "_posts", "--date", "2025-02-04", "--log-format", "json"
+    )
     events = [json.loads(line) for line in failed.stderr.splitlines()]
     src = next(e for e in events if e["event"] == "source")
     assert failed.returncode == 1 and src["level"] == "warning" and src["status"] == "http_4xx"
-    future = run(page_server, tmp_path / "_posts", "--date", "2999-01-01", "--log-format", "json")
+    future = krnews(
+        page_server, tmp_path / "_posts", "--date", "2999-01-01", "--log-format", "json"
+    )
     [error] = [json.loads(line) for line in future.stderr.splitlines()]
     assert future.returncode == 64 and error["event"] == "error" and error["exit_code"] == 64
-    text = run(page_server, tmp_path / "_posts", "--date", "2999-01-01")
+    text = krnews(page_server, tmp_path / "_posts", "--date", "2999-01-01")
     assert text.stderr.startswith("newsbot: error:")
 
 
