@@ -4,8 +4,9 @@
 
 REV's ``newsbot/`` and ``jobs/`` are exported with ``git archive`` into a temporary folder
 and run from there (its folder comes first on ``sys.path``), each tree with its own job
-files (the same jobs, in the keys each version knows). Each round runs REV then this tree, so a noisy neighbour hits both alike;
-the table gives the median and best of the rounds, and the requests each tree made.
+files (the same jobs, in the keys each version knows). Each round runs REV then this tree,
+so a noisy neighbour hits both alike; the table gives the median and best of the rounds, and
+the requests each tree made.
 """
 
 from __future__ import annotations
