@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 MIRROR = Path("/work/.mirror")
 BENCHMARK = MIRROR / "scrapinghub+article-extraction-benchmark" / "repo"
 HELD_OUT = MIRROR / "adbar+trafilatura" / "repo"
+READABILITY = MIRROR / "mozilla+readability" / "repo"
 TOKEN = re.compile(r"\w+")
 
 Extractor = Callable[[str, str], str]
@@ -100,6 +101,31 @@ def held_out_cases(gitdir: Path) -> list[Case]:
             html = blob.decode("utf-8", "replace")
             item = data[url]
             cases.append(Case(url, url, html, "", tuple(item["with"]), tuple(item["without"])))
+    return cases
+
+
+def readability_cases(gitdir: Path) -> list[Case]:
+    """Mozilla Readability's test pages: ``source.html`` and the body it expects."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    from newsbot.extract.dom import paragraphs
+
+    listing = subprocess.run(
+        ["git", "-C", str(gitdir), "ls-tree", "--name-only", "HEAD:test/test-pages"],
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    paths = [f"test/test-pages/{n}/{f}" for n in listing for f in ("source.html", "expected.html")]
+    blobs = iter(git_files(gitdir, paths))
+    cases = []
+    for name in listing:
+        source, expected = next(blobs), next(blobs)
+        if not source or not expected:
+            continue
+        tree = LexborHTMLParser(expected.decode("utf-8", "replace"))
+        body = "\n\n".join(paragraphs(tree.body)) if tree.body else ""
+        url = f"http://fakehost/{name}/"  # the tests' own base URL
+        cases.append(Case(name, url, source.decode("utf-8", "replace"), body))
     return cases
 
 

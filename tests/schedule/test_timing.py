@@ -96,7 +96,10 @@ def test_a_late_run_within_the_catch_up_runs_later_is_recorded_missed(
     the miss is logged with the job and its time."""
     cfg = Config.model_validate({"output": {"dir": str(tmp_path / "_posts")}})
     queue, got = queue_stub()
-    job = make_job("30 12 * * *")
+    # daily, half a day from now: no real firing lies in the hours the host "slept" (a
+    # fixed 12:30 would be one between 12:30 and 17:00, and coalesced into a run)
+    away = datetime.now(KST) + timedelta(hours=12)
+    job = make_job(f"{away.minute} {away.hour} * * *")
     daemon = Daemon([job], cfg, queue)
     sched = BackgroundScheduler(timezone="Asia/Seoul")
     sched.add_listener(daemon.on_missed, EVENT_JOB_MISSED)
