@@ -21,7 +21,7 @@ from newsbot.fetch.page import Page
 from newsbot.models import Extracted, RawItem
 from newsbot.sources.base import ListRequest, ParseWith
 
-workers.preload(__name__)
+workers.preload(__name__, "trafilatura")  # consensus imports it on first use
 
 
 def list_items(

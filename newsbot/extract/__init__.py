@@ -2,7 +2,8 @@
 
 A page whose host has a rule (``rules.Rule``, declared by its source) is read
 with that rule's selectors; every other page, and a site page whose body
-selector finds nothing, goes through the generic extractor (``generic``).
+selector finds nothing, goes through the generic extractor (``generic``),
+checked against a second opinion (``consensus``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import datetime
 from selectolax.lexbor import LexborHTMLParser
 
 from newsbot.dates import KST
-from newsbot.extract import generic, meta
+from newsbot.extract import consensus, generic, meta
 from newsbot.extract.dom import ALWAYS_DROP, in_order, paragraphs, remove
 from newsbot.extract.rules import Rule, rule_for
 from newsbot.fetch.page import Page
@@ -38,7 +39,8 @@ def extract(page: Page, rules: Mapping[str, Rule]) -> Extracted:
     tz = rule.tz if rule is not None else KST
     title = meta.title(tree)
     published = meta.published(tree, meta.PUBLISHED, tz) or meta.text_date(tree, tz)
-    return _result(page.url, title, generic.body(tree), published, image, "generic")
+    paras = consensus.combine(generic.body(tree), consensus.second_opinion(page.text, page.url))
+    return _result(page.url, title, paras, published, image, "generic")
 
 
 def _site_body(tree: LexborHTMLParser, rule: Rule) -> list[str]:

@@ -1,0 +1,82 @@
+"""A second opinion on the generic extractor's answer, from trafilatura.
+
+The generic pass (``generic``) is precise but sometimes picks another box or only part of
+a story; trafilatura recalls more but keeps more short boilerplate lines. Measured on
+public pages (``bench/extraction.py``, figures in ``bench/RESULTS.md``), taking each where
+it is strong beats both:
+
+- they disagree entirely (few of our word 4-grams in theirs): ours chose another box; theirs;
+- theirs is much longer, holds ours, and what it adds is running text: ours missed part; theirs;
+- otherwise ours, without the short lines at its edges that theirs left out (share bars,
+  bylines, "no ratings yet").
+
+Site rules never come here: a page of a site with a rule is read by the rule.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+
+from newsbot.normalize import clean_text
+
+WORD = re.compile(r"\w+")
+DISAGREE = 0.2  # below this share of our 4-grams in theirs, the two read different boxes
+SHORTER = 0.8  # ours under this share of their length: ours may have missed part
+RUNNING = 0.2  # their extra must be at least this share running text (lines of LONG_LINE+)
+LONG_LINE = 80
+EDGE_LINE = 100  # our lines at the edges shorter than this, absent from theirs, go
+MIN_TEXT = 25  # a line this long is running text (the generic pass's own measure)
+
+for _name in ("trafilatura", "htmldate", "courlan"):  # they log every odd page at WARNING
+    logging.getLogger(_name).setLevel(logging.CRITICAL)
+
+
+def second_opinion(html: str, url: str) -> list[str]:
+    """trafilatura's paragraphs of ``html``; [] when it finds none or fails."""
+    import trafilatura  # 0.4 s to import: the forkserver preloads it (``readers``)
+
+    try:
+        text = trafilatura.extract(html, url=url, include_comments=False) or ""
+    except Exception:  # its failure on a hostile page must not cost us our own answer
+        return []
+    return [line for line in (clean_text(x) for x in text.split("\n")) if line]
+
+
+def combine(ours: list[str], theirs: list[str]) -> list[str]:
+    """The paragraphs to keep, from our answer and the second opinion (module docstring)."""
+    if not theirs:
+        return ours
+    if not ours:  # a page ours found no running text in: theirs only if it has some
+        return theirs if max(map(len, theirs)) >= MIN_TEXT else []
+    our_text, their_text = " ".join(ours), " ".join(theirs)
+    if _contained(our_text, their_text) < DISAGREE:
+        return theirs
+    if len(our_text) < SHORTER * len(their_text) and _running_share(our_text, theirs) >= RUNNING:
+        return theirs
+    shared = [p in their_text for p in ours]
+    if not any(shared):
+        return ours
+    first = shared.index(True)
+    last = len(shared) - 1 - shared[::-1].index(True)
+    return [p for i, p in enumerate(ours) if first <= i <= last or shared[i] or len(p) >= EDGE_LINE]
+
+
+def _grams(text: str) -> Counter[tuple[str, ...]]:
+    words = WORD.findall(text)
+    return Counter(tuple(words[i : i + 4]) for i in range(max(1, len(words) - 3)))
+
+
+def _contained(a: str, b: str) -> float:
+    """The share of ``a``'s word 4-grams that ``b`` has too."""
+    grams = _grams(a)
+    total = sum(grams.values())
+    return sum((grams & _grams(b)).values()) / total if total else 0.0
+
+
+def _running_share(ours: str, theirs: list[str]) -> float:
+    """Of the lines only ``theirs`` has, the share (in characters) in long lines."""
+    extra = [p for p in theirs if p not in ours]
+    total = sum(len(p) for p in extra)
+    return sum(len(p) for p in extra if len(p) >= LONG_LINE) / total if total else 0.0

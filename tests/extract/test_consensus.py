@@ -1,0 +1,117 @@
+"""The second opinion (trafilatura) on the generic pass: each rule of ``combine``, and
+what the two together do to real and hostile pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newsbot.extract import consensus
+from newsbot.extract.consensus import combine, second_opinion
+from newsbot.fetch.page import Page
+from tests.extract.test_extract import extract
+from tests.extract.test_generic import STORY, page
+
+LONG = [f"{STORY[i % 3]} Part {i} of the story goes on with more words in it." for i in range(6)]
+
+
+def test_when_the_two_read_different_boxes_the_second_opinion_wins() -> None:
+    # ours is the longer: a box of teasers for other stories, nothing of theirs in it
+    related = [
+        f"Teaser {i}: what happened to the old harbour, and why it matters now" for i in range(9)
+    ]
+    assert combine(related, LONG[:3]) == LONG[:3]
+
+
+def test_a_story_ours_read_only_part_of_is_taken_whole_from_theirs() -> None:
+    assert combine(LONG[:2], LONG) == LONG  # theirs holds ours, adds running text
+
+
+def test_a_longer_answer_that_only_adds_short_lines_does_not_win() -> None:
+    menu = [f"Section {i}" for i in range(40)]  # long in total, no running text
+    theirs = LONG[:3] + menu
+    assert combine(LONG[:3], theirs) == LONG[:3]
+
+
+def test_short_lines_at_our_edges_that_theirs_left_out_go() -> None:
+    ours = ["Share this article", *LONG[:2], "Gallery", *LONG[2:4], "No ratings yet"]
+    theirs = LONG[:4]
+    # the edges go; "Gallery" inside the story stays: theirs may have dropped a real subhead
+    assert combine(ours, theirs) == [*LONG[:2], "Gallery", *LONG[2:4]]
+    edge = "A closing line of real text, long enough (a hundred characters or more) to be kept even at the edge."
+    assert combine([*LONG[:4], edge], theirs) == [*LONG[:4], edge]
+
+
+def test_either_side_empty() -> None:
+    assert combine(LONG, []) == LONG
+    assert combine([], LONG) == LONG
+    assert combine([], ["Home", "© 2026"]) == []  # a menu is not an article
+
+
+@given(
+    st.lists(st.sampled_from([*LONG, "Share", "Home", "Read more about it here"]), max_size=8),
+    st.lists(st.sampled_from([*LONG, "Share", "Menu", "Sign up for the newsletter"]), max_size=8),
+)
+def test_combine_never_invents_or_reorders_text(ours: list[str], theirs: list[str]) -> None:
+    got = combine(ours, theirs)
+    if got != theirs:  # otherwise it is ours, some lines left out, order kept
+        it = iter(ours)
+        assert all(any(p == q for q in it) for p in got)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (
+            '<p class="meta">Aktualisiert: 03.04.2020</p>',
+            '<div class="rating">(No ratings yet)</div>',
+        ),
+        (
+            '<p><a href="/x">Share on Facebook</a></p>',
+            '<p><b>Tags:</b> <a href="/a">bus</a> <a href="/b">city</a></p>',
+        ),
+    ],
+)
+def test_the_second_opinion_trims_edge_lines_the_generic_pass_keeps(
+    before: str, after: str
+) -> None:
+    body = "<article>" + before + "".join(f"<p>{p}</p>" for p in LONG) + after + "</article>"
+    got = extract(page(body))
+    assert got.rule == "generic" and got.paragraphs == tuple(LONG)
+
+
+def test_a_failing_second_opinion_costs_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    import trafilatura
+
+    def boom(*args: object, **kwargs: object) -> str:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(trafilatura, "extract", boom)
+    assert second_opinion("<p>x</p>", "https://a.example/") == []
+    body = "<article>" + "".join(f"<p>{p}</p>" for p in LONG) + "</article>"
+    assert all(p in extract(page(body)).text for p in LONG)
+
+
+@pytest.mark.parametrize(
+    "html",
+    ["", "\x00\x01<<<>>>", "<html>" + "<p>" * 5000, "<?xml version='1.0'?><a/>" * 100],
+)
+def test_hostile_markup_gets_an_answer_not_an_exception(html: str) -> None:
+    assert isinstance(second_opinion(html, "https://a.example/"), list)
+    assert isinstance(extract(Page("https://a.example/", html)).text, str)
+
+
+def test_site_rules_never_ask_for_a_second_opinion(
+    shared_fixtures: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(html: str, url: str) -> list[str]:
+        raise AssertionError("a page with a site rule went to the second opinion")
+
+    monkeypatch.setattr(consensus, "second_opinion", refuse)
+    name = "naver/article-421-0008770777-20260212.html"
+    html = (shared_fixtures / name).read_text(encoding="utf-8")
+    got = extract(Page("https://n.news.naver.com/mnews/article/421/0008770777", html))
+    assert got.rule != "generic" and len(got.text) > 250
