@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from newsbot import pipeline
+from newsbot import pipeline, readers
 from newsbot.config import Config
 from newsbot.dates import KST, today_kst
 from newsbot.errors import Busy, PublishError, UsageError
@@ -287,6 +287,7 @@ async def _read_article(url: str, net: Network) -> Extracted:
     name = rule.name if rule is not None else (urlsplit(url).hostname or "article")
     # a source's own robots policy covers its article pages
     obey = settings[name].obey_robots if name in settings else net.config.fetch.obey_robots
+    readers.expect_article_text()
     async with Fetcher(net.config.fetch, transport=net.transport) as fetcher:
         page = await fetcher.get(url, source=name, obey_robots=obey)
         return await pages.extract_page(fetcher, page, rules, source=name)

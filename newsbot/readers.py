@@ -21,7 +21,14 @@ from newsbot.fetch.page import Page
 from newsbot.models import Extracted, RawItem
 from newsbot.sources.base import ListRequest, ParseWith
 
-workers.preload(__name__, "trafilatura")  # consensus imports it on first use
+workers.preload(__name__)
+
+
+def expect_article_text() -> None:
+    """Called before a run's first worker when it will extract article pages: the forkserver
+    then imports trafilatura (``extract.consensus``, 0.4 s) once, not every worker. A run
+    of list posts only never pays for it."""
+    workers.preload("trafilatura")
 
 
 def list_items(

@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 import httpx
 
-from newsbot import posts
+from newsbot import posts, readers
 from newsbot.config import Config
 from newsbot.fetch.client import Fetcher
 from newsbot.fetch.hosts import HostMemory
@@ -60,6 +60,8 @@ async def gather(
 ) -> tuple[list[Gathered], list[str]]:
     """Every job's network phases at once; and the notes the summarizer has for the run."""
     cfg = ctx.config
+    if any(job.style == "digest" for job in jobs):
+        readers.expect_article_text()
     async with Fetcher(cfg.fetch, transport=ctx.transport, memory=ctx.hosts) as fetcher:
         summaries = Summaries(
             cfg.summarize, cache=ctx.store, dry_run=not ctx.write, ssl_context=fetcher.ssl_context

@@ -186,6 +186,10 @@ def serve(jobs: list[Job], cfg: Config, *, publish: bool = False) -> int:
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     setup_logging()
+    if any(job.style == "digest" for job in jobs):  # before the first run starts the forkserver
+        from newsbot import readers
+
+        readers.expect_article_text()
     queue = RunQueue(DaemonRunner(cfg, publish=publish), retry_s=cfg.schedule.busy_retry)
     daemon = Daemon(jobs, cfg, queue)
     scheduler = BlockingScheduler(timezone=TIMEZONE)

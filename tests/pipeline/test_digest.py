@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from newsbot import config as config_mod
-from newsbot import pipeline
+from newsbot import pipeline, readers
 from newsbot.dates import KST
 from newsbot.jobs import DigestOptions, load_job
 from newsbot.models import Article
@@ -151,7 +151,11 @@ def test_articles_posted_on_an_earlier_day_are_not_repeated(
         },
     )
     job = digestsite.naver_only_job()
-    pipeline.run([job], DAY, config=cfg, now=NOW)
+    preloads: list[bool] = []
+    with pytest.MonkeyPatch.context() as patch:  # a digest reads article text: preloaded
+        patch.setattr(readers, "expect_article_text", lambda: preloads.append(True))
+        pipeline.run([job], DAY, config=cfg, now=NOW)
+    assert preloads == [True]
     if lose_store:  # a fresh CI runner: the store is rebuilt from the digest post's links
         (tmp_path / ".newsbot-state.sqlite").unlink()
     page_server.add(f"{digestsite.LIST_PATH}", digestsite.list_page())  # same list next day

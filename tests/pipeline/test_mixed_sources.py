@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newsbot import pipeline, sources
+from newsbot import pipeline, readers, sources
 from newsbot.config import Config
 from newsbot.dates import KST
 from newsbot.jobs import Job, load_job, load_jobs
@@ -42,6 +42,10 @@ def test_shipped_job_slugs_are_unique() -> None:
     assert len({j.slug for j in jobs}) == len(jobs) >= 4
 
 
+def _refuse_preload() -> None:
+    raise AssertionError("a run of list posts preloaded the article extractor's second opinion")
+
+
 def _mixed(order: str) -> Job:
     return Job.model_validate(
         {
@@ -55,6 +59,7 @@ def _mixed(order: str) -> Job:
 
 
 def _run_mixed(server: PageServer, tmp_path: Path, order: str) -> list[str]:
+    """One dry run; a list post reads no article text, so trafilatura is never preloaded."""
     server.add(
         "/recent", (PAGES / "nate" / "recent_n0105_20250204_today_cp949_meta.html").read_bytes()
     )
@@ -63,7 +68,9 @@ def _run_mixed(server: PageServer, tmp_path: Path, order: str) -> list[str]:
     cfg = Config.model_validate(
         {"fetch": {"host_map": hosts, **FAST_FETCH}, "output": {"dir": str(tmp_path)}}
     )
-    report, posts = pipeline.run([_mixed(order)], DAY, config=cfg, now=NOW, dry_run=True)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(readers, "expect_article_text", _refuse_preload)
+        report, posts = pipeline.run([_mixed(order)], DAY, config=cfg, now=NOW, dry_run=True)
     assert report.exit_code == 0 and len(posts) == 1
     assert read_metadata(posts[0].text)["title"] == "2018.09.28 IT 뉴스 모음"
     return [i.split(":")[0] for i in posts[0].ids]
