@@ -114,7 +114,7 @@ async def read(
     started = time.monotonic()
     try:
         raw = await _within_budget(fetcher, source, req, listing, budgets, run_deadline)
-        _accept(raw, source, job, now, listing, fetcher.gate)
+        _accept(raw, source, job, req, listing, fetcher.gate)
     except SourceError as exc:
         listing.status, listing.message = exc.status, str(exc)
         listing.articles = []
@@ -151,7 +151,7 @@ def _accept(
     raw: list[tuple[str, RawItem]],
     source: sources.Source,
     job: Job,
-    now: datetime,
+    req: ListRequest,
     listing: Listing,
     gate: Gate,
 ) -> None:
@@ -160,15 +160,16 @@ def _accept(
     listing.items_found = len(raw)
     _check_encoding(raw, listing.ref.name, first)
     rules = items.Rules(source, listing.ref, job.snippet_chars, listing.settings.max_items, gate)
-    listing.articles = items.articles(raw, rules, now, listing.drop)
+    listing.articles = items.articles(raw, rules, req.now, listing.drop)
     floor = listing.settings.min_items
     if len(listing.articles) < floor:
-        raise LayoutChanged(
-            listing.ref.name,
-            first,
-            f"only {len(listing.articles)} usable items, fewer than min_items {floor}: "
-            "layout changed?",
-        )
+        usable = len(listing.articles)
+        if req.day < req.now.date() and not listing.items_dropped:  # a past day may be quiet
+            why = f"only {usable} items listed for {req.day}, fewer than min_items {floor} "
+            why += "(a quiet day, or a new layout)"
+        else:
+            why = f"only {usable} usable items, fewer than min_items {floor}: layout changed?"
+        raise LayoutChanged(listing.ref.name, first, why)
     _check_coverage(listing, first)
 
 

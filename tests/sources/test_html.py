@@ -7,6 +7,7 @@ byte for byte.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -81,6 +82,33 @@ def test_an_html_source_reproduces_the_nate_post_from_the_same_page(
     got = run_job(page_server, tmp_path, "html", NATE_HTML, "2025-02-04", "news.nate.com")
     assert got == want and want.count("\n## [") >= 5
     assert "?mid=" not in got  # the built-in site's canonical link, through the html source
+
+
+@pytest.mark.parametrize(
+    ("day", "why"),
+    [
+        ("2025-02-03", r"only \d+ items listed for 2025-02-03, fewer than min_items 50 \(a quiet"),
+        ("today", r"only \d+ usable items, fewer than min_items 50: layout changed\?"),
+    ],
+)
+def test_too_few_items_on_a_past_day_is_not_called_a_layout_change(
+    page_server: PageServer, tmp_path: Path, day: str, why: str
+) -> None:
+    page_server.add(
+        "/recent", (PAGES / "nate" / "recent_n0105_20250204_today_cp949_meta.html").read_bytes()
+    )
+    jobs = tmp_path / "jobs"
+    jobs.mkdir()
+    (jobs / "job.toml").write_text(NATE_HTML.replace("pages = 1", "pages = 1\nmin_items = 50"))
+    fast = tmp_path / "fast.toml"
+    fast.write_text(FAST_FETCH_TOML)
+    if day == "today":
+        day = datetime.now(KST).date().isoformat()
+    done = newsbot(
+        "run", "--date", day, "--jobs-dir", str(jobs), "--dry-run", "--config", str(fast),
+        "--host-map", f"news.nate.com={page_server.origin}",
+    )  # fmt: skip
+    assert done.returncode != 0 and re.search(why, done.stderr), done.stderr
 
 
 def test_an_html_source_reproduces_the_etnews_list_post(
