@@ -71,17 +71,23 @@ class Robots:
             return FetchError(
                 source,
                 url,
-                f"robots.txt unreachable, so nothing is fetched ({exc.message})",
+                f"robots.txt unreachable, so nothing is fetched from {_host(origin)} "
+                f"({exc.message})",
                 status=exc.status,
             )
         if status == 429 or status >= 500:  # RFC 9309 §2.3.1.4: assume complete disallow
             return FetchError(
                 source,
                 url,
-                f"robots.txt answered {status}, so everything is disallowed",
+                f"robots.txt answered {status}, so all of {_host(origin)} is disallowed",
                 status="robots_disallowed",
             )
         if status >= 300:
             return None  # 4xx (or a 3xx without Location): no robots.txt, RFC 9309 allows all
         text, _ = decode(body[:ROBOTS_MAX_BYTES], headers.get("content-type", ""))
         return Protego.parse(text)
+
+
+def _host(origin: str) -> str:
+    """``https://rss.etnews.com`` → ``rss.etnews.com``: a message names the host it stops."""
+    return origin.split("://", 1)[-1]

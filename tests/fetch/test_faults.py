@@ -216,6 +216,7 @@ def test_F01_refused_while_fetching_robots_txt_is_still_unreachable(world: World
     report, took = world.run(f"http://127.0.0.1:{free_port()}", twin_robots=True)
     twin = assert_partial(world, report, "unreachable", took)
     assert twin.attempts == 3 and "robots.txt" in twin.message
+    assert f"nothing is fetched from {TWIN_HOST} (" in twin.message  # the host it stops, named
 
 
 def test_F02_dns_failure_is_dns_error(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -571,6 +572,7 @@ def test_F40_robots_5xx_or_429_disallows_everything(world: World, code: int) -> 
     report, took = world.run(twin_robots=True)
     twin = assert_partial(world, report, "robots_disallowed", took)
     assert world.faulty.count(ARCHIVE) == 0 and str(code) in twin.message  # figure 13
+    assert f"so all of {TWIN_HOST}" in twin.message
 
 
 def test_F40_robots_404_allows(world: World) -> None:
