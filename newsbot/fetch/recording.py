@@ -172,6 +172,17 @@ class ReplayTransport(httpx.AsyncBaseTransport):
         self._answers: dict[tuple[str, str], list[dict[str, Any]]] = {}
         for entry in entries:
             self._answers.setdefault((entry["method"], entry["url"]), []).append(entry)
+        # checked now, so a broken recording is refused before anything is fetched
+        missing = [
+            str(_body_path(self.directory, e).relative_to(self.directory))
+            for e in entries
+            if "error" not in e and not _body_path(self.directory, e).is_file()
+        ]
+        if missing:
+            more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
+            raise UsageError(
+                f"recording {self.directory} is incomplete: {missing[0]}{more} missing"
+            )
         self._served: dict[tuple[str, str], int] = {}
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -193,8 +204,9 @@ class ReplayTransport(httpx.AsyncBaseTransport):
             raise error(entry["message"], request=request)
         try:
             body = _body_path(self.directory, entry).read_bytes()
-        except OSError as exc:
-            raise UsageError(f"recording {self.directory} is incomplete: {exc}") from None
+        except OSError as exc:  # gone since the start: this request fails, not the run
+            message = f"recording {self.directory}: body unreadable ({exc})"
+            raise httpx.ReadError(message, request=request) from None
         headers = [tuple(h.split(": ", 1)) for h in entry["headers"]]
         return httpx.Response(entry["status"], headers=headers, content=body, request=request)
 

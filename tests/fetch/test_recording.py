@@ -119,6 +119,28 @@ def test_replay_needs_a_recording_and_excludes_record(
     assert both.returncode == 64 and "not allowed with" in both.stderr
 
 
+def test_a_recording_with_a_body_missing_is_refused_before_anything_runs(
+    served: PageServer, tmp_path: Path
+) -> None:
+    tape = tmp_path / "tape"
+    recorded = krnews(
+        served, tmp_path / "a" / "_posts", "--date", "2025-02-04", "--record", str(tape)
+    )
+    assert recorded.returncode == 0, recorded.stderr
+    body = sorted((tape / "bodies").iterdir())[0]
+    body.unlink()
+    report = tmp_path / "report.json"
+    replayed = krnews(
+        served, tmp_path / "b" / "_posts", "--replay", str(tape), "--report", str(report)
+    )
+    assert replayed.returncode == 64, replayed.stderr
+    assert (
+        f"is incomplete: bodies/{body.name}" in replayed.stderr
+        and "Traceback" not in replayed.stderr
+    )
+    assert not (tmp_path / "b").exists() or not list((tmp_path / "b").rglob("*.md"))
+
+
 def test_repeated_urls_and_transport_errors_replay_in_order(tmp_path: Path) -> None:
     answers = iter(
         [
