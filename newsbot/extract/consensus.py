@@ -10,7 +10,8 @@ it is strong beats both:
 - otherwise ours, without the short lines at its edges that theirs left out (share bars,
   bylines, "no ratings yet").
 
-Site rules never come here: a page of a site with a rule is read by the rule.
+A page its site's rule reads never comes here; one whose rule finds no body does, like any
+other page the generic pass reads.
 """
 
 from __future__ import annotations
