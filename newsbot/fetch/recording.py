@@ -173,11 +173,8 @@ class ReplayTransport(httpx.AsyncBaseTransport):
         for entry in entries:
             self._answers.setdefault((entry["method"], entry["url"]), []).append(entry)
         # checked now, so a broken recording is refused before anything is fetched
-        missing = [
-            str(_body_path(self.directory, e).relative_to(self.directory))
-            for e in entries
-            if "error" not in e and not _body_path(self.directory, e).is_file()
-        ]
+        bodies = [_body_path(self.directory, e) for e in entries if "error" not in e]
+        missing = [str(p.relative_to(self.directory)) for p in bodies if not p.is_file()]
         if missing:
             more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
             raise UsageError(

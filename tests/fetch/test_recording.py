@@ -141,6 +141,23 @@ def test_a_recording_with_a_body_missing_is_refused_before_anything_runs(
     assert not (tmp_path / "b").exists() or not list((tmp_path / "b").rglob("*.md"))
 
 
+@pytest.mark.parametrize("name", ["../../index.json", "/etc/passwd", "bodies/../../x"])
+def test_a_body_name_that_leaves_the_recording_is_refused_up_front(
+    served: PageServer, tmp_path: Path, name: str
+) -> None:
+    tape = tmp_path / "tape"
+    recorded = krnews(
+        served, tmp_path / "a" / "_posts", "--date", "2025-02-04", "--record", str(tape)
+    )
+    assert recorded.returncode == 0, recorded.stderr
+    index = json.loads((tape / "index.json").read_text())
+    index["entries"][-1]["body"] = name  # a hand-edited or hostile index
+    (tape / "index.json").write_text(json.dumps(index))
+    replayed = krnews(served, tmp_path / "b" / "_posts", "--replay", str(tape))
+    assert replayed.returncode == 64 and "bad body file name" in replayed.stderr, replayed.stderr
+    assert not (tmp_path / "b").exists() or not list((tmp_path / "b").rglob("*.md"))
+
+
 def test_repeated_urls_and_transport_errors_replay_in_order(tmp_path: Path) -> None:
     answers = iter(
         [
