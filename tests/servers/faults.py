@@ -59,6 +59,8 @@ def start_fault_server(
     state = FaultServer()
 
     class Handler(BaseHTTPRequestHandler):
+        waiting = False  # received and not yet answered
+
         def do_GET(self) -> None:
             with state._lock:
                 state.hits.append(
@@ -71,12 +73,24 @@ def start_fault_server(
                 )
                 state.in_flight += 1
                 state.max_in_flight = max(state.max_in_flight, state.in_flight)
+            self.waiting = True
             try:
                 route = state.routes.get(self.path) or state.routes.get(self.path.split("?")[0])
                 (route or respond(404, b"not found"))(self)
             except OSError:
                 pass  # the client gave up: that is what many faults are about
             finally:
+                self._answered()
+
+        def send_response(self, code: int, message: str | None = None) -> None:
+            # A request stops counting as in flight before its first byte goes out:
+            # counting until the handler returns would race the client's next request.
+            self._answered()
+            super().send_response(code, message)
+
+        def _answered(self) -> None:
+            if self.waiting:
+                self.waiting = False
                 with state._lock:
                     state.in_flight -= 1
 
