@@ -8,7 +8,6 @@ the daemon alike), the backfill loop, and how exit codes combine.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from newsbot import pipeline, readers
+from newsbot import asyncrun, pipeline, readers
 from newsbot.config import Config
 from newsbot.dates import KST, today_kst
 from newsbot.errors import Busy, PublishError, UsageError
@@ -277,7 +276,7 @@ def read_article(url: str, *, net: Network) -> Extracted:
     """Fetch one article page (host_map applies) and extract it: ``newsbot extract``."""
     if not url.startswith(("http://", "https://")):
         raise UsageError(f"expected an http(s) URL, got {url!r}")
-    return asyncio.run(_read_article(url, net))
+    return asyncrun.run(_read_article(url, net))
 
 
 async def _read_article(url: str, net: Network) -> Extracted:

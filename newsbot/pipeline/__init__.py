@@ -9,14 +9,13 @@ matter included, stay as they are and new items are appended.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
 import httpx
 
-from newsbot import posts, sources
+from newsbot import asyncrun, posts, sources
 from newsbot.config import Config
 from newsbot.dates import KST, today_kst
 from newsbot.errors import Busy, NewsbotError, UsageError, WriteError
@@ -87,7 +86,7 @@ def _with_store(
 
 def _run(jobs: Sequence[Job], ctx: Context) -> tuple[RunReport, list[Post]]:
     existing = {job.name: _existing(job, ctx) for job in jobs}
-    gathered, summary_notes = asyncio.run(gather(jobs, existing, ctx))
+    gathered, summary_notes = asyncrun.run(gather(jobs, existing, ctx))
     outcomes = [_render(g, ctx) for g in gathered]
     store_notes: list[str] = []
     if ctx.write:

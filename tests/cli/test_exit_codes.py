@@ -165,6 +165,32 @@ def test_ctrl_c_in_a_backfill_prints_one_line_and_the_resume_hint(
     assert len(list(out.glob("*.md"))) < len(days)
 
 
+def test_ctrl_c_inside_asyncio_setup_leaves_no_loop_open(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A Ctrl-C that lands just after asyncio.run made its loop, before it can close it:
+    the loop is closed before exit (an open one makes the interpreter print a traceback)."""
+    import asyncio.runners
+    import gc
+
+    from newsbot import cli
+
+    real = asyncio.runners.Runner._lazy_init  # type: ignore[attr-defined]
+
+    def interrupted(self: asyncio.Runner) -> None:
+        real(self)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(asyncio.runners.Runner, "_lazy_init", interrupted)
+    recording = ROOT / "tests" / "recordings" / "naver-105-20250204"
+    code = cli.main(["run", "--date", "2025-02-04", "--job", "krnews-it",
+                     "--replay", str(recording), "--output", str(tmp_path)])  # fmt: skip
+    monkeypatch.undo()
+    assert code == 130
+    loops = [o for o in gc.get_objects() if isinstance(o, asyncio.AbstractEventLoop)]
+    assert loops and not [loop for loop in loops if not loop.is_closed()]
+
+
 def test_nothing_new_beside_a_failed_source_is_skipped_not_quiet(
     same_list: PageServer, tmp_path: Path
 ) -> None:
