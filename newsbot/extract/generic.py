@@ -35,6 +35,7 @@ CALL = re.compile(
     re.I,
 )
 COMMAS = re.compile(r"[,，、。;；]")
+URL = re.compile(r"https?://\S+")
 MIN_TEXT = 25  # characters a paragraph needs to count as running text
 TOP = 8  # candidates whose link density is measured (it costs a walk of the subtree)
 SIBLING_SHARE = 0.2  # a sibling scoring this share of the winner joins it
@@ -56,6 +57,11 @@ def body(tree: LexborHTMLParser) -> list[str]:
         out.extend(paragraphs(part))
         links.update(t for a in part.css("a") if len(t := clean_text(a.text())) > 1)
     return _trim_edges(out, links)
+
+
+def _mostly_urls(text: str) -> bool:
+    """Half the text or more is addresses (a gallery's data, a link list): no credit as prose."""
+    return 2 * sum(len(m) for m in URL.findall(text)) >= len(text) > 0
 
 
 def _trim_edges(paras: list[str], links: set[str]) -> list[str]:
@@ -94,7 +100,7 @@ def _scores(root: LexborNode) -> tuple[dict[int, float], dict[int, LexborNode]]:
         if not text_node.is_text_node:
             continue
         text = (text_node.text_content or "").strip()
-        if len(text) < MIN_TEXT or _inside_link(text_node):
+        if len(text) < MIN_TEXT or _inside_link(text_node) or _mostly_urls(text):
             continue
         block = _block_parent(text_node)
         if block is None:

@@ -10,8 +10,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from selectolax.lexbor import LexborHTMLParser
 
 from newsbot.dates import KST
+from newsbot.extract import generic
 from newsbot.fetch.page import Page
 from tests.extract.test_extract import REAL_PAGES, extract
 
@@ -104,6 +106,19 @@ def test_more_text_in_a_link_list_does_not_beat_the_article() -> None:
     body = f"<div class='box'><ul>{related}</ul></div><div class='main'><h1>T</h1>{para(0)}{para(1)}</div>"
     got = text_of(body)
     assert "Paragraph 0" in got and "Another story" not in got
+
+
+def test_a_gallery_of_addresses_is_not_the_article() -> None:
+    """A theme's hidden image data (URL, size, author, URL…) outweighs the story by length."""
+    shots = "".join(
+        f"<span>https://news.example/wp-content/uploads/2022/12/photo-{i}-scaled.jpg 1707 2560 "
+        f"Staff Writer https://news.example/photo-{i}/</span>"
+        for i in range(30)
+    )
+    body = f"<article><h1>Bus network grows</h1>{para(0)}{para(1)}</article><div>{shots}</div>"
+    got = "\n".join(generic.body(LexborHTMLParser(page(body).text)))
+    assert "Paragraph 1" in got and "wp-content" not in got
+    assert "wp-content" not in text_of(body)
 
 
 def test_a_page_wrapped_in_one_form_is_still_read() -> None:
