@@ -30,7 +30,7 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
 def _close_abandoned_loops() -> None:
     """Close loops that are neither running nor closed (asyncio.run keeps no handle on one
     it made before the interrupt)."""
-    for obj in gc.get_objects():
-        loop = obj if isinstance(obj, asyncio.AbstractEventLoop) else None
-        if loop is not None and not loop.is_running() and not loop.is_closed():
+    loops = [o for o in gc.get_objects() if isinstance(o, asyncio.AbstractEventLoop)]
+    for loop in loops:
+        if not loop.is_running() and not loop.is_closed():
             loop.close()
