@@ -39,6 +39,8 @@ INNER_DROP = (
     "[itemprop='caption'], [class*='gallery-label']"
 )
 KEEP_TAGS = frozenset({"html", "body", "article", "main"})
+INLINE = frozenset({"a", "span", "em", "i", "b", "strong", "small", "sup", "sub", "abbr", "cite",
+                    "q", "mark", "u", "time", "code", "font"})  # fmt: skip
 KEEP_SHARE = 0.5  # a box holding more of the page's running text than this stays
 
 
@@ -96,11 +98,24 @@ def strip_page(root: LexborNode, runs: dict[int, int]) -> None:
 
     remove([n for n in root.css(STRUCTURE) if n.tag not in KEEP_TAGS and small(n)])
     # a layout wrapper (``and-w-sidebar``) holds the headline; a sidebar or comments do not
-    named = [n for n in root.css("[class], [id]") if is_noise_name(n) and small(n)]
+    named = [
+        n for n in root.css("[class], [id]") if is_noise_name(n) and small(n) and not in_sentence(n)
+    ]
     remove([n for n in named if n.css_first("h1") is None])
     # ASP.NET pages wrap the whole page in one <form>: only a small form is a form
     remove([f for f in root.css("form") if f.css_first("input, textarea") and small(f)])
     remove(root.css("label, input"))  # form controls' captions ("自动播放", "Remember me")
+
+
+def in_sentence(node: LexborNode) -> bool:
+    """An inline element with words on either side: part of a sentence, whatever its class
+    (``<a class="popup">do your duty</a>``)."""
+    if node.tag not in INLINE:
+        return False
+    for side in (node.prev, node.next):
+        if side is not None and side.is_text_node and (side.text_content or "").strip():
+            return True
+    return False
 
 
 def strip_inside(node: LexborNode) -> None:

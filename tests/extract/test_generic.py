@@ -121,6 +121,20 @@ def test_a_gallery_of_addresses_is_not_the_article() -> None:
     assert "wp-content" not in text_of(body)
 
 
+def test_words_inside_a_sentence_stay_whatever_their_class() -> None:
+    """An annotated link (``class="popup"``) is part of its sentence; a lone ad label is not."""
+    sentence = (
+        '<p>"You hear what they say," said I, turning towards the screen, "come forth and '
+        '<a href="javascript:void(0);" class="popup">do your duty</a>."</p>'
+    )
+    body = (
+        f"<div class='main'><h1>Bartleby</h1>{para(0)}{sentence}\n"
+        f"<span class='ad'>Advertisement</span>\n{para(1)}</div>"
+    )
+    got = text_of(body)
+    assert '"come forth and do your duty."' in got and "Advertisement" not in got
+
+
 def test_a_page_wrapped_in_one_form_is_still_read() -> None:
     body = (
         "<form id='aspnetForm' method='post'><input type='hidden' name='__VIEWSTATE' value='x'>"
