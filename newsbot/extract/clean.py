@@ -99,7 +99,9 @@ def strip_page(root: LexborNode, runs: dict[int, int]) -> None:
     remove([n for n in root.css(STRUCTURE) if n.tag not in KEEP_TAGS and small(n)])
     # a layout wrapper (``and-w-sidebar``) holds the headline; a sidebar or comments do not
     named = [
-        n for n in root.css("[class], [id]") if is_noise_name(n) and small(n) and not in_sentence(n)
+        n
+        for n in root.css("[class], [id]")
+        if is_noise_name(n) and small(n) and not _in_sentence(n)
     ]
     remove([n for n in named if n.css_first("h1") is None])
     # ASP.NET pages wrap the whole page in one <form>: only a small form is a form
@@ -107,7 +109,7 @@ def strip_page(root: LexborNode, runs: dict[int, int]) -> None:
     remove(root.css("label, input"))  # form controls' captions ("自动播放", "Remember me")
 
 
-def in_sentence(node: LexborNode) -> bool:
+def _in_sentence(node: LexborNode) -> bool:
     """An inline element with words on either side: part of a sentence, whatever its class
     (``<a class="popup">do your duty</a>``)."""
     if node.tag not in INLINE:
