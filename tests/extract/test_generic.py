@@ -6,10 +6,13 @@ Each page is small and hand-written after a real layout of the public benchmark
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
 from newsbot.dates import KST
@@ -133,6 +136,35 @@ def test_words_inside_a_sentence_stay_whatever_their_class() -> None:
     )
     got = text_of(body)
     assert '"come forth and do your duty."' in got and "Advertisement" not in got
+
+
+FRAGMENTS = st.sampled_from(
+    [
+        STORY[0],
+        " and ",
+        "https://x.example/a-b/c.jpg 1707 2560 ",
+        '<a class="popup" href="javascript:void(0)">',
+        '<span class="ad">',
+        "<em class='share'>",
+        "</a>",
+        "</span>",
+        "</em>",
+        "<p>",
+        "</p>",
+        "<div class='sidebar'>",
+        "</div>",
+        "<article>",
+    ]
+)
+
+
+@given(st.lists(FRAGMENTS, max_size=40))
+def test_any_mix_of_inline_noise_and_addresses_reads_without_inventing(parts: list[str]) -> None:
+    """Inline elements first or last in their parent, unclosed, nested; text of URLs only."""
+    html = "<html><body>" + "".join(parts) + "</body></html>"
+    got = generic.body(LexborHTMLParser(html))
+    words = set(re.findall(r"\w+", html))
+    assert all(set(re.findall(r"\w+", p)) <= words for p in got)
 
 
 def test_a_page_wrapped_in_one_form_is_still_read() -> None:
