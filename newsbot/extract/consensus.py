@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import Counter
 
 from newsbot.normalize import clean_text
 
@@ -64,16 +63,18 @@ def combine(ours: list[str], theirs: list[str]) -> list[str]:
     return [p for i, p in enumerate(ours) if first <= i <= last or shared[i] or len(p) >= EDGE_LINE]
 
 
-def _grams(text: str) -> Counter[tuple[str, ...]]:
+def _grams(text: str) -> set[tuple[str, ...]]:
     words = WORD.findall(text)
-    return Counter(tuple(words[i : i + 4]) for i in range(max(1, len(words) - 3)))
+    return {tuple(words[i : i + 4]) for i in range(max(1, len(words) - 3))}
 
 
 def _contained(a: str, b: str) -> float:
-    """The share of ``a``'s word 4-grams that ``b`` has too."""
+    """The share of ``a``'s distinct word 4-grams that ``b`` has too.
+
+    Distinct, because trafilatura drops repeated paragraphs: a story that repeats its
+    lead is still the story it read."""
     grams = _grams(a)
-    total = sum(grams.values())
-    return sum((grams & _grams(b)).values()) / total if total else 0.0
+    return len(grams & _grams(b)) / len(grams) if grams else 0.0
 
 
 def _running_share(ours: str, theirs: list[str]) -> float:

@@ -45,6 +45,12 @@ def test_short_lines_at_our_edges_that_theirs_left_out_go() -> None:
     assert combine([*LONG[:4], edge], theirs) == [*LONG[:4], edge]
 
 
+def test_a_story_that_repeats_its_paragraphs_still_agrees_with_theirs() -> None:
+    """trafilatura keeps one copy of a repeated paragraph: repetition is not disagreement."""
+    ours = [LONG[0]] * 6 + ["Like this:"]
+    assert combine(ours, [LONG[0]]) == [LONG[0]] * 6
+
+
 def test_either_side_empty() -> None:
     assert combine(LONG, []) == LONG
     assert combine([], LONG) == LONG
