@@ -8,6 +8,7 @@ checked against a second opinion (``consensus``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -21,6 +22,8 @@ from newsbot.fetch.page import Page
 from newsbot.models import Extracted
 
 __all__ = ["Extracted", "Rule", "extract"]
+
+WORD = re.compile(r"\w+")
 
 
 def extract(page: Page, rules: Mapping[str, Rule]) -> Extracted:
@@ -40,7 +43,14 @@ def extract(page: Page, rules: Mapping[str, Rule]) -> Extracted:
     title = meta.title(tree)
     published = meta.published(tree, meta.PUBLISHED, tz) or meta.text_date(tree, tz)
     paras = consensus.combine(generic.body(tree), consensus.second_opinion(page.text, page.url))
-    return _result(page.url, title, paras, published, image, "generic")
+    return _result(page.url, title, _without_headline(paras, title), published, image, "generic")
+
+
+def _without_headline(paras: list[str], title: str) -> list[str]:
+    """The body without a first line that only repeats the title (the post has it already)."""
+    if paras and title and WORD.findall(paras[0].casefold()) == WORD.findall(title.casefold()):
+        return paras[1:]
+    return paras
 
 
 def _site_body(tree: LexborHTMLParser, rule: Rule) -> list[str]:

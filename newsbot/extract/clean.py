@@ -41,6 +41,7 @@ INNER_DROP = (
 KEEP_TAGS = frozenset({"html", "body", "article", "main"})
 INLINE = frozenset({"a", "span", "em", "i", "b", "strong", "small", "sup", "sub", "abbr", "cite",
                     "q", "mark", "u", "time", "code", "font"})  # fmt: skip
+CAPTION = 200  # characters of text an image box may hold and still be only a caption
 KEEP_SHARE = 0.5  # a box holding more of the page's running text than this stays
 
 
@@ -123,8 +124,17 @@ def _in_sentence(node: LexborNode) -> bool:
 def strip_inside(node: LexborNode) -> None:
     """Remove what sits inside an article but is not its text: captions, link lists."""
     remove(node.css(INNER_DROP))
+    boxes = node.css("div, span, figure")
+    remove([n for n in boxes if _image_box(n) and not _in_sentence(n)])
     lists = node.css("ul, ol, dl, table, div, section")
     remove([n for n in lists if _link_box(n)])
+
+
+def _image_box(node: LexborNode) -> bool:
+    """An image with a line of text beside it and nothing else: a caption, whatever its class."""
+    if node.css_first("img") is None or node.css_first("p, h1, h2, h3, h4, li, table") is not None:
+        return False
+    return 0 < text_size(node) <= CAPTION
 
 
 def _link_box(node: LexborNode) -> bool:

@@ -102,6 +102,22 @@ def test_captions_credits_and_link_lists_inside_the_article_go() -> None:
         assert leak not in got, leak
 
 
+def test_an_image_with_a_line_beside_it_is_a_caption() -> None:
+    """A box of one image and a short line is a caption, whatever its class; a box with an
+    image and paragraphs of its own is text."""
+    caption = (
+        "<div class='imginline'><img src='/a.png'><span>Figure: the new routes in red</span></div>"
+    )
+    lead = f"<div class='lead'><img src='/b.jpg'>{para(3)}</div>"
+    emoji = (
+        "<p>Riders cheered the news <span><img src='/e.png'> loudly</span> at every stop today.</p>"
+    )
+    body = f"<article><h1>Bus network grows</h1>{para(0)}{caption}{para(1)}{lead}{emoji}</article>"
+    got = text_of(body)
+    assert "Paragraph 1" in got and "Paragraph 3" in got and "news loudly at every" in got
+    assert "Figure: the new routes" not in got
+
+
 def test_more_text_in_a_link_list_does_not_beat_the_article() -> None:
     related = "".join(
         f"<li><a href='/s{i}'>{STORY[i % 3]} Another story number {i}</a></li>" for i in range(20)
@@ -189,6 +205,15 @@ def test_a_call_to_action_closing_the_article_goes() -> None:
 def test_nothing_readable_gives_no_text() -> None:
     assert text_of("<nav><a href='/'>Home</a></nav><footer>© 2026</footer>") == ""
     assert extract(Page("https://news.example/x", "")).text == ""
+
+
+def test_a_first_line_that_only_repeats_the_title_is_not_body() -> None:
+    head = "<meta property='og:title' content='Bus Network Grows!'>"
+    got = extract(page(f"<article><h1>Bus network grows</h1>{para(0)}{para(1)}</article>", head))
+    assert got.title == "Bus Network Grows!"
+    assert got.text.startswith(STORY[0]) and got.paragraphs[0].startswith(STORY[0])
+    longer = extract(page(f"<article><h2>Bus network grows again</h2>{para(0)}</article>", head))
+    assert longer.text.startswith("Bus network grows again")  # says more than the title: stays
 
 
 def test_og_title_site_suffix_gives_the_clean_h1() -> None:
