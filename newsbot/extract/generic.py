@@ -8,6 +8,8 @@
    story split over sibling blocks scores for the parent that holds them all.
 3. Siblings of the winner with text of their own join it, in page order.
 4. Inside, captions, credits and link lists go (``clean.strip_inside``).
+5. A standfirst above the winner (a block that says what the page's description says)
+   opens the text: story headers often hold it outside the article's container.
 """
 
 from __future__ import annotations
@@ -17,9 +19,12 @@ import re
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from newsbot.extract import clean
-from newsbot.extract.dom import ALWAYS_DROP, BLOCKS, paragraphs, remove
+from newsbot.extract.dom import ALWAYS_DROP, BLOCKS, first_text, paragraphs, remove
 from newsbot.normalize import clean_text
 
+DESCRIPTION = (
+    'meta[property="og:description"], meta[name="description"], meta[name="twitter:description"]'
+)
 SKIP_LINK = re.compile(r"건너뛰기|바로가기|skip|跳过|跳至", re.I)
 PARAGRAPHS = frozenset(
     {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "li", "dd", "dt", "font"}
@@ -39,10 +44,14 @@ URL = re.compile(r"https?://\S+")
 MIN_TEXT = 25  # characters a paragraph needs to count as running text
 TOP = 8  # candidates whose link density is measured (it costs a walk of the subtree)
 SIBLING_SHARE = 0.2  # a sibling scoring this share of the winner joins it
+LEAD = 80  # characters a standfirst has at least
+LEAD_PARAS = 2  # blocks above the article that may be its standfirst
+SAME = 0.5  # share of word 3-grams a standfirst has in common with the page's description
+WORD = re.compile(r"\w+")
 
 
 def body(tree: LexborHTMLParser) -> list[str]:
-    """The main text's paragraphs, or [] when the page has none."""
+    """The main text's paragraphs, standfirst first, or [] when the page has none."""
     root = tree.body
     if root is None:
         return []
@@ -50,13 +59,55 @@ def body(tree: LexborHTMLParser) -> list[str]:
     clean.strip_page(root, clean.running_text(root, MIN_TEXT))
     remove([a for a in root.css('a[href^="#"]') if SKIP_LINK.search(a.text())])
     parts = _article(root)
+    if not parts:
+        return []
+    lead = _lead(root, parts[0], first_text(tree, DESCRIPTION))
     out: list[str] = []
     links: set[str] = set()
     for part in parts:
         clean.strip_inside(part)
         out.extend(paragraphs(part))
         links.update(t for a in part.css("a") if len(t := clean_text(a.text())) > 1)
-    return _trim_edges(out, links)
+    text = " ".join(out)
+    return _trim_edges([line for line in lead if line not in text] + out, links)
+
+
+def _lead(root: LexborNode, first: LexborNode, description: str) -> list[str]:
+    """The standfirst: a block above the article container that says what the page's
+    description says (a story's header often holds it outside the block that wins).
+    Captions and links there are not it."""
+    if not description:
+        return []
+    texts: dict[int, list[str]] = {}
+    for node in root.traverse(include_text=True):
+        if node.mem_id == first.mem_id:
+            break
+        text = (node.text_content or "").strip() if node.is_text_node else ""
+        if text and not _inside(node, ("a", "h1", "figure", "figcaption")):
+            block = _block_parent(node)
+            if block is not None:
+                texts.setdefault(block.mem_id, []).append(text)
+    leads = [clean_text(" ".join(t)) for t in texts.values()]
+    return [t for t in leads if len(t) >= LEAD and _says(t, description)][:LEAD_PARAS]
+
+
+def _says(text: str, description: str) -> bool:
+    a, b = _grams(text), _grams(description)
+    return bool(a and b) and len(a & b) >= SAME * min(len(a), len(b))
+
+
+def _grams(text: str) -> set[tuple[str, ...]]:
+    words = WORD.findall(text.casefold())
+    return {tuple(words[i : i + 3]) for i in range(max(1, len(words) - 2))}
+
+
+def _inside(node: LexborNode, tags: tuple[str, ...]) -> bool:
+    parent = node.parent
+    while parent is not None and parent.tag not in ("body", "html"):
+        if parent.tag in tags:
+            return True
+        parent = parent.parent
+    return False
 
 
 def _mostly_urls(text: str) -> bool:
@@ -100,7 +151,7 @@ def _scores(root: LexborNode) -> tuple[dict[int, float], dict[int, LexborNode]]:
         if not text_node.is_text_node:
             continue
         text = (text_node.text_content or "").strip()
-        if len(text) < MIN_TEXT or _inside_link(text_node) or _mostly_urls(text):
+        if len(text) < MIN_TEXT or _inside(text_node, ("a",)) or _mostly_urls(text):
             continue
         block = _block_parent(text_node)
         if block is None:
@@ -156,15 +207,6 @@ def _lone_paragraph(node: LexborNode) -> bool:
     density = clean.link_density(node, size)
     text = node.text() or ""
     return (size > 80 and density < 0.25) or (0 < size <= 80 and density == 0 and ". " in text)
-
-
-def _inside_link(node: LexborNode) -> bool:
-    parent = node.parent
-    while parent is not None and parent.tag not in ("body", "html"):
-        if parent.tag == "a":
-            return True
-        parent = parent.parent
-    return False
 
 
 def _block_parent(node: LexborNode) -> LexborNode | None:

@@ -118,6 +118,35 @@ def test_an_image_with_a_line_beside_it_is_a_caption() -> None:
     assert "Figure: the new routes" not in got
 
 
+DEK = (
+    "Four new routes open in March and will serve 20,000 riders a day in the outer districts, "
+    "the council says."
+)
+
+
+def dek_page(story: str) -> str:
+    return (
+        "<div class='promo'><p>Read our other story about the tram lines, which open next year.</p></div>"
+        f"<header><h1>Bus network grows</h1><p class='dek'>{DEK}</p><figure><img src='/a.jpg'>"
+        "<figcaption>Four new routes open in March and will serve the outer districts: a bus at "
+        f"the depot.</figcaption></figure></header><div class='story'>{story}</div>"
+    )
+
+
+def test_the_standfirst_above_the_article_opens_the_text() -> None:
+    """A story's header holds its standfirst outside the winning block; the page's description
+    says which line it is. A teaser or a caption up there is not it, and it is never doubled."""
+    head = f"<meta property='og:description' content='{DEK}'>"
+    story = f"{para(0)}{para(1)}{para(2)}"
+    got = generic.body(LexborHTMLParser(page(dek_page(story), head).text))
+    assert got[0] == DEK and got[1].startswith(STORY[0])
+    assert not any("tram lines" in p or "depot" in p for p in got)
+    assert text_of(dek_page(story), head).startswith(DEK)
+    assert not text_of(dek_page(story)).startswith(DEK)  # no description, no guess
+    twice = generic.body(LexborHTMLParser(page(dek_page(f"<p>{DEK}</p>{story}"), head).text))
+    assert sum(DEK in p for p in twice) == 1
+
+
 def test_more_text_in_a_link_list_does_not_beat_the_article() -> None:
     related = "".join(
         f"<li><a href='/s{i}'>{STORY[i % 3]} Another story number {i}</a></li>" for i in range(20)
