@@ -220,6 +220,22 @@ def newsbot_extractor() -> Extractor:
     return lambda html, url: extract(Page(url, html), rules).text
 
 
+def newsbot_always_extractor() -> Extractor:
+    """newsbot with the second opinion asked on every page, sure or not (``consensus.SURE``)."""
+    from newsbot.extract import consensus
+
+    run = newsbot_extractor()
+
+    def call(html: str, url: str) -> str:
+        saved, consensus.SURE = consensus.SURE, 2.0
+        try:
+            return run(html, url)
+        finally:
+            consensus.SURE = saved
+
+    return call
+
+
 def generic_only_extractor() -> Extractor:
     """newsbot's generic pass without the second opinion (``extract.consensus``)."""
     from selectolax.lexbor import LexborHTMLParser
@@ -269,6 +285,7 @@ def goose_extractor() -> Extractor:
 
 EXTRACTORS: dict[str, Callable[[], Extractor]] = {
     "newsbot": newsbot_extractor,
+    "newsbot (always checked)": newsbot_always_extractor,
     "newsbot generic pass only": generic_only_extractor,
     "trafilatura": trafilatura_extractor,
     "readability-lxml": readability_extractor,

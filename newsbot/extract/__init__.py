@@ -3,7 +3,7 @@
 A page whose host has a rule (``rules.Rule``, declared by its source) is read
 with that rule's selectors; every other page, and a site page whose body
 selector finds nothing, goes through the generic extractor (``generic``),
-checked against a second opinion (``consensus``).
+checked against a second opinion (``consensus``) when its choice is in doubt.
 """
 
 from __future__ import annotations
@@ -42,7 +42,10 @@ def extract(page: Page, rules: Mapping[str, Rule]) -> Extracted:
     tz = rule.tz if rule is not None else KST
     title = meta.title(tree)
     published = meta.published(tree, meta.PUBLISHED, tz) or meta.text_date(tree, tz)
-    paras = consensus.combine(generic.body(tree), consensus.second_opinion(page.text, page.url))
+    reading = generic.read(tree)
+    paras = reading.paras
+    if reading.share < consensus.SURE:  # another box could be the article: ask trafilatura
+        paras = consensus.combine(paras, consensus.second_opinion(page.text, page.url))
     return _result(page.url, title, _without_headline(paras, title), published, image, "generic")
 
 

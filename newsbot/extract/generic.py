@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -50,17 +51,32 @@ SAME = 0.5  # share of word 3-grams a standfirst has in common with the page's d
 WORD = re.compile(r"\w+")
 
 
+class Reading(NamedTuple):
+    """What the generic pass read, and how much of the page's running text its choice holds
+    (near 1: no other box could have been the article)."""
+
+    paras: list[str]
+    share: float
+
+
 def body(tree: LexborHTMLParser) -> list[str]:
     """The main text's paragraphs, standfirst first, or [] when the page has none."""
+    return read(tree).paras
+
+
+def read(tree: LexborHTMLParser) -> Reading:
+    """The main text's paragraphs and the share of the page's running text they come from."""
     root = tree.body
     if root is None:
-        return []
+        return Reading([], 0.0)
     remove(root.css(ALWAYS_DROP))
     clean.strip_page(root, clean.running_text(root, MIN_TEXT))
     remove([a for a in root.css('a[href^="#"]') if SKIP_LINK.search(a.text())])
     parts = _article(root)
     if not parts:
-        return []
+        return Reading([], 0.0)
+    runs = clean.running_text(root, MIN_TEXT)
+    share = sum(runs.get(p.mem_id, 0) for p in parts) / max(1, runs.get(root.mem_id, 0))
     lead = _lead(root, parts[0], first_text(tree, DESCRIPTION))
     out: list[str] = []
     links: set[str] = set()
@@ -69,7 +85,7 @@ def body(tree: LexborHTMLParser) -> list[str]:
         out.extend(paragraphs(part))
         links.update(t for a in part.css("a") if len(t := clean_text(a.text())) > 1)
     text = " ".join(out)
-    return _trim_edges([line for line in lead if line not in text] + out, links)
+    return Reading(_trim_edges([line for line in lead if line not in text] + out, links), share)
 
 
 def _lead(root: LexborNode, first: LexborNode, description: str) -> list[str]:

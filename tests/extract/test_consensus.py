@@ -84,9 +84,38 @@ def test_combine_never_invents_or_reorders_text(ours: list[str], theirs: list[st
 def test_the_second_opinion_trims_edge_lines_the_generic_pass_keeps(
     before: str, after: str
 ) -> None:
-    body = "<article>" + before + "".join(f"<p>{p}</p>" for p in LONG) + after + "</article>"
-    got = extract(page(body))
+    article = "<article>" + before + "".join(f"<p>{p}</p>" for p in LONG) + after + "</article>"
+    got = extract(page(article + OTHER_BOX))  # another box of text: the pass is unsure
     assert got.rule == "generic" and got.paragraphs == tuple(LONG)
+
+
+OTHER_BOX = (
+    "<div class='letters'>"
+    + "".join(
+        f"<p>Letter {i}: a reader writes at length about the harbour, the ferries and the fares.</p>"
+        for i in range(3)
+    )
+    + "</div>"
+)
+
+
+def test_a_page_whose_article_holds_its_running_text_is_not_checked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The second opinion costs more than the generic pass: it is asked only when another box
+    could have been the article."""
+    asked: list[str] = []
+
+    def record(html: str, url: str) -> list[str]:
+        asked.append(url)
+        return []
+
+    monkeypatch.setattr(consensus, "second_opinion", record)
+    article = "<article>" + "".join(f"<p>{p}</p>" for p in LONG) + "</article>"
+    assert extract(page(article + "<nav><a href='/'>Home</a></nav>")).paragraphs == tuple(LONG)
+    assert asked == []
+    assert extract(page(article + OTHER_BOX)).paragraphs[: len(LONG)] == tuple(LONG)
+    assert len(asked) == 1
 
 
 def test_a_failing_second_opinion_costs_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
