@@ -212,6 +212,39 @@ def test_any_mix_of_inline_noise_and_addresses_reads_without_inventing(parts: li
     assert all(set(re.findall(r"\w+", p)) <= words for p in got)
 
 
+HEADER_PARTS = st.sampled_from(
+    [
+        f"<p>{DEK}</p>",
+        f"<p><a href='/other'>{DEK} (link)</a></p>",
+        f"<figure><figcaption>{DEK} (caption)</figcaption></figure>",
+        f"<h1>{DEK} (headline)</h1>",
+        "<p>Read our other story about the tram lines, which open next year, and more.</p>",
+        f"<p>{DEK[:40]}</p>",
+        "<div>",
+        "</div>",
+    ]
+)
+
+
+@given(
+    st.lists(HEADER_PARTS, max_size=8, unique=True),
+    st.sampled_from([DEK, DEK[:60], "", "x" * 500]),
+)
+def test_a_standfirst_is_only_ever_page_text_above_the_story(
+    header: list[str], description: str
+) -> None:
+    """Whatever sits above the story and whatever the description says: what comes before the
+    story's own lines is the standfirst or nothing, never a link, a caption or the headline."""
+    head = f"<meta name='description' content='{description}'>"
+    story = "".join(para(i) for i in range(6))
+    html = page(f"<header>{''.join(header)}</header><main><article>{story}</article></main>", head)
+    got = generic.body(LexborHTMLParser(html.text))
+    start = next(i for i, p in enumerate(got) if p.startswith(STORY[0]))
+    assert got[:start] == (
+        [DEK] if f"<p>{DEK}</p>" in header and description[:60] == DEK[:60] else []
+    )
+
+
 def test_a_page_wrapped_in_one_form_is_still_read() -> None:
     body = (
         "<form id='aspnetForm' method='post'><input type='hidden' name='__VIEWSTATE' value='x'>"
