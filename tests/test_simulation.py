@@ -59,6 +59,7 @@ class Sim:
     root: Path
     world: World = field(default_factory=lambda: World(NIGHTS))
     codes: dict[str, int] = field(default_factory=dict)  # step → exit code
+    why: dict[str, list[str]] = field(default_factory=dict)  # step → its sources that failed
     rewritten: list[str] = field(default_factory=list)  # published entries that changed
     stranded: list[str] = field(default_factory=list)  # steps that left posts unpublished
     seen: dict[str, list[str]] = field(default_factory=dict)  # post → its entries' texts
@@ -95,6 +96,14 @@ class Sim:
 
     def run(self, step: str, jobs: list[Job], on: date) -> None:
         result = app.run_day(jobs, on, net=app.network(self.config), publishing=True)
+        self.why[step] = [
+            f"{j.job}/{src.source}: {src.status} {src.message}"
+            for j in result.report.jobs
+            for src in j.sources
+            if not src.ok
+        ] + [
+            f"{j.job}: {j.status} {j.message}" for j in result.report.jobs if j.status == "skipped"
+        ]
         self.after(step, result.exit_code, result.publish_error)
 
     def backfill(self, step: str, jobs: list[Job], first: date, last: date) -> None:
@@ -231,7 +240,7 @@ def test_no_post_is_stranded_and_no_job_is_lost(sim: Sim) -> None:
     # partial: the nights a site was down, and the old digest (etnews's feed and Sina's
     # roll no longer reach back to its day, so only Naver and Nate are asked)
     down = {*(f"night {n}" for n in (*SINA_DOWN, NAVER_DOWN)), f"digest {day(20)} again"}
-    assert set(bad) == down and set(bad.values()) == {2}, bad
+    assert set(bad) == down and set(bad.values()) == {2}, {s: sim.why.get(s) for s in bad}
     subjects = git(sim.origin, "log", "--format=%s", "main").splitlines()
     assert "about" in subjects and "readme" in subjects  # the others' pushes are kept
     assert all(len(s) <= 72 for s in subjects)
