@@ -12,8 +12,8 @@ it is strong beats both:
 
 It is asked only when the generic pass is unsure: when the box it chose holds less than
 ``SURE`` of the page's running text, so that another box could have been the article. On
-the other pages (about two in three) it changed little, and it costs several times the
-generic pass.
+the other pages (57–81 % of each public set) it changed little, and it costs several times
+the generic pass.
 
 A page its site's rule reads never comes here; one whose rule finds no body does, like any
 other page the generic pass reads.
