@@ -31,6 +31,7 @@ INVISIBLE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
 )
 SPACE = re.compile(r"\s+")
+WORD = re.compile(r"\w+")
 SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -41,6 +42,12 @@ def clean_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = INVISIBLE.sub("", text)
     return SPACE.sub(" ", text).strip()
+
+
+def word_grams(text: str, n: int) -> set[tuple[str, ...]]:
+    """The distinct runs of ``n`` words in ``text`` (the whole text when it is shorter)."""
+    words = WORD.findall(text)
+    return {tuple(words[i : i + n]) for i in range(max(1, len(words) - n + 1))}
 
 
 def cut(text: str, limit: int) -> str:

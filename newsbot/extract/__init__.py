@@ -8,7 +8,6 @@ checked against a second opinion (``consensus``) when its choice is in doubt.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -20,10 +19,9 @@ from newsbot.extract.dom import ALWAYS_DROP, in_order, paragraphs, remove
 from newsbot.extract.rules import Rule, rule_for
 from newsbot.fetch.page import Page
 from newsbot.models import Extracted
+from newsbot.normalize import WORD
 
 __all__ = ["Extracted", "Rule", "extract"]
-
-WORD = re.compile(r"\w+")
 
 
 def extract(page: Page, rules: Mapping[str, Rule]) -> Extracted:

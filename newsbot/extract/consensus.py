@@ -22,11 +22,9 @@ other page the generic pass reads.
 from __future__ import annotations
 
 import logging
-import re
 
-from newsbot.normalize import clean_text
+from newsbot.normalize import clean_text, word_grams
 
-WORD = re.compile(r"\w+")
 DISAGREE = 0.2  # below this share of our 4-grams in theirs, the two read different boxes
 SHORTER = 0.8  # ours under this share of their length: ours may have missed part
 RUNNING = 0.2  # their extra must be at least this share running text (lines of LONG_LINE+)
@@ -69,18 +67,13 @@ def combine(ours: list[str], theirs: list[str]) -> list[str]:
     return [p for i, p in enumerate(ours) if first <= i <= last or shared[i] or len(p) >= EDGE_LINE]
 
 
-def _grams(text: str) -> set[tuple[str, ...]]:
-    words = WORD.findall(text)
-    return {tuple(words[i : i + 4]) for i in range(max(1, len(words) - 3))}
-
-
 def _contained(a: str, b: str) -> float:
     """The share of ``a``'s distinct word 4-grams that ``b`` has too.
 
     Distinct, because trafilatura drops repeated paragraphs: a story that repeats its
     lead is still the story it read."""
-    grams = _grams(a)
-    return len(grams & _grams(b)) / len(grams) if grams else 0.0
+    grams = word_grams(a, 4)
+    return len(grams & word_grams(b, 4)) / len(grams) if grams else 0.0
 
 
 def _running_share(ours: str, theirs: list[str]) -> float:

@@ -21,7 +21,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from newsbot.extract import clean
 from newsbot.extract.dom import ALWAYS_DROP, BLOCKS, first_text, paragraphs, remove
-from newsbot.normalize import clean_text
+from newsbot.normalize import clean_text, word_grams
 
 DESCRIPTION = (
     'meta[property="og:description"], meta[name="description"], meta[name="twitter:description"]'
@@ -48,7 +48,6 @@ SIBLING_SHARE = 0.2  # a sibling scoring this share of the winner joins it
 LEAD = 80  # characters a standfirst has at least
 LEAD_PARAS = 2  # blocks above the article that may be its standfirst
 SAME = 0.5  # share of word 3-grams a standfirst has in common with the page's description
-WORD = re.compile(r"\w+")
 
 
 class Reading(NamedTuple):
@@ -108,13 +107,8 @@ def _lead(root: LexborNode, first: LexborNode, description: str) -> list[str]:
 
 
 def _says(text: str, description: str) -> bool:
-    a, b = _grams(text), _grams(description)
+    a, b = word_grams(text.casefold(), 3), word_grams(description.casefold(), 3)
     return bool(a and b) and len(a & b) >= SAME * min(len(a), len(b))
-
-
-def _grams(text: str) -> set[tuple[str, ...]]:
-    words = WORD.findall(text.casefold())
-    return {tuple(words[i : i + 3]) for i in range(max(1, len(words) - 2))}
 
 
 def _inside(node: LexborNode, tags: tuple[str, ...]) -> bool:
