@@ -20,7 +20,8 @@ STRUCTURE = (
     "nav, aside, footer, menu, dialog, "
     '[role="navigation"], [role="banner"], [role="contentinfo"], [role="complementary"], '
     '[role="dialog"], [aria-hidden="true"], [hidden], '
-    '[style*="display:none"], [style*="display: none"], [style*="visibility:hidden"]'
+    '[style*="display:none" i], [style*="display: none" i], [style*="visibility:hidden" i], '
+    '[style*="visibility: hidden" i]'
 )
 _WORDS = (
     r"comments?|comment-list|commentlist|disqus|reply|replies|sidebar|side-bar|widget|widgets|"

@@ -52,8 +52,8 @@ def combine(ours: list[str], theirs: list[str]) -> list[str]:
     """The paragraphs to keep, from our answer and the second opinion (module docstring)."""
     if not theirs:
         return ours
-    if not ours:  # a page ours found no running text in: theirs only if it has some
-        return theirs if max(map(len, theirs)) >= MIN_TEXT else []
+    if max(map(len, ours), default=0) < MIN_TEXT:  # no running text: a stub page, or none
+        return theirs if max(map(len, theirs)) >= MIN_TEXT else ours
     our_text, their_text = " ".join(ours), " ".join(theirs)
     if _contained(our_text, their_text) < DISAGREE:
         return theirs

@@ -10,6 +10,8 @@
 4. Inside, captions, credits and link lists go (``clean.strip_inside``).
 5. A standfirst above the winner (a block that says what the page's description says)
    opens the text: story headers often hold it outside the article's container.
+
+A page without one line of running text (a stub: "Test") reads as its lines, links aside.
 """
 
 from __future__ import annotations
@@ -73,7 +75,7 @@ def read(tree: LexborHTMLParser) -> Reading:
     remove([a for a in root.css('a[href^="#"]') if SKIP_LINK.search(a.text())])
     parts = _article(root)
     if not parts:
-        return Reading([], 0.0)
+        return Reading(_stub(root), 0.0)
     runs = clean.running_text(root, MIN_TEXT)
     share = sum(runs.get(p.mem_id, 0) for p in parts) / max(1, runs.get(root.mem_id, 0))
     lead = _lead(root, parts[0], first_text(tree, DESCRIPTION))
@@ -85,6 +87,16 @@ def read(tree: LexborHTMLParser) -> Reading:
         links.update(t for a in part.css("a") if len(t := clean_text(a.text())) > 1)
     text = " ".join(out)
     return Reading(_trim_edges([line for line in lead if line not in text] + out, links), share)
+
+
+def _stub(root: LexborNode) -> list[str]:
+    """A page without one line of running text: its short lines that are not links (a stub,
+    "Test"), or [] for a page of menus. A script link (``javascript:``) is not a link."""
+    for a in root.css("a"):
+        if (a.attributes.get("href") or "").strip().lower().startswith("javascript:"):
+            a.unwrap()
+    remove(root.css("a"))
+    return paragraphs(root)
 
 
 def _lead(root: LexborNode, first: LexborNode, description: str) -> list[str]:

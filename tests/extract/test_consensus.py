@@ -57,6 +57,11 @@ def test_either_side_empty() -> None:
     assert combine([], ["Home", "© 2026"]) == []  # a menu is not an article
 
 
+def test_a_stub_page_keeps_its_own_lines_unless_theirs_found_running_text() -> None:
+    assert combine(["Short note"], ["World", "Tech", "Short note"]) == ["Short note"]
+    assert combine(["Short note"], ["World", *LONG]) == ["World", *LONG]
+
+
 @given(
     st.lists(st.sampled_from([*LONG, "Share", "Home", "Read more about it here"]), max_size=8),
     st.lists(st.sampled_from([*LONG, "Share", "Menu", "Sign up for the newsletter"]), max_size=8),

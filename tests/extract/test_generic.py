@@ -269,6 +269,44 @@ def test_nothing_readable_gives_no_text() -> None:
     assert extract(Page("https://news.example/x", "")).text == ""
 
 
+@pytest.mark.parametrize(
+    "hidden",
+    ["style='display:none'", "style='display: none'", "style='visibility:hidden'",
+     "style='color: red; visibility: hidden;'", "style='DISPLAY:NONE'", "hidden", "aria-hidden='true'"],
+)  # fmt: skip
+def test_a_hidden_box_beside_the_story_goes_unless_it_is_the_story(hidden: str) -> None:
+    other = "<p>An older version of this story, kept for scripts, with other words in it.</p>"
+    story = "".join(para(i) for i in range(4))
+    got = text_of(f"<article><div {hidden}>{other}</div><div>{story}</div></article>")
+    assert "older version" not in got and got.startswith(STORY[0])
+    revealed = text_of(f"<article><div {hidden}>{story}</div>{other}</article>")
+    assert revealed.startswith(STORY[0])  # a paywall a script lifts: the story, hidden
+
+
+def test_a_page_of_short_lines_only_is_read_whole() -> None:
+    """No line of running text: a stub page's lines are its text (the digest's ``min_chars``
+    decides whether that is enough); a script link is text, not a link."""
+    assert text_of("Test") == "Test"
+    article = "<article><h2>Test Case 1</h2><img src='/a.jpg'><h2>Test Case 2</h2></article>"
+    assert text_of(article) == "Test Case 1\n\nTest Case 2"
+    assert text_of("<a href='javascript:'><p>abc</p><p>def</p>ghi</a>") == "abc\n\ndef\n\nghi"
+    menu = "<ul><li><a href='/world'>World</a></li><li><a href='/tech'>Tech</a></li></ul>"
+    assert text_of(menu + "<p>Short note</p>") == "Short note"
+
+
+STUB_PARTS = st.sampled_from(
+    ["<a href='/world'>World news</a>", "<a href=' JavaScript:void(0)'>Show more</a>",
+     "<p>Short note</p>", "<li>", "</li>", "<div>", "</div>", "<h2>Heading</h2>", "plain"]
+)  # fmt: skip
+
+
+@given(st.lists(STUB_PARTS, max_size=20))
+def test_a_stub_page_never_reads_its_links(parts: list[str]) -> None:
+    got = " ".join(generic.body(LexborHTMLParser("<body>" + "".join(parts) + "</body>")))
+    assert "World news" not in got
+    assert ("Show more" in got) == any("Show more" in p for p in parts)
+
+
 def test_a_first_line_that_only_repeats_the_title_is_not_body() -> None:
     head = "<meta property='og:title' content='Bus Network Grows!'>"
     got = extract(page(f"<article><h1>Bus network grows</h1>{para(0)}{para(1)}</article>", head))
