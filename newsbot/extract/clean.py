@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from selectolax.lexbor import LexborNode
 
-from newsbot.extract.dom import remove
+from newsbot.extract.dom import paragraphs, remove
 
 STRUCTURE = (
     "nav, aside, footer, menu, dialog, "
@@ -43,6 +43,8 @@ KEEP_TAGS = frozenset({"html", "body", "article", "main"})
 INLINE = frozenset({"a", "span", "em", "i", "b", "strong", "small", "sup", "sub", "abbr", "cite",
                     "q", "mark", "u", "time", "code", "font"})  # fmt: skip
 CAPTION = 200  # characters of text an image box may hold and still be only a caption
+LABELS = 3  # short lines beside an image that make it a graphic or a card, not text
+LABEL = 60  # a label is shorter than this (characters)
 KEEP_SHARE = 0.5  # a box holding more of the page's running text than this stays
 
 
@@ -132,10 +134,16 @@ def strip_inside(node: LexborNode) -> None:
 
 
 def _image_box(node: LexborNode) -> bool:
-    """An image with a line of text beside it and nothing else: a caption, whatever its class."""
-    if node.css_first("img") is None or node.css_first("p, h1, h2, h3, h4, li, table") is not None:
+    """An image with a line of text beside it (a caption, whatever its class), or with a few
+    short labels and no sentence (a chart's data labels, a promo card: "Caption", "Close")."""
+    if node.css_first("img") is None:
         return False
-    return 0 < text_size(node) <= CAPTION
+    if node.css_first("p, h1, h2, h3, h4, li, table") is None:
+        return 0 < text_size(node) <= CAPTION
+    if text_size(node) > CAPTION:
+        return False
+    lines = paragraphs(node)
+    return len(lines) >= LABELS and max(map(len, lines)) < LABEL
 
 
 def _link_box(node: LexborNode) -> bool:

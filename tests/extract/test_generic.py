@@ -118,6 +118,23 @@ def test_an_image_with_a_line_beside_it_is_a_caption() -> None:
     assert "Figure: the new routes" not in got
 
 
+def test_an_image_with_short_labels_beside_it_is_a_graphic() -> None:
+    """A chart's data labels or a player card ("Caption", "Close") beside an image go; an
+    image with a few short lines that read as text (a list of steps) has a sentence and stays."""
+    chart = (
+        "<div class='g-artboard'><img src='/chart.png'><div><p>$915</p><p>billion</p></div>"
+        "<div><p>Interest payments on the debt</p></div><p>’17</p><p>’18</p></div>"
+    )
+    card = "<div><img src='/v.jpg'><p>Caption</p><p>Close</p><p>Esper accuses China</p></div>"
+    steps = (
+        f"<div><img src='/s.jpg'><p>Fold the map.</p><p>{STORY[0]}</p><p>Then turn left.</p></div>"
+    )
+    body = f"<article><h1>Bus network grows</h1>{para(0)}{chart}{para(1)}{card}{steps}{para(2)}</article>"
+    got = text_of(body)
+    assert "Paragraph 1" in got and "Paragraph 2" in got and "Fold the map." in got
+    assert not any(label in got for label in ("$915", "billion", "Interest payments", "Close"))
+
+
 DEK = (
     "Four new routes open in March and will serve 20,000 riders a day in the outer districts, "
     "the council says."
