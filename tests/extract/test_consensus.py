@@ -111,9 +111,9 @@ def test_a_page_whose_article_holds_its_running_text_is_not_checked(
     could have been the article."""
     asked: list[str] = []
 
-    def record(html: str, url: str) -> list[str]:
+    def record(html: str, url: str, *, fast: bool = False) -> list[str]:
         asked.append(url)
-        return []
+        return LONG
 
     monkeypatch.setattr(consensus, "second_opinion", record)
     article = "<article>" + "".join(f"<p>{p}</p>" for p in LONG) + "</article>"
@@ -121,6 +121,27 @@ def test_a_page_whose_article_holds_its_running_text_is_not_checked(
     assert asked == []
     assert extract(page(article + OTHER_BOX)).paragraphs[: len(LONG)] == tuple(LONG)
     assert len(asked) == 1
+
+
+def test_its_fallbacks_run_only_when_its_fast_pass_reads_short(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """trafilatura in full costs twice its fast pass: asked only when that says much less."""
+    asked: list[bool] = []
+
+    def answer(short: list[str]) -> object:
+        def opinion(html: str, url: str, *, fast: bool = False) -> list[str]:
+            asked.append(fast)
+            return short if fast else LONG
+
+        return opinion
+
+    monkeypatch.setattr(consensus, "second_opinion", answer(LONG[:4]))
+    assert consensus.check(LONG, "<p>x</p>", "https://a.example/") == LONG
+    assert asked == [True]
+    monkeypatch.setattr(consensus, "second_opinion", answer(LONG[:2]))
+    assert consensus.check(LONG, "<p>x</p>", "https://a.example/") == LONG
+    assert asked == [True, True, False]
 
 
 def test_a_failing_second_opinion_costs_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -131,6 +152,7 @@ def test_a_failing_second_opinion_costs_nothing(monkeypatch: pytest.MonkeyPatch)
 
     monkeypatch.setattr(trafilatura, "extract", boom)
     assert second_opinion("<p>x</p>", "https://a.example/") == []
+    assert second_opinion("<p>x</p>", "https://a.example/", fast=True) == []
     body = "<article>" + "".join(f"<p>{p}</p>" for p in LONG) + "</article>"
     assert all(p in extract(page(body)).text for p in LONG)
 
@@ -147,7 +169,7 @@ def test_hostile_markup_gets_an_answer_not_an_exception(html: str) -> None:
 def test_site_rules_never_ask_for_a_second_opinion(
     shared_fixtures: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def refuse(html: str, url: str) -> list[str]:
+    def refuse(html: str, url: str, *, fast: bool = False) -> list[str]:
         raise AssertionError("a page with a site rule went to the second opinion")
 
     monkeypatch.setattr(consensus, "second_opinion", refuse)
