@@ -4,7 +4,8 @@ Class and id names are read as whole tokens: a token is noise when it *starts*
 or *ends* with a noise word (``related-posts``, ``article-share``, ``comments``).
 Words inside a token do not count, so ``l-article-body-segment``,
 ``Page-ad-margins``, ``non-ad-column`` or ``header-style-header-2`` are kept.
-Nothing that holds most of the page's running text is removed, whatever its name.
+Nothing that holds most of the page's running text is removed, whatever its name, nor a
+section whose id spells out its own heading (``sharing-with-a-single-developer``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from functools import lru_cache
 from selectolax.lexbor import LexborNode
 
 from newsbot.extract.dom import paragraphs, remove
+from newsbot.normalize import WORD
 
 STRUCTURE = (
     "nav, aside, footer, menu, dialog, "
@@ -45,6 +47,7 @@ INLINE = frozenset({"a", "span", "em", "i", "b", "strong", "small", "sup", "sub"
 CAPTION = 200  # characters of text an image box may hold and still be only a caption
 LABELS = 3  # short lines beside an image that make it a graphic or a card, not text
 LABEL = 60  # a label is shorter than this (characters)
+ANCHOR_WORDS = 4  # an id of this many words may be a heading's anchor, not a widget's name
 KEEP_SHARE = 0.5  # a box holding more of the page's running text than this stays
 
 
@@ -105,12 +108,22 @@ def strip_page(root: LexborNode, runs: dict[int, int]) -> None:
     named = [
         n
         for n in root.css("[class], [id]")
-        if is_noise_name(n) and small(n) and not _in_sentence(n)
+        if is_noise_name(n) and small(n) and not _in_sentence(n) and not _heading_anchor(n)
     ]
     remove([n for n in named if n.css_first("h1") is None])
     # ASP.NET pages wrap the whole page in one <form>: only a small form is a form
     remove([f for f in root.css("form") if f.css_first("input, textarea") and small(f)])
     remove(root.css("label, input"))  # form controls' captions ("自动播放", "Remember me")
+
+
+def _heading_anchor(node: LexborNode) -> bool:
+    """An id that spells out the box's own heading (``id="sharing-with-a-single-developer"``
+    over "Sharing with a single developer"): a document section's anchor, not a widget."""
+    words = [w for w in re.split(r"[-_]", (node.attributes.get("id") or "").casefold()) if w]
+    heading = node.css_first("h1, h2, h3, h4, h5, h6") if len(words) >= ANCHOR_WORDS else None
+    if heading is None:
+        return False
+    return WORD.findall((heading.text() or "").casefold())[: len(words)] == words
 
 
 def _in_sentence(node: LexborNode) -> bool:

@@ -63,6 +63,27 @@ def test_class_names_are_whole_tokens_so_wrappers_stay(wrapper: str) -> None:
     assert "Another story" not in got and "A reader" not in got
 
 
+def test_a_section_whose_id_spells_its_heading_is_not_a_widget() -> None:
+    """Documentation anchors its sections by their headings: "sharing-…" is not a share bar."""
+
+    def section(ident: str, heading: str, n: int) -> str:
+        return f"<div id='{ident}'><h2>{heading}¶</h2>{''.join(para(i) for i in range(n))}</div>"
+
+    body = (
+        "<div class='content'>"
+        + section("evolve-shared-history", "Evolve: shared history", 3)
+        + section("sharing-with-a-single-developer", "Sharing with a single developer", 3)
+        + section("related-work-and-prior-art", "Related work and prior art", 2)
+        + section("comments", "Comments", 1)
+        + section("share-this-story", "Share this story", 1)
+        + section("sharing-tools-for-readers", "Tools", 1)
+        + "</div>"
+    )
+    got = text_of(body)
+    assert "Sharing with a single developer" in got and "Related work and prior art" in got
+    assert not any(h in got for h in ("Comments", "Share this story", "Tools"))
+
+
 def test_a_noise_named_wrapper_that_holds_the_headline_stays() -> None:
     body = f"<div class='and-w-sidebar'><h1>Bus network grows</h1>{para(0)}{para(1)}{para(2)}</div>"
     got = text_of(body + comments(7))  # each box under half the text
