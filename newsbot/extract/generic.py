@@ -39,7 +39,7 @@ GOOD_NAME = re.compile(
 )
 CALL = re.compile(
     r"클릭|바로가기|구독|다운로드|앱 설치|下载|快来|点击|关注|订阅|扫码|"
-    r"subscribe|sign up|download|click here|follow us|read more",
+    r"\b(subscribe|sign up|download|click here|follow us|read more)\b",
     re.I,
 )
 COMMAS = re.compile(r"[,，、。;；]")

@@ -300,6 +300,16 @@ def test_a_call_to_action_closing_the_article_goes() -> None:
     )
     got = text_of(body)
     assert got.endswith("long enough.") and "클릭" not in got
+    english = f"<article>{para(0)}{para(1)}<p><a href='/app'>Download our app</a></p></article>"
+    assert text_of(english).endswith("long enough.")
+
+
+def test_a_closing_sentence_that_mentions_downloads_is_text() -> None:
+    last = (
+        "<p>The board is sold by resellers; use a recent image from their "
+        "<a href='https://example.org/downloads/'>downloads</a> page for now.</p>"
+    )
+    assert text_of(f"<article>{para(0)}{para(1)}{last}</article>").endswith("page for now.")
 
 
 def test_nothing_readable_gives_no_text() -> None:
