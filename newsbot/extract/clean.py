@@ -33,7 +33,8 @@ _WORDS = (
     r"sponsored|banner|breadcrumb|breadcrumbs|pagination|paging|pager|navbar|nav|navi|menu|"
     r"footer|cookie|cookies|consent|gdpr|modal|popup|overlay|toolbar|tags|tag-list|taglist|"
     r"keywords|copyright|gnb|lnb|snb|bd_lst|board_list|list_board|skip|jump|print|"
-    r"author-bio|author-box|bio|newsletter-signup|outbrain|taboola|caption|credit|credits"
+    r"author-bio|author-box|bio|newsletter-signup|outbrain|taboola|caption|credit|credits|"
+    r"sharedaddy|relatedposts|likes|post-views"
 )
 NOISE_TOKEN = re.compile(rf"^({_WORDS})($|[-_])|[-_]({_WORDS})$", re.I)
 # Inside the article: captions, credits, galleries and embedded promos

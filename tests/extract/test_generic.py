@@ -123,6 +123,19 @@ def test_captions_credits_and_link_lists_inside_the_article_go() -> None:
         assert leak not in got, leak
 
 
+def test_a_blogs_like_button_view_count_and_related_posts_title_go() -> None:
+    """WordPress's sharing plugin leaves its boxes' titles in the page and fills them later."""
+    tail = (
+        "<div class='post-views entry-meta'><span>Post Views: </span><span>1.432</span></div>"
+        "<div class='sharedaddy sd-block sd-like jetpack-likes-widget-wrapper'>"
+        "<h3 class='sd-title'>Gefällt mir:</h3><div class='likes-widget-placeholder'>"
+        "<span>Gefällt mir</span> <span class='loading'>Liken Lade …</span></div></div>"
+        "<div id='jp-relatedposts' class='jp-relatedposts'><h3><em>Ähnliche Beiträge</em></h3></div>"
+    )
+    got = text_of(f"<article class='post'>{para(0)}{para(1)}{para(2)}{tail}</article>")
+    assert got.endswith("long enough."), got[-80:]
+
+
 def test_an_image_with_a_line_beside_it_is_a_caption() -> None:
     """A box of one image and a short line is a caption, whatever its class; a box with an
     image and paragraphs of its own is text."""
