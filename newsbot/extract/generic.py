@@ -7,7 +7,8 @@
    container, weighted by its class hints and link density, is the article. A
    story split over sibling blocks scores for the parent that holds them all.
 3. Siblings of the winner with text of their own join it, in page order.
-4. Inside, captions, credits and link lists go (``clean.strip_inside``).
+4. Inside, captions, credits and link lists go (``clean.strip_inside``), and so do
+   headings left at the end with nothing under them ("Comments", "Meistgelesen").
 5. A standfirst above the winner (a block that says what the page's description says)
    opens the text: story headers often hold it outside the article's container.
 
@@ -81,10 +82,15 @@ def read(tree: LexborHTMLParser) -> Reading:
     lead = _lead(root, parts[0], first_text(tree, DESCRIPTION))
     out: list[str] = []
     links: set[str] = set()
+    heads: set[str] = set()
     for part in parts:
         clean.strip_inside(part)
         out.extend(paragraphs(part))
         links.update(t for a in part.css("a") if len(t := clean_text(a.text())) > 1)
+        heads.update(clean_text(h.text()) for h in part.css("h1, h2, h3, h4, h5, h6"))
+    # a heading with nothing after it introduced a box that went ("Comments"): it goes too
+    last = max((i for i, line in enumerate(out) if line not in heads), default=len(out) - 1)
+    out = out[: last + 1]
     text = " ".join(out)
     return Reading(_trim_edges([line for line in lead if line not in text] + out, links), share)
 

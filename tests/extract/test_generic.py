@@ -123,6 +123,14 @@ def test_captions_credits_and_link_lists_inside_the_article_go() -> None:
         assert leak not in got, leak
 
 
+def test_headings_left_with_nothing_under_them_at_the_end_go() -> None:
+    tail = "<h3>Comments</h3><div class='x'><h4>Das könnte dich auch interessieren</h4></div>"
+    got = text_of(f"<article><h2>How it began</h2>{para(0)}{para(1)}{tail}</article>")
+    assert got.startswith("How it began") and got.endswith("long enough."), got
+    only = "<article>" + "".join(f"<h2>{STORY[i]}</h2>" for i in range(3)) + "</article>"
+    assert text_of(only).count("\n\n") == 2  # a page of headings only keeps them
+
+
 def test_a_blogs_like_button_view_count_and_related_posts_title_go() -> None:
     """WordPress's sharing plugin leaves its boxes' titles in the page and fills them later."""
     tail = (
