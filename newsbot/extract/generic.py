@@ -8,7 +8,8 @@
    story split over sibling blocks scores for the parent that holds them all.
 3. Siblings of the winner with text of their own join it, in page order.
 4. Inside, captions, credits and link lists go (``clean.strip_inside``), and so do
-   headings left at the end with nothing under them ("Comments", "Meistgelesen").
+   lines that only label an ad slot ("ADVERTISEMENT") and headings left at the end with
+   nothing under them ("Comments", "Meistgelesen").
 5. A standfirst above the winner (a block that says what the page's description says)
    opens the text: story headers often hold it outside the article's container.
 
@@ -24,7 +25,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from newsbot.extract import clean
 from newsbot.extract.dom import ALWAYS_DROP, BLOCKS, first_text, paragraphs, remove
-from newsbot.normalize import clean_text, word_grams
+from newsbot.normalize import WORD, clean_text, word_grams
 
 DESCRIPTION = (
     'meta[property="og:description"], meta[name="description"], meta[name="twitter:description"]'
@@ -43,6 +44,10 @@ CALL = re.compile(
     r"\b(subscribe|sign up|download|click here|follow us|read more)\b",
     re.I,
 )
+LABELS = frozenset(  # words that, alone on a line, label an ad slot or the comments below
+    {"advertisement", "advertising", "anzeige", "werbung", "publicité", "publicidad",
+     "pubblicità", "reclame", "sponsored", "광고", "广告", "comment", "comments", "kommentare"}
+)  # fmt: skip
 COMMAS = re.compile(r"[,，、。;；]")
 URL = re.compile(r"https?://\S+")
 MIN_TEXT = 25  # characters a paragraph needs to count as running text
@@ -88,11 +93,18 @@ def read(tree: LexborHTMLParser) -> Reading:
         out.extend(paragraphs(part))
         links.update(t for a in part.css("a") if len(t := clean_text(a.text())) > 1)
         heads.update(clean_text(h.text()) for h in part.css("h1, h2, h3, h4, h5, h6"))
+    out = [line for line in out if not _label(line)]
     # a heading with nothing after it introduced a box that went ("Comments"): it goes too
     last = max((i for i, line in enumerate(out) if line not in heads), default=len(out) - 1)
     out = out[: last + 1]
     text = " ".join(out)
     return Reading(_trim_edges([line for line in lead if line not in text] + out, links), share)
+
+
+def _label(line: str) -> bool:
+    """A label, not a line of the story: "ADVERTISEMENT", "— Anzeige —", "12 Comments"."""
+    words = WORD.findall(line.casefold())
+    return any(w in LABELS for w in words) and all(w in LABELS or w.isdigit() for w in words)
 
 
 def _stub(root: LexborNode) -> list[str]:

@@ -123,6 +123,15 @@ def test_captions_credits_and_link_lists_inside_the_article_go() -> None:
         assert leak not in got, leak
 
 
+def test_lines_that_only_label_an_ad_slot_or_the_comments_go() -> None:
+    slot = "<div class='x'><p>ADVERTISEMENT</p></div>"
+    body = f"<article>{para(0)}{slot}{para(1)}<p>Advertisement</p>{para(2)}<p>— Anzeige —</p>"
+    got = text_of(body + "<div><span>12 Comments</span><p>comments</p></div></article>")
+    assert got.count("\n\n") == 2 and got.endswith("long enough."), got
+    said = "<p>Advertisement spending rose, the council said in its report on the buses.</p>"
+    assert "Advertisement spending" in text_of(f"<article>{para(0)}{said}</article>")
+
+
 def test_headings_left_with_nothing_under_them_at_the_end_go() -> None:
     tail = "<h3>Comments</h3><div class='x'><h4>Das könnte dich auch interessieren</h4></div>"
     got = text_of(f"<article><h2>How it began</h2>{para(0)}{para(1)}{tail}</article>")
