@@ -139,11 +139,12 @@ def _in_sentence(node: LexborNode) -> bool:
 
 
 def strip_inside(node: LexborNode) -> None:
-    """Remove what sits inside an article but is not its text: captions, link lists."""
+    """Remove what sits inside an article but is not its text: captions, link lists and
+    lines that are a link to another story."""
     remove(node.css(INNER_DROP))
     boxes = node.css("div, span, figure")
     remove([n for n in boxes if _image_box(n) and not _in_sentence(n)])
-    lists = node.css("ul, ol, dl, table, div, section")
+    lists = node.css("ul, ol, dl, table, div, section, p")
     remove([n for n in lists if _link_box(n)])
 
 
@@ -166,6 +167,6 @@ def _link_box(node: LexborNode) -> bool:
     if size == 0:
         return node.css_first("img, video, p") is None and node.tag in ("ul", "ol", "dl")
     density = link_density(node, size)
-    if node.tag in ("div", "section"):
+    if node.tag in ("div", "section", "p"):  # a <p> of a link: "Related: …", "Lea más: …"
         return density > 0.7 and size < 300
     return density > 0.5

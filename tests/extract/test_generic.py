@@ -140,6 +140,20 @@ def test_headings_left_with_nothing_under_them_at_the_end_go() -> None:
     assert text_of(only).count("\n\n") == 2  # a page of headings only keeps them
 
 
+def test_a_line_that_is_a_link_to_another_story_goes() -> None:
+    related = (
+        "<p>Related: <a href='/tram'>The tram lines open next year, and what they cost</a></p>"
+    )
+    lea = "<p>Lea más: <a href='/otra'>El consejo aprueba cuatro rutas nuevas de autobús</a></p>"
+    cited = (
+        "<p>The plan follows <a href='/report'>a report on the outer districts</a> that found "
+        "most riders there wait more than twenty minutes for a bus at rush hour.</p>"
+    )
+    got = text_of(f"<article>{para(0)}{related}{para(1)}{lea}{cited}{para(2)}</article>")
+    assert "tram lines" not in got and "consejo" not in got
+    assert "a report on the outer districts that found" in got and got.endswith("long enough.")
+
+
 def test_a_blogs_like_button_view_count_and_related_posts_title_go() -> None:
     """WordPress's sharing plugin leaves its boxes' titles in the page and fills them later."""
     tail = (
