@@ -45,8 +45,10 @@ CALL = re.compile(
     re.I,
 )
 LABELS = frozenset(  # words that, alone on a line, label an ad slot or the comments below
-    {"advertisement", "advertising", "anzeige", "werbung", "publicité", "publicidad",
-     "pubblicità", "reclame", "sponsored", "광고", "广告", "comment", "comments", "kommentare"}
+    {"advertisement", "advertising", "advert", "ad", "anzeige", "werbung", "publicité",
+     "annonce", "publicidad", "anuncio", "publicidade", "pubblicità", "reclame", "advertentie",
+     "reklama", "reklam", "mainos", "реклама", "iklan", "sponsored", "광고", "广告", "廣告",
+     "広告", "comment", "comments", "kommentare"}
 )  # fmt: skip
 COMMAS = re.compile(r"[,，、。;；]")
 URL = re.compile(r"https?://\S+")

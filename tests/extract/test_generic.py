@@ -125,7 +125,7 @@ def test_captions_credits_and_link_lists_inside_the_article_go() -> None:
 
 def test_lines_that_only_label_an_ad_slot_or_the_comments_go() -> None:
     slot = "<div class='x'><p>ADVERTISEMENT</p></div>"
-    body = f"<article>{para(0)}{slot}{para(1)}<p>Advertisement</p>{para(2)}<p>— Anzeige —</p>"
+    body = f"<article>{para(0)}{slot}{para(1)}<p>Iklan</p>{para(2)}<p>— Anzeige —</p>"
     got = text_of(body + "<div><span>12 Comments</span><p>comments</p></div></article>")
     assert got.count("\n\n") == 2 and got.endswith("long enough."), got
     said = "<p>Advertisement spending rose, the council said in its report on the buses.</p>"
