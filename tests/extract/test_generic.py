@@ -63,6 +63,26 @@ def test_class_names_are_whole_tokens_so_wrappers_stay(wrapper: str) -> None:
     assert "Another story" not in got and "A reader" not in got
 
 
+def test_a_page_builders_widgets_are_read_by_what_follows_widget() -> None:
+    """Elementor, Divi and the like call every block a widget or a module."""
+    story = "".join(para(i) for i in range(4))
+    body = (
+        "<div class='elementor-element elementor-widget elementor-widget-theme-post-content'>"
+        f"<div class='elementor-widget-container'>{story}"
+        "<div class='elementor-widget elementor-widget-share-buttons'><div>"
+        "<p>Share this story with everyone you know, on every network you use.</p></div></div>"
+        "</div></div>"
+        "<div class='et_pb_module et_pb_sidebar'><p>Popular now: a long list of other stories "
+        "and what they were about, at some length.</p></div>"
+        "<div class='letters'>"
+        + "<p>A reader writes about the harbour, the ferries and the fares, at length.</p>" * 8
+        + "</div>"
+    )  # the story holds under half the page's text: a noise name alone would remove it
+    got = "\n\n".join(generic.body(LexborHTMLParser(page(body).text)))
+    assert got.startswith(STORY[0]) and got.endswith("long enough.") and "Share" not in got
+    assert "Popular now" not in got
+
+
 def test_a_section_whose_id_spells_its_heading_is_not_a_widget() -> None:
     """Documentation anchors its sections by their headings: "sharing-…" is not a share bar."""
 
