@@ -6,7 +6,8 @@
    container, half for the container's parent, a third for the next: the best
    container, weighted by its class hints and link density, is the article. A
    story split over sibling blocks scores for the parent that holds them all.
-3. Siblings of the winner with text of their own join it, in page order.
+3. Siblings of the winner with text of their own join it, in page order, and so do blocks
+   like it under its parent's siblings (a story cut into chunks).
 4. Inside, captions, credits and link lists go (``clean.strip_inside``), and so do
    lines that only label an ad slot ("ADVERTISEMENT") and headings left at the end with
    nothing under them ("Comments", "Meistgelesen").
@@ -182,7 +183,42 @@ def _article(root: LexborNode) -> list[LexborNode]:
         k: scores[k] * (1 - clean.link_density(nodes[k])) + _name_bonus(nodes[k]) for k in ranked
     }
     best = nodes[max(final, key=lambda k: final[k])]
-    return _with_siblings(best, scores, final[best.mem_id])
+    parts = _with_siblings(best, scores, final[best.mem_id])
+    return _with_cousins(best, parts, [nodes[k] for k in ranked], scores, final[best.mem_id])
+
+
+def _with_cousins(
+    best: LexborNode,
+    parts: list[LexborNode],
+    ranked: list[LexborNode],
+    scores: dict[int, float],
+    top: float,
+) -> list[LexborNode]:
+    """A story cut into chunks (``<div class="grid"><div class="body">`` twice): blocks like
+    the winner (same tag and class) one level over, under its parent's siblings, join it."""
+    klass, parent = best.attributes.get("class"), best.parent
+    grand = parent.parent if parent is not None else None
+    if not klass or grand is None or grand.tag in ("body", "html"):
+        return parts
+    floor = max(10.0, top * SIBLING_SHARE)
+    have = {p.mem_id for p in parts}
+    extra = {
+        n.mem_id
+        for n in ranked
+        if n.mem_id not in have
+        and (n.tag, n.attributes.get("class")) == (best.tag, klass)
+        and _grandparent_id(n) == grand.mem_id
+        and scores.get(n.mem_id, 0.0) >= floor
+    }
+    if not extra:
+        return parts
+    return [n for n in grand.traverse() if n.mem_id in have | extra]  # page order
+
+
+def _grandparent_id(node: LexborNode) -> int | None:
+    parent = node.parent
+    grand = parent.parent if parent is not None else None
+    return grand.mem_id if grand is not None else None
 
 
 def _scores(root: LexborNode) -> tuple[dict[int, float], dict[int, LexborNode]]:

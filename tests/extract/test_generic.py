@@ -118,6 +118,22 @@ def test_a_story_split_over_sibling_blocks_comes_out_whole() -> None:
     assert all(f"Paragraph {i}," in got for i in range(8))
 
 
+def test_a_story_cut_into_chunks_comes_out_whole_and_in_order() -> None:
+    """Each chunk a grid of its own, the text in a block of the same class in each."""
+
+    def chunk(paras: range, aside: str) -> str:
+        text = "".join(para(i) for i in paras)
+        return f"<div class='grid'><div class='grid-item body'>{text}</div>{aside}</div>"
+
+    callout = "<div class='callout'><p>Sign up for the daily briefing, every morning.</p></div>"
+    chunks = chunk(range(4), callout) + chunk(range(4, 7), "") + chunk(range(7, 9), "")
+    body = f"<article><div class='chunks'>{chunks}"
+    other = "<div class='grid-item body'>" + para(20) + para(21) + "</div>"  # another story
+    got = "\n\n".join(generic.body(LexborHTMLParser(page(body + f"</div></article>{other}").text)))
+    assert [int(n) for n in re.findall(r"Paragraph (\d+),", got)] == list(range(9))
+    assert "Sign up" not in got
+
+
 def test_a_smaller_sibling_block_joins_the_winning_one() -> None:
     first = "".join(para(i) for i in range(6))
     body = (
