@@ -212,7 +212,8 @@ def _with_cousins(
     }
     if not extra:
         return parts
-    return [n for n in grand.traverse() if n.mem_id in have | extra]  # page order
+    joined = have | extra
+    return [n for n in grand.traverse() if n.mem_id in joined]  # page order
 
 
 def _grandparent_id(node: LexborNode) -> int | None:
