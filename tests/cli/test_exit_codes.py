@@ -141,6 +141,10 @@ def test_config_a_directory_is_refused_with_its_name(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_in_a_backfill_prints_one_line_and_the_resume_hint(
     page_server: PageServer, tmp_path: Path
 ) -> None:
@@ -153,7 +157,11 @@ def test_ctrl_c_in_a_backfill_prints_one_line_and_the_resume_hint(
     cmd = [sys.executable, "-m", "newsbot", "backfill", "--from", days[0].isoformat(),
            "--to", days[-1].isoformat(), "--job", "krnews-it", "--output", str(out),
            "--host-map", f"news.naver.com={page_server.origin}"]  # fmt: skip
-    proc = subprocess.Popen(cmd, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    # a shell starting the suite in the background ignores SIGINT for it, and the child would
+    # inherit that: Ctrl-C is what is tested here, so the child gets the default back
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, stderr=subprocess.PIPE, text=True, preexec_fn=_default_sigint
+    )
     deadline = time.monotonic() + 30
     while not list(out.glob("*.md")) and time.monotonic() < deadline:
         time.sleep(0.01)
