@@ -138,6 +138,32 @@ def test_ai_news_offline_post_and_report(page_server: PageServer, tmp_path: Path
     assert (out / "2026-01-03-ai-news-20260103.md").read_text(encoding="utf-8") == post
 
 
+def test_an_article_page_with_next_to_no_text_is_skipped_and_counted(
+    page_server: PageServer, tmp_path: Path
+) -> None:
+    """A script-rendered shell says only "Loading…": the extractor reads that much, and the
+    digest's ``min_chars`` keeps it out of the post, counted as too_short."""
+    digestsite.serve(page_server)
+    shell = "<html><body><div id='root'>Loading…</div><a href='/'>Home</a></body></html>"
+    page_server.add(digestsite.article_path(2), shell.encode())
+    cfg = config_mod.load(
+        None,
+        {
+            "fetch": {"host_map": digestsite.host_map(page_server), **FAST_FETCH},
+            "output": {"dir": str(tmp_path / "posts")},
+        },
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(readers, "expect_article_text", lambda: None)
+        report, posts = pipeline.run([digestsite.naver_only_job()], DAY, config=cfg, now=NOW)
+    stats = report.jobs[0].digest
+    assert stats is not None and stats.fetched == 2
+    assert stats.failed == {"http_4xx": 1, "too_short": 1}
+    (post,) = posts
+    assert "Loading" not in post.text and "인공지능 반도체" not in post.text
+    assert post.text.count("\n## ") == 2
+
+
 @pytest.mark.parametrize("lose_store", [False, True])
 def test_articles_posted_on_an_earlier_day_are_not_repeated(
     page_server: PageServer, tmp_path: Path, lose_store: bool
