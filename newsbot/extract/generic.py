@@ -196,18 +196,18 @@ def _with_cousins(
 ) -> list[LexborNode]:
     """A story cut into chunks (``<div class="grid"><div class="body">`` twice): blocks like
     the winner (same tag and class) one level over, under its parent's siblings, join it."""
-    klass, parent = best.attributes.get("class"), best.parent
-    grand = parent.parent if parent is not None else None
+    klass, grand = best.attributes.get("class"), _grandparent(best)
     if not klass or grand is None or grand.tag in ("body", "html"):
         return parts
-    floor = max(10.0, top * SIBLING_SHARE)
+    floor = _join_floor(top)
     have = {p.mem_id for p in parts}
     extra = {
         n.mem_id
         for n in ranked
         if n.mem_id not in have
         and (n.tag, n.attributes.get("class")) == (best.tag, klass)
-        and _grandparent_id(n) == grand.mem_id
+        and (g := _grandparent(n)) is not None
+        and g.mem_id == grand.mem_id
         and scores.get(n.mem_id, 0.0) >= floor
     }
     if not extra:
@@ -216,10 +216,14 @@ def _with_cousins(
     return [n for n in grand.traverse() if n.mem_id in joined]  # page order
 
 
-def _grandparent_id(node: LexborNode) -> int | None:
+def _grandparent(node: LexborNode) -> LexborNode | None:
     parent = node.parent
-    grand = parent.parent if parent is not None else None
-    return grand.mem_id if grand is not None else None
+    return parent.parent if parent is not None else None
+
+
+def _join_floor(top: float) -> float:
+    """The score a block beside the winner needs to join it."""
+    return max(10.0, top * SIBLING_SHARE)
 
 
 def _scores(root: LexborNode) -> tuple[dict[int, float], dict[int, LexborNode]]:
@@ -265,7 +269,7 @@ def _with_siblings(best: LexborNode, scores: dict[int, float], top: float) -> li
     parent = best.parent
     if parent is None or best.tag == "body":
         return [best]
-    floor = max(10.0, top * SIBLING_SHARE)
+    floor = _join_floor(top)
     klass = best.attributes.get("class") or ""
     joined = []
     for sibling in parent.iter():
