@@ -159,7 +159,18 @@ def test_a_failing_second_opinion_costs_nothing(monkeypatch: pytest.MonkeyPatch)
 
 @pytest.mark.parametrize(
     "html",
-    ["", "\x00\x01<<<>>>", "<html>" + "<p>" * 5000, "<?xml version='1.0'?><a/>" * 100],
+    [
+        "",
+        "\x00\x01<<<>>>",
+        "<html>" + "<p>" * 5000,
+        "<?xml version='1.0'?><a/>" * 100,
+        # a share-named box whose id is 20,000 words long, beside the story
+        f"<div id='share-{'-w' * 20000}'><h2>share w w</h2><p>{'x' * 300}</p></div>"
+        + "<p>Some words, and more words, at length.</p>" * 100,
+        # 2,000 chunks of one class, and a stub of script links only
+        "<div class='c'>" + "<div><div class='b'><p>" + "y " * 40 + "</p></div></div>" * 2000,
+        "<a href='javascript:x'>" * 3000,
+    ],
 )
 def test_hostile_markup_gets_an_answer_not_an_exception(html: str) -> None:
     assert isinstance(second_opinion(html, "https://a.example/"), list)
