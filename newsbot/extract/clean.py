@@ -6,7 +6,8 @@ Words inside a token do not count, so ``l-article-body-segment``,
 ``Page-ad-margins``, ``non-ad-column`` or ``header-style-header-2`` are kept. A page
 builder's prefix is read past (``elementor-widget-theme-post-content`` is content).
 Nothing that holds most of the page's running text is removed, whatever its name, nor a
-section whose id spells out its own heading (``sharing-with-a-single-developer``).
+section whose id spells out its own heading (``sharing-with-a-single-developer``). Hidden
+text goes unless it holds three quarters of the page's (a story a script will reveal).
 """
 
 from __future__ import annotations
@@ -22,7 +23,10 @@ from newsbot.normalize import WORD
 STRUCTURE = (
     "nav, aside, footer, menu, dialog, "
     '[role="navigation"], [role="banner"], [role="contentinfo"], [role="complementary"], '
-    '[role="dialog"], [aria-hidden="true"], [hidden], '
+    '[role="dialog"]'
+)
+HIDDEN = (
+    '[aria-hidden="true"], [hidden], '
     '[style*="display:none" i], [style*="display: none" i], [style*="visibility:hidden" i], '
     '[style*="visibility: hidden" i]'
 )
@@ -53,6 +57,7 @@ CAPTION = 200  # characters of text an image box may hold and still be only a ca
 LABELS = 3  # short lines beside an image that make it a graphic or a card, not text
 LABEL = 60  # a label is shorter than this (characters)
 ANCHOR_WORDS = 4  # an id of this many words may be a heading's anchor, not a widget's name
+HIDDEN_SHARE = 0.75  # a hidden box holding more of the page's running text stays
 KEEP_SHARE = 0.5  # a box holding more of the page's running text than this stays
 
 
@@ -102,13 +107,19 @@ def _noisy(names: str) -> bool:
 
 
 def strip_page(root: LexborNode, runs: dict[int, int]) -> None:
-    """Remove boilerplate from the whole page; a box with most of the text (``runs``) stays."""
+    """Remove boilerplate from the whole page; a box with most of the text (``runs``) stays,
+    and a hidden one only with three quarters of it."""
     page_text = runs.get(root.mem_id, 0)
 
     def small(node: LexborNode) -> bool:
         return runs.get(node.mem_id, 0) <= KEEP_SHARE * page_text
 
     remove([n for n in root.css(STRUCTURE) if n.tag not in KEEP_TAGS and small(n)])
+    # hidden text is not read, unless it is plainly the story (a paywall's, until a script)
+    hidden = HIDDEN_SHARE * page_text
+    remove(
+        [n for n in root.css(HIDDEN) if n.tag not in KEEP_TAGS and runs.get(n.mem_id, 0) <= hidden]
+    )
     # a layout wrapper (``and-w-sidebar``) holds the headline; a sidebar or comments do not
     named = [
         n

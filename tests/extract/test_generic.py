@@ -411,6 +411,15 @@ def test_a_hidden_box_beside_the_story_goes_unless_it_is_the_story(hidden: str) 
     assert revealed.startswith(STORY[0])  # a paywall a script lifts: the story, hidden
 
 
+def test_a_hidden_box_with_more_than_half_the_text_still_goes() -> None:
+    """Hidden text stays only when it is plainly the story (three quarters of the page's
+    running text); a hidden draft that merely outweighs the visible story goes."""
+    hidden = "".join(para(i) for i in range(3))
+    shown = f"<h2>Shown</h2>{para(3)}{para(4)}"
+    got = text_of(f"<article><div style='visibility: hidden;'>{hidden}</div>{shown}</article>")
+    assert got.startswith("Shown") and "Paragraph 0" not in got and "Paragraph 4" in got
+
+
 def test_a_page_of_short_lines_only_is_read_whole() -> None:
     """No line of running text: a stub page's lines are its text (the digest's ``min_chars``
     decides whether that is enough); a script link is text, not a link."""
