@@ -56,6 +56,7 @@ URL = re.compile(r"https?://\S+")
 MIN_TEXT = 25  # characters a paragraph needs to count as running text
 TOP = 8  # candidates whose link density is measured (it costs a walk of the subtree)
 SIBLING_SHARE = 0.2  # a sibling scoring this share of the winner joins it
+JOIN_MIN = 10.0  # nothing scoring less joins the winner (about two paragraphs)
 LEAD = 80  # characters a standfirst has at least
 LEAD_PARAS = 2  # blocks above the article that may be its standfirst
 SAME = 0.5  # share of word 3-grams a standfirst has in common with the page's description
@@ -184,22 +185,18 @@ def _article(root: LexborNode) -> list[LexborNode]:
     }
     best = nodes[max(final, key=lambda k: final[k])]
     parts = _with_siblings(best, scores, final[best.mem_id])
-    return _with_cousins(best, parts, [nodes[k] for k in ranked], scores, final[best.mem_id])
+    return _with_cousins(best, parts, [nodes[k] for k in ranked], scores)
 
 
 def _with_cousins(
-    best: LexborNode,
-    parts: list[LexborNode],
-    ranked: list[LexborNode],
-    scores: dict[int, float],
-    top: float,
+    best: LexborNode, parts: list[LexborNode], ranked: list[LexborNode], scores: dict[int, float]
 ) -> list[LexborNode]:
     """A story cut into chunks (``<div class="grid"><div class="body">`` twice): blocks like
-    the winner (same tag and class) one level over, under its parent's siblings, join it."""
+    the winner (same tag and class) one level over, under its parent's siblings, join it.
+    Being alike is the evidence, so a chunk needs only ``JOIN_MIN``, not a share of the top."""
     klass, grand = best.attributes.get("class"), _grandparent(best)
     if not klass or grand is None or grand.tag in ("body", "html"):
         return parts
-    floor = _join_floor(top)
     have = {p.mem_id for p in parts}
     extra = {
         n.mem_id
@@ -208,7 +205,7 @@ def _with_cousins(
         and (n.tag, n.attributes.get("class")) == (best.tag, klass)
         and (g := _grandparent(n)) is not None
         and g.mem_id == grand.mem_id
-        and scores.get(n.mem_id, 0.0) >= floor
+        and scores.get(n.mem_id, 0.0) >= JOIN_MIN
     }
     if not extra:
         return parts
@@ -223,7 +220,7 @@ def _grandparent(node: LexborNode) -> LexborNode | None:
 
 def _join_floor(top: float) -> float:
     """The score a block beside the winner needs to join it."""
-    return max(10.0, top * SIBLING_SHARE)
+    return max(JOIN_MIN, top * SIBLING_SHARE)
 
 
 def _scores(root: LexborNode) -> tuple[dict[int, float], dict[int, LexborNode]]:

@@ -134,6 +134,19 @@ def test_a_story_cut_into_chunks_comes_out_whole_and_in_order() -> None:
     assert "Sign up" not in got
 
 
+def test_a_short_last_chunk_of_a_story_still_joins_it() -> None:
+    """A chunk like the winner needs no share of its score: a long story's closing chunk of
+    three paragraphs is still the story's (Medium cuts stories around each figure)."""
+
+    def chunk(paras: range) -> str:
+        text = "".join(para(i) for i in paras)
+        return f"<div class='n'><div class='z ab'>{text}</div></div>"
+
+    body = f"<article><section>{chunk(range(20))}<figure><img src='/f.png'></figure>"
+    got = text_of(body + f"{chunk(range(20, 23))}</section></article>")
+    assert [int(n) for n in re.findall(r"Paragraph (\d+),", got)] == list(range(23))
+
+
 def test_a_smaller_sibling_block_joins_the_winning_one() -> None:
     first = "".join(para(i) for i in range(6))
     body = (
