@@ -5,7 +5,9 @@ a story; trafilatura recalls more but keeps more short boilerplate lines. Measur
 public pages (``bench/extraction.py``, figures in ``bench/RESULTS.md``), taking each where
 it is strong beats both:
 
-- they disagree entirely (few of our word 4-grams in theirs): ours chose another box; theirs;
+- they disagree entirely (few of our word 4-grams in theirs): ours chose another box; theirs,
+  unless theirs is a fragment beside ours (a teaser list, breadcrumbs: under a quarter of
+  our length);
 - theirs is much longer, holds ours, and what it adds is running text: ours missed part; theirs;
 - otherwise ours, without the short lines at its edges that theirs left out (share bars,
   bylines, "no ratings yet").
@@ -29,6 +31,7 @@ import logging
 from newsbot.normalize import clean_text, word_grams
 
 DISAGREE = 0.2  # below this share of our 4-grams in theirs, the two read different boxes
+FRAGMENT = 0.25  # theirs, reading another box, under this share of our length: a fragment
 SHORTER = 0.8  # ours under this share of their length: ours may have missed part
 RUNNING = 0.2  # their extra must be at least this share running text (lines of LONG_LINE+)
 LONG_LINE = 80
@@ -71,8 +74,8 @@ def combine(ours: list[str], theirs: list[str]) -> list[str]:
     if max(map(len, ours), default=0) < MIN_TEXT:  # no running text: a stub page, or none
         return theirs if max(map(len, theirs)) >= MIN_TEXT else ours
     our_text, their_text = " ".join(ours), " ".join(theirs)
-    if _contained(our_text, their_text) < DISAGREE:
-        return theirs
+    if _contained(our_text, their_text) < DISAGREE:  # another box: theirs, unless a fragment
+        return theirs if len(their_text) >= FRAGMENT * len(our_text) else ours
     if len(our_text) < SHORTER * len(their_text) and _running_share(our_text, theirs) >= RUNNING:
         return theirs
     shared = [p in their_text for p in ours]

@@ -26,6 +26,17 @@ def test_when_the_two_read_different_boxes_the_second_opinion_wins() -> None:
     assert combine(related, LONG[:3]) == LONG[:3]
 
 
+def test_a_fragment_of_another_box_does_not_replace_our_story() -> None:
+    """trafilatura sometimes reads a teaser list or the breadcrumbs: another box, but a quarter
+    of our length or less is a fragment beside the story, not the story."""
+    story = LONG * 2
+    crumbs = ["Home", "Knowledge center", "What is an online course?"]
+    assert combine(story, [*crumbs, "Posted on 3 May by the editors of the site"]) == story
+    teasers = [f"Teaser {i}: the old harbour, and why it..." for i in range(4)]
+    assert combine(story, teasers) == story
+    assert combine(story, teasers * 3) == teasers * 3  # as long as a story: another story
+
+
 def test_a_story_ours_read_only_part_of_is_taken_whole_from_theirs() -> None:
     assert combine(LONG[:2], LONG) == LONG  # theirs holds ours, adds running text
 
