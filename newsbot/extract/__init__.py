@@ -43,7 +43,7 @@ def extract(page: Page, rules: Mapping[str, Rule]) -> Extracted:
     reading = generic.read(tree)
     paras = reading.paras
     if reading.share < consensus.SURE:  # another box could be the article: ask trafilatura
-        paras = consensus.check(paras, page.text, page.url)
+        paras = consensus.check(paras, page.text, page.url, reading.running)
     return _result(page.url, title, _without_headline(paras, title), published, image, "generic")
 
 

@@ -16,9 +16,9 @@ It is asked only when the generic pass is unsure: when the box it chose holds le
 ``SURE`` of the page's running text, so that another box could have been the article. On
 the other pages (57–81 % of each public set) it changed little, and it costs several times
 the generic pass. Its fast pass is asked first, and in full (with its fallbacks) only when
-the fast answer is much shorter than ours: on the public sets that is 0–4 % of the pages
-asked. Against asking in full every time it scores within 0.001 of F1, or better, on each
-set, at two thirds of the cost.
+the fast answer is much shorter than ours, or than the page's running text: on the public
+sets that is 0–7 % of the pages asked. Against asking in full every time it scores within
+0.001 of F1, or better, on each set, at two thirds of the cost.
 
 A page its site's rule reads never comes here; one whose rule finds no body does, like any
 other page the generic pass reads.
@@ -39,19 +39,21 @@ EDGE_LINE = 100  # our lines at the edges shorter than this, absent from theirs,
 MIN_TEXT = 25  # a line this long is running text (the generic pass's own measure)
 SURE = 0.8  # a generic answer holding this share of the page's running text is not checked
 FULL = 0.5  # trafilatura's fast answer under this share of our length: ask it in full
+PAGE = 0.3  # ... or under FULL of this share of the page's running text
 
 for _name in ("trafilatura", "htmldate", "courlan"):  # they log every odd page at WARNING
     logging.getLogger(_name).setLevel(logging.CRITICAL)
 
 
-def check(ours: list[str], html: str, url: str) -> list[str]:
+def check(ours: list[str], html: str, url: str, running: int = 0) -> list[str]:
     """Our paragraphs of ``html``, checked against trafilatura's (module docstring).
 
     Its fast pass first; its fallbacks (a Readability port, jusText) cost as much again and
     rescue pages its own pass reads short, so they run only when the fast answer is under
-    ``FULL`` of our length."""
+    ``FULL`` of our length, or of ``PAGE`` of the page's ``running`` text (characters, the
+    generic pass's count): when both of us read a sliver of a long page."""
     theirs = second_opinion(html, url, fast=True)
-    if len(" ".join(theirs)) < FULL * len(" ".join(ours)):
+    if len(" ".join(theirs)) < FULL * max(len(" ".join(ours)), PAGE * running):
         theirs = second_opinion(html, url, fast=False)
     return combine(ours, theirs)
 

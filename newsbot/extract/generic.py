@@ -68,6 +68,7 @@ class Reading(NamedTuple):
 
     paras: list[str]
     share: float
+    running: int = 0  # characters of running text on the page, boilerplate aside
 
 
 def body(tree: LexborHTMLParser) -> list[str]:
@@ -102,7 +103,8 @@ def read(tree: LexborHTMLParser) -> Reading:
     last = max((i for i, line in enumerate(out) if line not in heads), default=len(out) - 1)
     out = out[: last + 1]
     text = " ".join(out)
-    return Reading(_trim_edges([line for line in lead if line not in text] + out, links), share)
+    paras = _trim_edges([line for line in lead if line not in text] + out, links)
+    return Reading(paras, share, runs.get(root.mem_id, 0))
 
 
 def _label(line: str) -> bool:

@@ -155,6 +155,26 @@ def test_its_fallbacks_run_only_when_its_fast_pass_reads_short(
     assert asked == [True, True, False]
 
 
+def test_its_fallbacks_run_when_both_read_a_sliver_of_a_long_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Its fast answer as long as ours, but both a sliver of the page's running text: the
+    story is elsewhere, and its fallbacks may find it."""
+    asked: list[bool] = []
+
+    def opinion(html: str, url: str, *, fast: bool = False) -> list[str]:
+        asked.append(fast)
+        return LONG[:1] if fast else LONG
+
+    monkeypatch.setattr(consensus, "second_opinion", opinion)
+    running = len(" ".join(LONG)) * 4  # ours and theirs: a sixth of it each, or less
+    assert consensus.check(LONG[:1], "<p>x</p>", "https://a.example/", running) == LONG
+    assert asked == [True, False]
+    short = len(LONG[0])  # a page with no more running text than ours: the fast answer stands
+    assert consensus.check(LONG[:1], "<p>x</p>", "https://a.example/", short) == LONG[:1]
+    assert asked == [True, False, True]
+
+
 def test_a_failing_second_opinion_costs_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     import trafilatura
 
