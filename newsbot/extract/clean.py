@@ -4,7 +4,8 @@ Class and id names are read as whole tokens: a token is noise when it *starts*
 or *ends* with a noise word (``related-posts``, ``article-share``, ``comments``).
 Words inside a token do not count, so ``l-article-body-segment``,
 ``Page-ad-margins``, ``non-ad-column`` or ``header-style-header-2`` are kept. A page
-builder's prefix is read past (``elementor-widget-theme-post-content`` is content).
+builder's prefix is read past (``elementor-widget-theme-post-content`` is content), and so
+is a negation (``no_caption``).
 Nothing that holds most of the page's running text is removed, whatever its name, nor a
 section whose id spells out its own heading (``sharing-with-a-single-developer``). Hidden
 text goes unless it holds three quarters of the page's (a story a script will reveal).
@@ -45,6 +46,8 @@ NOISE_TOKEN = re.compile(rf"^({_WORDS})($|[-_])|[-_]({_WORDS})$", re.I)
 # Page builders wrap every block in a "widget" or "module": only what follows says what it is
 # (``elementor-widget-theme-post-content``, ``elementor-widget-share-buttons``)
 BUILDER = re.compile(r"^(elementor|et_pb|vc|fl)[-_]((widget|module|element)s?([-_]|$))*", re.I)
+# ``no_caption``, ``non-ad``: the opposite of noise; ``no-print`` (left out of a printout) is not
+NEGATED = re.compile(r"(no|non|not|without)[-_](?!print)", re.I)
 # Inside the article: captions, credits, galleries and embedded promos
 INNER_DROP = (
     "figure figcaption, figcaption, .wp-caption-text, .caption, .credit, "
@@ -103,7 +106,9 @@ def is_noise_name(node: LexborNode) -> bool:
 @lru_cache(maxsize=4096)
 def _noisy(names: str) -> bool:
     # pages repeat the same class strings hundreds of times: each is matched once
-    return any(NOISE_TOKEN.search(BUILDER.sub("", t)) for t in names.split())
+    return any(
+        NOISE_TOKEN.search(BUILDER.sub("", t)) and not NEGATED.match(t) for t in names.split()
+    )
 
 
 def strip_page(root: LexborNode, runs: dict[int, int]) -> None:

@@ -63,6 +63,16 @@ def test_class_names_are_whole_tokens_so_wrappers_stay(wrapper: str) -> None:
     assert "Another story" not in got and "A reader" not in got
 
 
+def test_a_negated_noise_word_is_not_noise_but_no_print_is() -> None:
+    """``no_caption`` says the box has no caption; ``no-print`` marks what a printout leaves
+    out (the contact form, the share bar)."""
+    lead = "The mother of a woman who took the pills has described her last hours at length."
+    item = f"<div class='item image no_caption'><h2>{lead}</h2><img src='/a.jpg'></div>"
+    form = "<div class='no-print'><p>Questions about this article? Write to the editors here.</p></div>"
+    got = text_of(f"<article>{item}{''.join(para(i) for i in range(4))}{form}</article>")
+    assert got.startswith(lead) and "Questions" not in got
+
+
 def test_a_page_builders_widgets_are_read_by_what_follows_widget() -> None:
     """Elementor, Divi and the like call every block a widget or a module."""
     story = "".join(para(i) for i in range(4))
