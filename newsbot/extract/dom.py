@@ -6,7 +6,10 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from newsbot.normalize import clean_text
 
-ALWAYS_DROP = "script, style, noscript, template, iframe, object, svg, button, select, textarea"
+# rt, rp: a ruby's reading aids (furigana, pinyin), not the text they annotate
+ALWAYS_DROP = (
+    "script, style, noscript, template, iframe, object, svg, button, select, textarea, rt, rp"
+)
 BLOCKS = frozenset(
     {
         "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",

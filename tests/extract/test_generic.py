@@ -73,6 +73,18 @@ def test_a_negated_noise_word_is_not_noise_but_no_print_is() -> None:
     assert got.startswith(lead) and "Questions" not in got
 
 
+def test_a_rubys_reading_aids_are_not_text() -> None:
+    """Furigana and pinyin (``<rt>``, and ``<rp>`` for browsers without ruby) annotate the
+    text: "子こども" is "子ども"."""
+    ruby = (
+        "<ruby>子<rp>(</rp><rt>こ</rt><rp>)</rp></ruby>どもへの<ruby>虐待<rt>ぎゃくたい</rt></ruby>"
+    )
+    got = text_of(
+        f"<article><p>{ruby}をなくすための法律ができて、親が子どもを教育するために、たたいたり蹴ったりする体罰を禁止することになりました。</p>{para(0)}</article>"
+    )
+    assert got.startswith("子どもへの虐待をなくすための法律")
+
+
 def test_a_page_builders_widgets_are_read_by_what_follows_widget() -> None:
     """Elementor, Divi and the like call every block a widget or a module."""
     story = "".join(para(i) for i in range(4))
