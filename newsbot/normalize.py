@@ -26,9 +26,9 @@ TRACKING_PARAMS = re.compile(
     r"^(utm_\w+|fbclid|gclid|dclid|mc_[ce]id|igshid|cre|mod|loc|r|tr|from|ref|cds|type|sid)$",
     re.I,
 )
-# C0/C1 controls, zero-width and bidi formatting characters (U+202E and friends)
+# C0/C1 controls, soft hyphens, zero-width and bidi formatting characters (U+202E and friends)
 INVISIBLE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
 )
 SPACE = re.compile(r"\s+")
 WORD = re.compile(r"\w+")

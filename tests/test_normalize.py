@@ -36,6 +36,8 @@ def test_text_is_decoded_collapsed_and_stripped_of_invisibles() -> None:
     """Catalogue: S07."""
     assert clean_text("  A&quot;B&quot;\n\t C\u202e\u200b D ") == 'A"B" C D'
     assert clean_text("\uf9e1") == "李"  # CJK compatibility ideograph → NFC
+    # a soft hyphen is a line-break hint: "Klima\xadwandel" is the keyword "Klimawandel"
+    assert clean_text("Klima&shy;wandel und Vladi\xadmir") == "Klimawandel und Vladimir"
 
 
 def test_snippet_is_cut_without_trailing_space() -> None:
