@@ -39,18 +39,26 @@ def paragraphs(node: LexborNode) -> list[str]:
 
 
 def _walk(node: LexborNode, out: list[str]) -> None:
-    for child in node.iter(include_text=True):
-        if child.is_text_node:
+    """Text runs, and a newline around each block and at each <br>, in document order.
+
+    A stack, not recursion: hostile markup nests elements thousands deep."""
+    stack = [(node.iter(include_text=True), False)]
+    while stack:
+        children, block = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if block:
+                out.append("\n")
+        elif child.is_text_node:
             out.append((child.text_content or "").replace("\n", " "))
         elif child.tag == "br":
             out.append("\n")
         elif child.is_element_node:
-            block = child.tag in BLOCKS
-            if block:
+            inner = child.tag in BLOCKS
+            if inner:
                 out.append("\n")
-            _walk(child, out)
-            if block:
-                out.append("\n")
+            stack.append((child.iter(include_text=True), inner))
 
 
 def in_order(tree: LexborHTMLParser, selector: str) -> list[LexborNode]:

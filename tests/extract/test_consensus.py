@@ -201,6 +201,10 @@ def test_a_failing_second_opinion_costs_nothing(monkeypatch: pytest.MonkeyPatch)
         # 2,000 chunks of one class, and a stub of script links only
         "<div class='c'>" + "<div><div class='b'><p>" + "y " * 40 + "</p></div></div>" * 2000,
         "<a href='javascript:x'>" * 3000,
+        # 3,000 nested hidden boxes round the story, 5,000 negated noise names, ruby in ruby
+        "<div hidden><p style='visibility: hidden'>" * 3000 + "<p>" + "z " * 200,
+        "<div class='no_caption non-ad not-share'>" * 5000 + "<p>" + "w, " * 100,
+        "<ruby>" * 2000 + "字<rt>zì</rt><rp>(</rp>" * 2000,
     ],
 )
 def test_hostile_markup_gets_an_answer_not_an_exception(html: str) -> None:
