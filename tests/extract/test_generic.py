@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
@@ -474,7 +474,10 @@ STUB_PARTS = st.sampled_from(
 
 @given(st.lists(STUB_PARTS, max_size=20))
 def test_a_stub_page_never_reads_its_links(parts: list[str]) -> None:
-    got = " ".join(generic.body(LexborHTMLParser("<body>" + "".join(parts) + "</body>")))
+    html = "".join(parts)
+    # five "plain" in a row make a 25-character run of text: not a stub, read like any page
+    assume(max(map(len, re.split(r"<[^>]*>", html))) < generic.MIN_TEXT)
+    got = " ".join(generic.body(LexborHTMLParser("<body>" + html + "</body>")))
     assert "World news" not in got
     assert ("Show more" in got) == any("Show more" in p for p in parts)
 
