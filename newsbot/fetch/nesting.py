@@ -6,7 +6,8 @@ raw-text elements, quoted attributes) and the parts of tree building that change
 depth: ``<div/>`` opens a div (only SVG and MathML honour ``/>``, and a ``<div>``
 there leaves them), void elements never open, an end tag closes only what the
 parser would close (a stray closer closes nothing, ``</body>`` nothing either),
-``<p>``/``<li>``/``<td>``/``<tr>`` close their open predecessor, and formatting
+``<p>``/``<li>``/``<td>``/``<tr>`` close their open predecessor (``<table>`` closes a
+``<p>`` only after ``<!DOCTYPE html>``: without it the parser is in quirks mode), and formatting
 elements closed implicitly (``<p><b></p>``) count as open, because the parser
 reopens them. Where it must guess it counts deeper, never shallower; the parse
 deadline (``workers``) bounds what it cannot see.
@@ -28,6 +29,9 @@ _ATTRS = re.compile(
     rb"(?>\s*+=\s*+(?:\"[^\"]*+\"|'[^']*+'|[^\s>]++))?)*+([\s/]*+)>"
 )
 _COMMENT_END = re.compile(rb"--!?>")
+# The doctype that puts the parser in no-quirks mode for sure; any other counts as quirks,
+# where <table> does not close an open <p> (deeper, never shallower)
+_STANDARDS = re.compile(rb"!doctype\s+html\s*>", re.I)
 
 
 def _skip_raw(body: bytes, pos: int, name: bytes) -> int:
@@ -62,6 +66,7 @@ class _Scan:
         for implied in (b"html", b"body"):  # the parser makes them, written or not
             self.tree.push(Element(implied))
         self.deepest = self.tree.depth
+        self.tagged = False  # a tag was read: a doctype after it changes nothing
         self.frames = 0  # open framesets: a frameset takes only framesets
         self.framed = False  # a frameset was seen: <title> and the like are no raw text
 
@@ -77,6 +82,8 @@ class _Scan:
         if body.startswith(b"!--", self.pos):
             self.pos = _comment_end(body, self.pos + 3)
         elif kind in (b"!", b"?"):  # a doctype or a bogus comment
+            if not self.tagged and _STANDARDS.match(body, self.pos):
+                tree.quirks = False
             self._past(b">")
         elif tag := _TAG_NAME.match(body, self.pos + (kind == b"/")):
             return self._tag(tag, kind == b"/")
@@ -95,6 +102,7 @@ class _Scan:
         if attrs is None:
             return False  # a tag cut off by the end of the page: the parser drops it
         tree, name, self.pos = self.tree, tag.group().lower(), attrs.end()
+        self.tagged = True
         if name == b"frameset":
             self.frames = max(0, self.frames - 1) if closing else self.frames + 1
             self.deepest, self.framed = max(self.deepest, self.frames + 1), True

@@ -53,6 +53,7 @@ class Tree:
         self.active: list[Element | None] = []  # None: a marker (a cell, caption, object)
         self.closed = 0  # listed formatting elements off the stack: content reopens them
         self.count: dict[bytes, int] = {}
+        self.quirks = True  # until ``<!DOCTYPE html>`` opens the page: then <table> closes a <p>
 
     @property
     def depth(self) -> int:
@@ -169,7 +170,8 @@ def start(tree: Tree, name: bytes, attrs: bytes, self_closing: bool) -> bool:
 
 def _close_before(tree: Tree, name: bytes) -> None:
     """What a start tag closes before it opens: an open p, its sibling, its table context."""
-    if name in CLOSES_P and (p := tree.find(P, BUTTON_SCOPE)) >= 0:
+    closes_p = name in CLOSES_P and not (name == b"table" and tree.quirks)
+    if closes_p and (p := tree.find(P, BUTTON_SCOPE)) >= 0:
         tree.pop_to(p)
     if name in HEADINGS and tree.stack[-1].name in HEADINGS:
         tree.remove(len(tree.stack) - 1)

@@ -56,6 +56,9 @@ def lexbor_depth(html: bytes) -> int:
         (b"<ul>" + b"<li>x" * 100 + b"</ul>", 4),  # <li> closes the open one
         (b"<li><section>" * 50, 102),  # ... but not across a section
         (b"<table>" + b"<tr><td>x" * 100 + b"</table>", 6),
+        (b"<p><table>", 4),  # no doctype: quirks mode, where <table> opens inside the <p>
+        (b"<!DOCTYPE html><p><table>", 3),  # no-quirks: it closes the <p> first
+        (b"<p><!DOCTYPE html><table>", 4),  # a doctype after a tag changes nothing
         (b"".join(b"<p><b id=%d>x</p>" % i for i in range(100)), 103),  # reopened formatting
         (b"<p><b>x</p>" * 100, 7),  # at most three identical ones are reopened
         (b"<div></body>" * 50, 52),  # </body> closes nothing
