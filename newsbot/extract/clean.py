@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import islice
 
 from selectolax.lexbor import LexborNode
 
@@ -62,6 +63,9 @@ LABEL = 60  # a label is shorter than this (characters)
 ANCHOR_WORDS = 4  # an id of this many words may be a heading's anchor, not a widget's name
 HIDDEN_SHARE = 0.75  # a hidden box holding more of the page's running text stays
 KEEP_SHARE = 0.5  # a box holding more of the page's running text than this stays
+# a slide's counter, at the start of each item of a slideshow's captions: "1/50", "2 of 12"
+COUNTER = re.compile(r"\s*(\d{1,3})\s*(?:/|of)\s*(\d{1,3})\b", re.I)
+SLIDES = 3  # items in a row numbered 1, 2, 3… of one total that make a list a slideshow
 
 
 def running_text(root: LexborNode, min_run: int = 25) -> dict[int, int]:
@@ -132,9 +136,31 @@ def strip_page(root: LexborNode, runs: dict[int, int]) -> None:
         if is_noise_name(n) and small(n) and not _in_sentence(n) and not _heading_anchor(n)
     ]
     remove([n for n in named if n.css_first("h1") is None])
+    # a slideshow's captions can outweigh the story they illustrate (fifty of them)
+    remove([n for n in root.css("ul, ol") if _slideshow(n) and runs.get(n.mem_id, 0) <= hidden])
     # ASP.NET pages wrap the whole page in one <form>: only a small form is a form
     remove([f for f in root.css("form") if f.css_first("input, textarea") and small(f)])
     remove(root.css("label, input"))  # form controls' captions ("自动播放", "Remember me")
+
+
+def _slideshow(node: LexborNode) -> bool:
+    """A list whose first items open with the counters 1/N, 2/N, 3/N: slide captions."""
+    items = islice((li for li in node.iter() if li.tag == "li"), SLIDES)
+    totals, seen = set(), 0
+    for seen, item in enumerate(items, 1):
+        found = COUNTER.match(_first_words(item))
+        if found is None or int(found.group(1)) != seen:
+            return False
+        totals.add(int(found.group(2)))
+    return seen == SLIDES and len(totals) == 1 and totals.pop() >= SLIDES
+
+
+def _first_words(node: LexborNode) -> str:
+    """The first text under ``node`` (a long item is not read whole)."""
+    for n in node.traverse(include_text=True):
+        if n.is_text_node and (text := (n.text_content or "").strip()):
+            return text
+    return ""
 
 
 def _heading_anchor(node: LexborNode) -> bool:

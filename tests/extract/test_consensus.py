@@ -205,6 +205,9 @@ def test_a_failing_second_opinion_costs_nothing(monkeypatch: pytest.MonkeyPatch)
         "<div hidden><p style='visibility: hidden'>" * 3000 + "<p>" + "z " * 200,
         "<div class='no_caption non-ad not-share'>" * 5000 + "<p>" + "w, " * 100,
         "<ruby>" * 2000 + "字<rt>zì</rt><rp>(</rp>" * 2000,
+        # 3,000 nested slideshows, and one of 20,000 slides
+        "<ul><li>1/3 <ul><li>1/3 " * 1500 + "</li><li>2/3</li><li>3/3" * 3000,
+        "<ul>" + "".join(f"<li>{k}/20000 {'v ' * 20}</li>" for k in range(1, 20001)) + "</ul>",
     ],
 )
 def test_hostile_markup_gets_an_answer_not_an_exception(html: str) -> None:

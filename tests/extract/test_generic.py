@@ -562,3 +562,37 @@ def test_generic_fallback_reads_naver_dates_from_text(shared_fixtures: Path) -> 
         Page("https://unknown.example/a", (shared_fixtures / name).read_text(encoding="utf-8"))
     )
     assert got.published == datetime(2026, 2, 12, 10, 30, tzinfo=KST)
+
+
+def slides(total: int, counter: str = "{k}/{total}") -> str:
+    items = (
+        f"<li><h2><span class='counter'>{counter.format(k=k, total=total)}</span> Photo {k}</h2>"
+        f"<p>Caption {k}: a market scene, with stalls, traders and crowds, described at length."
+        "</p></li>"
+        for k in range(1, total + 1)
+    )
+    return f"<div class='media'><ul>{''.join(items)}</ul></div>"
+
+
+@pytest.mark.parametrize("counter", ["{k}/{total}", "{k} of {total}", " {k} / {total} "])
+def test_a_slideshow_that_outweighs_the_story_is_not_the_story(counter: str) -> None:
+    """Fifty captions numbered 1/50, 2/50… hold more prose than the three paragraphs they
+    illustrate: the captions go, the story stays."""
+    story = f"<div class='story'>{''.join(para(i) for i in range(3))}</div>"
+    got = text_of(f"<h1>Bus network grows</h1>{story}{slides(12, counter)}")
+    assert "Paragraph 2" in got and "Caption" not in got
+
+
+def test_a_list_that_only_looks_numbered_stays_and_a_gallery_page_keeps_its_slides() -> None:
+    """Fractions in a recipe (1/4, 3/4, 1/4) are not slide counters; and a page that is
+    nothing but a slideshow (three quarters of its text) is read as one, by the generic
+    pass itself (not only by its second opinion)."""
+    recipe = "".join(
+        f"<li>{q} cup of flour, sugar or milk, stirred in slowly, then left to rest.</li>"
+        for q in ("1/4", "3/4", "1/4")
+    )
+    got = text_of(f"<article>{para(0)}<ul>{recipe}</ul>{para(1)}</article>")
+    assert "3/4 cup" in got
+    html = f"<html><body><h1>Market day</h1><p>Pictures.</p>{slides(12)}</body></html>"
+    gallery = "\n".join(generic.body(LexborHTMLParser(html)))
+    assert "Caption 1:" in gallery and "Caption 12:" in gallery
