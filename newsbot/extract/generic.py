@@ -87,8 +87,8 @@ def read(tree: LexborHTMLParser) -> Reading:
     parts = _article(root)
     if not parts:
         return Reading(_stub(root), 0.0)
-    runs = clean.running_text(root, MIN_TEXT)
-    share = sum(runs.get(p.mem_id, 0) for p in parts) / max(1, runs.get(root.mem_id, 0))
+    running = clean.running_total(root, MIN_TEXT)
+    share = sum(clean.running_total(p, MIN_TEXT) for p in parts) / max(1, running)  # disjoint
     lead = _lead(root, parts[0], first_text(tree, DESCRIPTION))
     out: list[str] = []
     links: set[str] = set()
@@ -104,7 +104,7 @@ def read(tree: LexborHTMLParser) -> Reading:
     out = out[: last + 1]
     text = " ".join(out)
     paras = _trim_edges([line for line in lead if line not in text] + out, links)
-    return Reading(paras, share, runs.get(root.mem_id, 0))
+    return Reading(paras, share, running)
 
 
 def _label(line: str) -> bool:
