@@ -6,9 +6,10 @@ Words inside a token do not count, so ``l-article-body-segment``,
 ``Page-ad-margins``, ``non-ad-column`` or ``header-style-header-2`` are kept. A page
 builder's prefix is read past (``elementor-widget-theme-post-content`` is content), and so
 is a negation (``no_caption``).
-Nothing that holds most of the page's running text is removed, whatever its name, nor a
-section whose id spells out its own heading (``sharing-with-a-single-developer``). Hidden
-text goes unless it holds three quarters of the page's (a story a script will reveal).
+Nothing that holds most of the running text a reader sees (hidden boxes aside) is removed,
+whatever its name, nor a section whose id spells out its own heading
+(``sharing-with-a-single-developer``). Hidden text goes unless it holds three quarters of
+the page's (a story a script will reveal), and so does a slideshow's list of captions.
 """
 
 from __future__ import annotations
@@ -136,6 +137,8 @@ def strip_page(root: LexborNode, runs: dict[int, int]) -> None:
     remove(
         [n for n in root.css(HIDDEN) if n.tag not in KEEP_TAGS and runs.get(n.mem_id, 0) <= hidden]
     )
+    # what is left is what a reader sees: "most of the text" means most of that
+    page_text = running_total(root)
     # a layout wrapper (``and-w-sidebar``) holds the headline; a sidebar or comments do not
     named = [
         n

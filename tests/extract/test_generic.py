@@ -596,3 +596,19 @@ def test_a_list_that_only_looks_numbered_stays_and_a_gallery_page_keeps_its_slid
     html = f"<html><body><h1>Market day</h1><p>Pictures.</p>{slides(12)}</body></html>"
     gallery = "\n".join(generic.body(LexborHTMLParser(html)))
     assert "Caption 1:" in gallery and "Caption 12:" in gallery
+
+
+def test_most_of_the_text_means_most_of_what_a_reader_sees() -> None:
+    """A hidden dialog's text does not count: the story in a layout box named after the
+    sidebar beside it (``sidebar-content``) holds most of the visible text, so it stays,
+    even though, hidden text included, it holds less than half."""
+    modal = f"<div class='republish-modal' style='display:none'>{''.join(map(para, (10, 11, 12)))}</div>"
+    widgets = "<p>Follow us on every network there is, and read our other stories, today.</p>" * 2
+    story = "".join(para(i) for i in range(4))
+    html = (
+        f"<html><body>{modal}<article><div class='sidebar-layout'><div class='sidebar-content'>"
+        f"{story}</div><div class='sidebar'>{widgets}</div></div></article></body></html>"
+    )
+    got = "\n".join(generic.body(LexborHTMLParser(html)))
+    assert "Paragraph 0" in got and "Paragraph 3" in got
+    assert "Follow us" not in got and "Paragraph 10" not in got
