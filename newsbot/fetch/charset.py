@@ -5,6 +5,10 @@ label is widened to the superset browsers use (euc-kr → cp949, gb2312/gbk →
 gb18030), and a declaration whose codec cannot decode the bytes is skipped,
 so a lying header or meta falls through to the next candidate.
 
+A page that is UTF-8 but for a stray byte or two (a truncated paste, one Latin-1 character
+in a template) is read as UTF-8 with a replacement character there, as a browser would:
+a detector would otherwise name some legacy codec and garble every other character.
+
 Two lies decode without error and need more: a Latin-1 header (many servers'
 default for any page) decodes every byte, so a single-byte declaration gives
 way to a CJK codec that the page's ``<meta>`` or detection names and that
@@ -49,6 +53,10 @@ HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
 XML_DECL = re.compile(rb"^\s*<\?xml[^>]+encoding\s*=\s*[\"']([\w.:-]+)", re.I)
 META_WINDOW = 16 * 1024
+# valid multi-byte UTF-8 characters per invalid byte that make a page UTF-8 with slips;
+# a legacy single-byte or CJK page has far fewer valid sequences than invalid bytes
+MOSTLY = 8
+REPLACEMENT = "\ufffd"
 
 
 def normalize_label(label: str) -> str | None:
@@ -88,6 +96,8 @@ def decode(body: bytes, content_type: str = "") -> tuple[str, str]:
         return _strip_bom(body.decode("utf-8")), "utf-8"
     if body.isascii():
         return body.decode("ascii"), candidates[0] if candidates else "utf-8"
+    if _mostly_utf8(body):
+        return _strip_bom(body.decode("utf-8", errors="replace")), "utf-8"
     fitting = [name for name in candidates if _decodes(body, name)]
     wide = [name for name in fitting if name in CJK]
     if len(wide) > 1:
@@ -121,6 +131,15 @@ def _is_utf8(body: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def _mostly_utf8(body: bytes) -> bool:
+    """Valid UTF-8 but for a few slips: ``MOSTLY`` valid multi-byte characters per bad byte."""
+    text = body.decode("utf-8", errors="replace")
+    replaced = text.count(REPLACEMENT)
+    slips = replaced - body.count(REPLACEMENT.encode())  # the page's own U+FFFD is no slip
+    wide = len(text) - len(body.decode("ascii", errors="ignore")) - replaced
+    return slips > 0 and wide >= MOSTLY * slips
 
 
 def _detect(body: bytes, among: list[str] | None = None) -> str | None:

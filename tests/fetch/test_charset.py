@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import codecs
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from newsbot.config import FetchConfig
+from newsbot.fetch import charset
 from newsbot.fetch.charset import decode
 from newsbot.fetch.client import Fetcher
 from tests.conftest import PAGES, PageServer
@@ -92,3 +96,41 @@ def test_fetcher_decodes_a_cp949_page_over_http(page_server: PageServer, header:
     text, encoding = asyncio.run(fetch())
     assert encoding == "cp949" and "\ufffd" not in text
     assert "똠방각하 뷁 논란…햏 신조어 사전 등재 추진" in text
+
+
+PL = "Sprzeciw wobec ataków na Fundację: żółć, gęślą jaźń, źdźbło — łódź"
+
+
+@pytest.mark.parametrize("stray", [b"\xff", b"\xe9", b"\xc3", b"\xe2\x80"])
+@pytest.mark.parametrize("meta", ["utf-8", None, "windows-1252"])
+@pytest.mark.parametrize("text", [PL, KO, ZH])
+def test_utf8_with_a_stray_byte_is_still_utf8(text: str, meta: str | None, stray: bytes) -> None:
+    """One bad byte (a Latin-1 é pasted into a template, a cut multi-byte character) in a
+    UTF-8 page costs that byte, not the page: no detector's legacy codec garbles the rest."""
+    body = _page(text, "utf-8", meta).replace(b"<title>t", b"<title>t" + stray)
+    decoded, used = decode(body, "text/html")
+    assert used == "utf-8"
+    assert decoded.count(text) == 3 and decoded.count("\ufffd") == 1
+
+
+def test_a_legacy_page_with_a_few_utf8_lookalikes_is_not_utf8() -> None:
+    """A cp1252 page's bytes rarely form UTF-8; where two do ("Ã©" in a name), the page's
+    many other accented letters still outvote them."""
+    text = "Für die Grüße: Café, Öl, Äpfel, Übermaß, naïve, Straße, Bär, Söhne, Ã©."
+    body = _page(text, "cp1252", None)
+    decoded, used = decode(body, "text/html")
+    assert used != "utf-8" and "Für die Grüße" in decoded
+
+
+@given(
+    st.text(min_size=1, max_size=200).filter(
+        lambda t: sum(c > "\x7f" and c != "\ufffd" for c in t) >= charset.MOSTLY and "<" not in t
+    ),
+    st.integers(min_value=0),
+)
+def test_one_stray_byte_costs_one_character(text: str, where: int) -> None:
+    cut = where % (len(text) + 1)
+    body = text[:cut].encode() + b"\xff" + text[cut:].encode()
+    assume(not body.startswith(codecs.BOM_UTF8))
+    decoded, used = decode(body)
+    assert used == "utf-8" and decoded == text[:cut] + "\ufffd" + text[cut:]
