@@ -89,6 +89,14 @@ class Case:
     without: tuple[str, ...] = ()
 
 
+def page_text(blob: bytes) -> str:
+    """A saved page decoded as newsbot's fetch layer decodes a response with no charset in
+    its headers (its ``<meta>``, else detection): every extractor gets this same text."""
+    from newsbot.fetch.charset import decode
+
+    return decode(blob)[0]
+
+
 def git_files(gitdir: Path, paths: list[str]) -> Iterator[bytes]:
     """The blobs at HEAD:path, in order, through one ``git cat-file --batch``."""
     query = "".join(f"HEAD:{p}\n" for p in paths).encode()
@@ -114,7 +122,7 @@ def benchmark_cases(gitdir: Path) -> list[Case]:
     keys = sorted(truth)
     blobs = git_files(gitdir, [f"html/{k}.html.gz" for k in keys])
     return [
-        Case(k, truth[k]["url"], gzip.decompress(b).decode("utf-8"), truth[k]["articleBody"])
+        Case(k, truth[k]["url"], page_text(gzip.decompress(b)), truth[k]["articleBody"])
         for k, b in zip(keys, blobs, strict=True)
     ]
 
@@ -127,7 +135,7 @@ def trafilatura_cases(gitdir: Path) -> list[Case]:
     cases = []
     for url, blob in zip(urls, blobs, strict=True):
         if blob:
-            html = blob.decode("utf-8", "replace")
+            html = page_text(blob)
             item = data[url]
             cases.append(Case(url, url, html, "", tuple(item["with"]), tuple(item["without"])))
     return cases
@@ -154,7 +162,7 @@ def readability_cases(gitdir: Path) -> list[Case]:
         tree = LexborHTMLParser(expected.decode("utf-8", "replace"))
         body = "\n\n".join(paragraphs(tree.body)) if tree.body else ""
         url = f"http://fakehost/{name}/"  # the tests' own base URL
-        cases.append(Case(name, url, source.decode("utf-8", "replace"), body))
+        cases.append(Case(name, url, page_text(source), body))
     return cases
 
 
@@ -184,7 +192,7 @@ def newspaper_cases(gitdir: Path) -> list[Case]:
             Case(
                 name,
                 url or f"https://example.com/{name}.html",
-                html.decode("utf-8", "replace"),
+                page_text(html),
                 text.decode("utf-8", "replace"),
             )
         )
@@ -214,7 +222,7 @@ def modern_cases(gitdir: Path) -> list[Case]:
         Case(
             n,
             t["url"],
-            gzip.decompress(b).decode("utf-8", "replace"),
+            page_text(gzip.decompress(b)),
             t["ground_truth"]["main_content"],
         )
         for (n, t), b in zip(articles, blobs, strict=True)
@@ -235,7 +243,7 @@ def wcxb_cases(gitdir: Path) -> list[Case]:
     for name, truth, blob in zip(names, truths, blobs, strict=True):
         text = json.loads(truth)["ground_truth"].get("main_content") if truth else None
         if text and blob:  # one page has no main text written down: it cannot be scored
-            html = gzip.decompress(blob).decode("utf-8", "replace")
+            html = page_text(gzip.decompress(blob))
             cases.append(Case(name, json.loads(truth)["url"], html, text))
     return cases
 
@@ -253,7 +261,7 @@ def htmltotext_cases(gitdir: Path) -> list[Case]:
     blobs = iter(git_files(gitdir, [x for pair in zip(pages, texts, strict=True) for x in pair]))
     cases = []
     for page in pages:
-        html, text = next(blobs).decode("utf-8", "replace"), next(blobs).decode("utf-8", "replace")
+        html, text = page_text(next(blobs)), next(blobs).decode("utf-8", "replace")
         if html and text.strip():
             found = CANONICAL.search(html)
             name = page.rsplit("/", 1)[1].removesuffix(".html")
