@@ -124,8 +124,9 @@ def _noisy(names: str) -> bool:
 
 
 def strip_page(root: LexborNode, runs: dict[int, int]) -> None:
-    """Remove boilerplate from the whole page; a box with most of the text (``runs``) stays,
-    and a hidden one only with three quarters of it."""
+    """Remove boilerplate from the whole page. A box holding most of the text a reader sees
+    (``runs``, measured against what is left once hidden boxes go) stays, and a hidden box or
+    a slideshow only with three quarters of all of it."""
     page_text = runs.get(root.mem_id, 0)
 
     def small(node: LexborNode) -> bool:

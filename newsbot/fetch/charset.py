@@ -96,8 +96,9 @@ def decode(body: bytes, content_type: str = "") -> tuple[str, str]:
         return _strip_bom(body.decode("utf-8")), "utf-8"
     if body.isascii():
         return body.decode("ascii"), candidates[0] if candidates else "utf-8"
-    if _mostly_utf8(body):
-        return _strip_bom(body.decode("utf-8", errors="replace")), "utf-8"
+    slipped = _mostly_utf8(body)
+    if slipped is not None:
+        return _strip_bom(slipped), "utf-8"
     fitting = [name for name in candidates if _decodes(body, name)]
     wide = [name for name in fitting if name in CJK]
     if len(wide) > 1:
@@ -133,13 +134,14 @@ def _is_utf8(body: bytes) -> bool:
     return True
 
 
-def _mostly_utf8(body: bytes) -> bool:
-    """Valid UTF-8 but for a few slips: ``MOSTLY`` valid multi-byte characters per bad byte."""
+def _mostly_utf8(body: bytes) -> str | None:
+    """The text of bytes that are UTF-8 but for a few slips (``MOSTLY`` valid multi-byte
+    characters per bad byte), one U+FFFD per slip; None for any other bytes."""
     text = body.decode("utf-8", errors="replace")
     replaced = text.count(REPLACEMENT)
     slips = replaced - body.count(REPLACEMENT.encode())  # the page's own U+FFFD is no slip
     wide = len(text) - len(body.decode("ascii", errors="ignore")) - replaced
-    return slips > 0 and wide >= MOSTLY * slips
+    return text if slips > 0 and wide >= MOSTLY * slips else None
 
 
 def _detect(body: bytes, among: list[str] | None = None) -> str | None:
