@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
 from newsbot.dates import KST
-from newsbot.extract import generic
+from newsbot.extract import clean, generic
 from newsbot.fetch.page import Page
 from tests.extract.test_extract import REAL_PAGES, extract
 
@@ -612,3 +612,20 @@ def test_most_of_the_text_means_most_of_what_a_reader_sees() -> None:
     got = "\n".join(generic.body(LexborHTMLParser(html)))
     assert "Paragraph 0" in got and "Paragraph 3" in got
     assert "Follow us" not in got and "Paragraph 10" not in got
+
+
+RUN_PARTS = st.sampled_from(
+    ["<div>", "</div>", "<p>", "</p>", "<b>", "</b>", "<br>", "<!-- c -->", " ", "\n", "short",
+     "a run of text that is long enough to count, " , "名词" * 13, "&amp;" * 30]
+)  # fmt: skip
+
+
+@given(st.lists(RUN_PARTS, max_size=40))
+def test_running_total_is_running_texts_figure_for_every_element(parts: list[str]) -> None:
+    """The share of a page's text that its chosen box holds is read with ``running_total``
+    (one text pass) where ``running_text`` (a walk) measures the rest: the two must agree."""
+    root = LexborHTMLParser(f"<html><body>{''.join(parts)}</body></html>").body
+    assert root is not None
+    runs = clean.running_text(root, generic.MIN_TEXT)
+    for node in [root, *root.css("*")]:
+        assert clean.running_total(node, generic.MIN_TEXT) == runs.get(node.mem_id, 0)
