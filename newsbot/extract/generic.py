@@ -109,8 +109,13 @@ def read(tree: LexborHTMLParser) -> Reading:
 
 def _label(line: str) -> bool:
     """A label, not a line of the story: "ADVERTISEMENT", "— Anzeige —", "12 Comments"."""
-    words = WORD.findall(line.casefold())
-    return any(w in LABELS for w in words) and all(w in LABELS or w.isdigit() for w in words)
+    labelled = False
+    for word in WORD.finditer(line.casefold()):  # most lines end at their first word
+        if word[0] in LABELS:
+            labelled = True
+        elif not word[0].isdigit():
+            return False
+    return labelled
 
 
 def _stub(root: LexborNode) -> list[str]:
