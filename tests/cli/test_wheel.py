@@ -5,6 +5,7 @@ pip's cache); without either the test is skipped, saying so."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import GOLDEN, ROOT
+from tests.conftest import FAST_FETCH_TOML, GOLDEN, ROOT, PageServer
 
 GOLDEN_POST = GOLDEN / "2025-02-04-krnews-it-20250204.md"
 
@@ -82,3 +83,31 @@ def test_init_jobs_and_the_offline_demo_work_outside_the_checkout(
     post = tmp_path / "out" / "_posts" / GOLDEN_POST.name
     assert post.read_bytes() == GOLDEN_POST.read_bytes()
     assert sh(newsbot, "--version", cwd=tmp_path).stdout.startswith("newsbot ")
+
+
+TWO_BOXES = "".join(
+    [
+        "<html><head><title>Two boxes</title></head><body>",
+        '<div class="story">',
+        *(f"<p>The council voted on the harbour plan, part {i}, after a long night.</p>" for i in range(3)),
+        '</div><div class="other">',
+        *(f"<p>Readers also wrote about the weather, letter {i}, and the trains.</p>" for i in range(2)),
+        "</div></body></html>",
+    ]
+)  # fmt: skip
+
+
+def test_an_unsure_page_gets_its_second_opinion_in_the_installed_wheel(
+    installed: Path, tmp_path: Path, page_server: PageServer
+) -> None:
+    """The generic pass holds 3/5 of this page's text, so trafilatura is asked: its whole import
+    chain (jusText's ``lxml.html.clean``, a separate project since lxml 5.2) must install."""
+    page_server.add("/story", TWO_BOXES)
+    config = tmp_path / "fast.toml"
+    config.write_text(FAST_FETCH_TOML)
+    done = sh(
+        installed / "newsbot", "extract", "https://two.example/story", "--json",
+        "--host-map", f"two.example={page_server.origin}", "--config", config, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "harbour plan, part 2" in json.loads(done.stdout)["text"]
