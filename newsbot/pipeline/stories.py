@@ -2,7 +2,9 @@
 
 Titles are compared after NFKC, lower case, and dropping tags like ``[단독]``
 and punctuation (``title_key``), with ``difflib``'s ratio, pre-filtered by its
-cheap upper bounds so a window of remembered titles costs little.
+cheap upper bounds so a window of remembered titles costs little. Two titles that
+name different numbers (``2600선`` / ``2610선``, ``①`` / ``②``) are never one
+story, however alike the rest: one digit weighs little in the ratio.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from urllib.parse import urlsplit
 
 from newsbot import sources
 from newsbot.models import Article
 
 TITLE_NOISE = re.compile(r"\[[^\]]{1,8}\]|\([^)]{1,8}\)|[^\w]+")
+NUMBER = re.compile(r"\d+(?:,\d{3})*")  # 2,600 is 2600
 NEAR_IDENTICAL = 0.97  # two ids of ONE source are one story only this alike (and same text)
 SAME_STORY = "same_story"  # items_dropped: the same story as another item of the run or post
 RECENT_STORY = "recent_story"  # items_dropped: the same story as one posted on a recent day
@@ -26,6 +30,12 @@ def title_key(title: str) -> str:
     """A title reduced for comparison: NFKC, lower case, no tags like [단독] or punctuation."""
     text = unicodedata.normalize("NFKC", title).lower()
     return TITLE_NOISE.sub("", text)
+
+
+def title_numbers(title: str) -> frozenset[str]:
+    """The numbers a title names (NFKC: ① is 1), thousands separators dropped."""
+    text = unicodedata.normalize("NFKC", title)
+    return frozenset(m.replace(",", "").lstrip("0") or "0" for m in NUMBER.findall(text))
 
 
 def merge(groups: Iterable[list[Article]], similarity: float) -> list[Article]:
@@ -40,10 +50,26 @@ def merge(groups: Iterable[list[Article]], similarity: float) -> list[Article]:
 
 
 @dataclass(frozen=True)
+class _Title:
+    key: str  # title_key
+    numbers: frozenset[str]
+
+    @classmethod
+    def of(cls, title: str) -> _Title:
+        return cls(title_key(title), title_numbers(title))
+
+    def alike(self, other: _Title, threshold: float) -> bool:
+        """At least ``threshold`` alike, and one's numbers include all the other's."""
+        a, b = self.numbers, other.numbers
+        return (a <= b or b <= a) and alike(self.key, other.key, threshold)
+
+
+@dataclass(frozen=True)
 class _Story:
     into: str  # the article id it is known by
-    source: str
-    title: str  # title_key
+    source: str  # "" when remembered: the store keeps no source
+    site: str  # where the id points (``site_of``)
+    title: _Title
     text: str  # title_key of the snippet ("" when remembered)
     settled: bool
     remembered: bool
@@ -56,7 +82,10 @@ class Stories:
     sources; or, from one source, two ids whose titles are near-identical and
     whose snippets agree (series headlines like ``[속보] 코스피 2600선 돌파`` stay
     apart). A remembered title (a recent day's post) matches other sources only:
-    within one source the id is the story across days.
+    within one source the id is the story across days. The store keeps no source,
+    so a remembered id counts as another source's only when it points to another
+    site (``site_of``) than the article's: a source's own next article, on its own
+    site, is never taken for yesterday's story by its title.
     """
 
     def __init__(self, similarity: float) -> None:
@@ -66,14 +95,7 @@ class Stories:
 
     def add(self, article: Article, *, settled: bool = False) -> None:
         """Take ``article``'s story (``settled``: it is already posted)."""
-        story = _Story(
-            article.id,
-            article.source,
-            title_key(article.title),
-            title_key(article.snippet),
-            settled,
-            remembered=False,
-        )
+        story = _story(article, settled)
         self._by_link.setdefault(article.id, story)
         self._by_link.setdefault(article.url, story)
         self._titled.append(story)
@@ -81,7 +103,7 @@ class Stories:
     def remember(self, article_id: str, title: str) -> None:
         """Take the story of an article a recent post listed."""
         story = _Story(
-            article_id, source_of(article_id), title_key(title), "", True, remembered=True
+            article_id, "", site_of(article_id), _Title.of(title), "", True, remembered=True
         )
         self._by_link.setdefault(article_id, story)
         self._titled.append(story)
@@ -90,27 +112,52 @@ class Stories:
         """(the article id it merges into, settled, reason), or None for a new story."""
         story = self._by_link.get(article.id) or self._by_link.get(article.url)
         if story is None:
-            key, text = title_key(article.title), title_key(article.snippet)
-            story = next(
-                (s for s in self._titled if self._same(article.source, key, text, s)), None
-            )
+            mine = _story(article, settled=False)
+            story = next((s for s in self._titled if self._same(mine, s)), None)
         if story is None:
             return None
         return story.into, story.settled, RECENT_STORY if story.remembered else SAME_STORY
 
-    def _same(self, source: str, key: str, text: str, other: _Story) -> bool:
-        if source != other.source:
-            return alike(key, other.title, self.similarity)
-        if other.remembered or not text:
+    def _same(self, mine: _Story, other: _Story) -> bool:
+        if other.remembered:  # another day's: only another site's copy is this story
+            return mine.site != other.site and mine.title.alike(other.title, self.similarity)
+        if mine.source != other.source:
+            return mine.title.alike(other.title, self.similarity)
+        if not mine.text:
             return False
         near = max(NEAR_IDENTICAL, self.similarity)
-        return alike(key, other.title, near) and alike(text, other.text, self.similarity)
+        return mine.title.alike(other.title, near) and alike(mine.text, other.text, self.similarity)
+
+
+def _story(article: Article, settled: bool) -> _Story:
+    return _Story(
+        article.id,
+        article.source,
+        site_of(article.id),
+        _Title.of(article.title),
+        title_key(article.snippet),
+        settled,
+        remembered=False,
+    )
 
 
 def source_of(article_id: str) -> str:
     """The source an article id belongs to (``naver:029/…`` → naver), "" when none."""
     prefix = article_id.split(":", 1)[0]
     return prefix if prefix in sources.SOURCES else ""
+
+
+def site_of(article_id: str) -> str:
+    """Where an article id points: its built-in source (``naver:…`` → naver), else the
+    host of the URL it is (``www.`` dropped), else the id itself."""
+    found = source_of(article_id)
+    if found:
+        return found
+    try:
+        host = (urlsplit(article_id).hostname or "").removeprefix("www.")
+    except ValueError:  # a hand-edited post's broken link: only itself
+        host = ""
+    return host or article_id
 
 
 def alike(a: str, b: str, threshold: float) -> bool:
