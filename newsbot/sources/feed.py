@@ -18,10 +18,16 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
 from selectolax.lexbor import LexborHTMLParser
 
 from newsbot.errors import LayoutChanged
@@ -48,6 +54,7 @@ ACCEPT = "application/rss+xml, application/atom+xml, application/feed+json, */*;
 HEADERS: Mapping[str, str] = {"Accept": ACCEPT}
 ARTICLE = generic.NO_RULE  # article pages of any site: the generic extractor
 XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+WEB_URL = re.compile(r"^\s*https?://", re.IGNORECASE)
 Options = GenericOptions  # url, label, language, tz, min_items, max_items
 article_id = generic.article_id
 urls = generic.urls  # the URL, its {date:…} and {page} filled
@@ -61,14 +68,18 @@ def notes(req: ListRequest) -> list[str]:
 
 
 def parse(page: Page, sel: Mapping[str, str], req: ListRequest) -> list[RawItem]:
-    """The feed's items with a title and link, times made aware; a past day keeps its own."""
+    """The feed's items, times made aware; a past day keeps its own.
+
+    An item without a title or link is handed on as it is: normalize drops it and
+    the report counts it (``empty_title``, ``no_link``), so a half-broken feed is
+    ``incomplete``, never a silently shorter post.
+    """
     opts = Options.of(req.options)
     text = page.text.lstrip("\ufeff \t\r\n")
-    entries = _json_feed(page, text) if text.startswith("{") else _xml_feed(page, text)
-    items = [_item(e, opts, req) for e in entries if e.title.strip() and e.link.strip()]
-    if not items:
-        raise LayoutChanged(NAME, page.url, "the feed has no items with a title and a link")
-    return generic.on_day(items, opts, req)
+    entries = _json_feed(page, text) if text.startswith(("{", "[")) else _xml_feed(page, text)
+    if not entries:
+        raise LayoutChanged(NAME, page.url, "the feed has no items")
+    return generic.on_day([_item(e, opts, req) for e in entries], opts, req)
 
 
 class Entry(BaseModel):
@@ -108,10 +119,11 @@ def _xml_feed(page: Page, text: str) -> list[Entry]:
     if not parsed.entries and not parsed.get("version"):
         why = parsed.get("bozo_exception") or "no RSS, Atom or JSON Feed found"
         raise LayoutChanged(NAME, page.url, f"not a feed: {why}")
+    atom = str(parsed.get("version", "")).startswith("atom")
     return [
         Entry(
             title=str(e.get("title", "")),
-            link=str(e.get("link", "")),
+            link=_xml_link(e, atom=atom),
             summary=str(e.get("summary", "")),
             author=str(e.get("author", "")),
             published=str(e.get("published") or e.get("updated") or ""),
@@ -119,6 +131,24 @@ def _xml_feed(page: Page, text: str) -> list[Entry]:
         )
         for e in parsed.entries
     ]
+
+
+def _xml_link(entry: Mapping[str, Any], *, atom: bool) -> str:
+    """The entry's ``<link>``; without one, an RSS guid that is a permalink URL, else "".
+
+    feedparser fills a missing link from the id, but an Atom id is a name, not an
+    address (RFC 4287 §4.2.6), and a guid like ``abc123`` would resolve against
+    the feed's own URL: either would be a wrong link, not a missing one.
+    """
+    if any(link.get("href") for link in entry.get("links") or [] if _alternate(link)):
+        return str(entry.get("link") or "")
+    guid = str(entry.get("id") or "")
+    permalink = bool(entry.get("guidislink")) and WEB_URL.match(guid) is not None
+    return guid if permalink and not atom else ""
+
+
+def _alternate(link: Mapping[str, Any]) -> bool:
+    return str(link.get("rel") or "alternate") == "alternate"
 
 
 def _xml_image(entry: Mapping[str, Any]) -> str | None:
@@ -133,44 +163,81 @@ def _xml_image(entry: Mapping[str, Any]) -> str | None:
     return None
 
 
+def _lenient(default: Callable[[], object]) -> WrapValidator:
+    """A field of the wrong type reads as absent: the item loses that field, not its place."""
+
+    def read(value: object, handler: ValidatorFunctionWrapHandler) -> object:
+        try:
+            return handler(value)
+        except ValidationError:
+            return default()
+
+    return WrapValidator(read)
+
+
+Text = Annotated[str, _lenient(str)]
+Link = Annotated[str | None, _lenient(lambda: None)]
+
+
 class _JsonAuthor(BaseModel):
-    name: str = ""
+    name: Text = ""
 
 
 class _JsonItem(BaseModel):
     """An item of JSON Feed 1.0 / 1.1 (https://www.jsonfeed.org/version/1.1/)."""
 
-    title: str = ""
-    url: str = ""
-    external_url: str = ""
-    summary: str = ""
-    content_text: str = ""
-    content_html: str = ""
-    image: str | None = None
-    banner_image: str | None = None
-    date_published: str = ""
-    date_modified: str = ""
-    authors: list[_JsonAuthor] = []
-    author: _JsonAuthor | None = None  # 1.0
+    title: Text = ""
+    url: Text = ""
+    external_url: Text = ""
+    summary: Text = ""
+    content_text: Text = ""
+    content_html: Text = ""
+    image: Link = None
+    banner_image: Link = None
+    date_published: Text = ""
+    date_modified: Text = ""
+    authors: Annotated[list[_JsonAuthor], _lenient(list)] = []
+    author: Annotated[_JsonAuthor | None, _lenient(lambda: None)] = None  # 1.0
 
 
 class _JsonFeed(BaseModel):
+    """The envelope, checked as a whole; its items are read one by one."""
+
     version: str
-    items: list[_JsonItem]
+    items: list[Any]
 
 
 def _json_feed(page: Page, text: str) -> list[Entry]:
     try:
-        feed = _JsonFeed.model_validate(json.loads(text))
-    except (ValueError, ValidationError, RecursionError) as exc:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as exc:
         message = str(exc).splitlines()[0][:200]
         raise LayoutChanged(NAME, page.url, f"not a JSON Feed: {message}") from None
+    if not isinstance(data, dict):
+        kind = type(data).__name__
+        raise LayoutChanged(NAME, page.url, f"not a JSON Feed: the top level is a {kind}")
+    try:
+        feed = _JsonFeed.model_validate(data)
+    except ValidationError as exc:
+        raise LayoutChanged(NAME, page.url, f"not a JSON Feed: {_problem(exc)}") from None
     if "jsonfeed.org" not in feed.version:
         raise LayoutChanged(NAME, page.url, f"not a JSON Feed: version {feed.version!r}")
     return [_json_entry(i) for i in feed.items]
 
 
-def _json_entry(item: _JsonItem) -> Entry:
+def _problem(exc: ValidationError) -> str:
+    """The first error as ``field: what is wrong``, e.g. ``items: Input should be a valid list``."""
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "the feed"
+    return f"{where}: {first['msg']}"[:200]
+
+
+def _json_entry(raw: object) -> Entry:
+    """One item; an item that is not an object has no title or link (and is counted so)."""
+    try:
+        item = _JsonItem.model_validate(raw)
+    except ValidationError:
+        return Entry()
     authors = item.authors or ([item.author] if item.author else [])
     return Entry(
         title=item.title,

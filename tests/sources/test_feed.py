@@ -8,13 +8,16 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsbot.config import Config
 from newsbot.dates import KST
-from newsbot.errors import LayoutChanged
+from newsbot.errors import LayoutChanged, Rejected
 from newsbot.fetch.page import Page
 from newsbot.jobs import Job
 from newsbot.models import RawItem
+from newsbot.normalize import to_article
 from newsbot.sources import feed
 from newsbot.sources.base import ListRequest
 from newsbot.sources.settings import for_options, resolve
@@ -82,11 +85,16 @@ def test_enclosures_give_images_and_media_of_other_kinds_do_not() -> None:
     ("body", "match"),
     [
         ("<html><body><p>Not a feed</p></body></html>", "not a feed"),
-        ("{\"version\": \"1\", \"items\": []}", "not a JSON Feed: version"),
-        ("{\"items\": \"nope\"}", "not a JSON Feed"),
+        ("{\"version\": \"1\", \"items\": []}", "not a JSON Feed: version '1'"),
+        ("{\"items\": \"nope\"}", "not a JSON Feed: version: Field required"),
+        ('{"version": "https://jsonfeed.org/version/1.1", "items": "nope"}', "items: Input should be a valid list"),
+        ('{"version": "https://jsonfeed.org/version/1.1"}', "items: Field required"),
+        ('{"version": 1.1, "items": []}', "version: Input should be a valid string"),
+        ('[{"url": "https://a.example/1", "title": "T"}]', "the top level is a list"),
         ("{" * 100_000, "not a JSON Feed"),
         ('{"version": "https://jsonfeed.org/version/1.1", "items": ' + "[" * 100_000, "not a JSON"),
-        ("<rss version='2.0'><channel><item><title>no link</title></item></channel></rss>", "no items"),
+        ("<rss version='2.0'><channel><title>x</title></channel></rss>", "no items"),
+        ('{"version": "https://jsonfeed.org/version/1.1", "items": []}', "no items"),
     ],
 )  # fmt: skip
 def test_unusable_feeds_are_layout_changes(body: str, match: str) -> None:
@@ -180,3 +188,139 @@ def test_newsbot_sources_lists_the_feeds_of_the_job_files(tmp_path: Path) -> Non
     line = next(x for x in done.stdout.splitlines() if x.startswith("feed/a"))
     assert line.split("\t")[:3] == ["feed/a", "Example", URL]
     assert "job=j language=en tz=UTC min_items=1" in line and "robots.txt obeyed" in line
+
+
+BLANKS = ["", "   ", "\u00a0", "\u3000", "\u200b", " \u00a0\u3000\t\n "]  # NBSP, ideographic, ZWSP
+
+
+def rss_items(*items: str) -> str:
+    return f"<rss version='2.0'><channel><title>x</title>{''.join(items)}</channel></rss>"
+
+
+@pytest.mark.parametrize("blank", BLANKS)
+def test_an_item_with_a_blank_title_or_no_link_is_handed_on_to_be_counted(blank: str) -> None:
+    body = rss_items(
+        "<item><title>Good</title><link>https://a.example/1</link></item>",
+        f"<item><title>{blank}</title><link>https://a.example/2</link></item>",
+        "<item><title>No link</title></item>",
+        f"<item><title>No link, blank link</title><link>{blank}</link></item>",
+    )
+    items = parse(body)
+    assert [i.title for i in items] == ["Good", blank.strip(), "No link", "No link, blank link"]
+    assert [reason(i) for i in items] == ["", "empty_title", "no_link", "no_link"]
+
+
+def reason(item: RawItem) -> str:
+    """The reason normalize drops ``item`` for, or "" when it keeps it."""
+    try:
+        to_article(
+            item, source="feed", section="ai", base_url=URL, now=NOW, snippet_chars=100,
+            canonical=feed.canonical_url, article_id=feed.article_id,
+        )  # fmt: skip
+    except Rejected as exc:
+        return exc.reason
+    return ""
+
+
+ATOM = (
+    "<feed xmlns='http://www.w3.org/2005/Atom'><title>x</title><id>urn:x</id>"
+    "<updated>2026-01-03T00:00:00Z</updated>{}</feed>"
+)
+
+
+def test_an_atom_entry_without_a_link_has_none_and_its_id_is_not_taken_for_one() -> None:
+    entries = (
+        "<entry><id>urn:x:1</id><title>No link</title></entry>",
+        "<entry><id>https://a.example/2</id><title>Id only</title></entry>",
+        "<entry><id>https://a.example/3</id><title>Same</title><link href='https://a.example/3'/></entry>",
+        "<entry><id>urn:x:4</id><title>Image only</title>"
+        "<link rel='enclosure' type='image/png' href='https://a.example/4.png'/></entry>",
+        "<entry><id>urn:x:5</id><title>Alternate</title><link rel='alternate' href='/a/5'/></entry>",
+    )  # fmt: skip
+    items = parse(ATOM.format("".join(entries)))
+    assert [i.url for i in items] == ["", "", "https://a.example/3", "", "/a/5"]
+    assert reason(items[0]) == "no_link"  # was bad_scheme: the id urn:x:1 stood in for a link
+
+
+def test_an_rss_guid_is_a_link_only_when_it_is_a_permalink_url() -> None:
+    body = rss_items(
+        "<item><title>A</title><guid>https://a.example/1</guid></item>",
+        "<item><title>B</title><guid>abc123</guid></item>",
+        "<item><title>C</title><guid isPermaLink='false'>https://a.example/3</guid></item>",
+        "<item><title>D</title><link>https://a.example/4</link><guid>https://a.example/g</guid></item>",
+    )
+    assert [i.url for i in parse(body)] == ["https://a.example/1", "", "", "https://a.example/4"]
+
+
+def json_feed(*items: object) -> str:
+    return json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": list(items)})
+
+
+GOOD_JSON = {"url": "https://a.example/ok", "title": "OK", "date_published": "2026-01-03T01:00:00Z"}
+
+
+@pytest.mark.parametrize(
+    ("bad", "title", "url"),
+    [
+        ({"url": "https://a.example/b", "title": ["array", "title"]}, "", "https://a.example/b"),
+        ({"url": 5, "title": "Number url"}, "Number url", ""),
+        ({"url": {"href": "https://a.example/b"}, "title": "Object url"}, "Object url", ""),
+        ({"url": 5, "external_url": "https://a.example/e", "title": "E"}, "E", "https://a.example/e"),
+        ({"url": "https://a.example/b", "title": None}, "", "https://a.example/b"),
+        ({"url": "https://a.example/b", "title": 7}, "", "https://a.example/b"),
+        ("just a string", "", ""),
+        (None, "", ""),
+        ([1, 2], "", ""),
+    ],
+)  # fmt: skip
+def test_a_malformed_json_item_loses_the_bad_field_and_the_others_stay(
+    bad: object, title: str, url: str
+) -> None:
+    first, ok = parse(json_feed(bad, GOOD_JSON))
+    assert (first.title, first.url) == (title, url)
+    assert (ok.title, ok.url, when(ok)) == (
+        "OK",
+        "https://a.example/ok",
+        datetime(2026, 1, 3, 1, tzinfo=UTC),
+    )
+
+
+def test_a_json_item_with_a_bad_optional_field_is_kept_without_it() -> None:
+    bad = {
+        "url": "https://a.example/b", "title": "Kept", "date_published": 5, "image": ["x"],
+        "summary": {"a": 1}, "authors": "me", "author": 3,
+    }  # fmt: skip
+    (item,) = parse(json_feed(bad))
+    assert (item.title, item.url, item.published, item.thumbnail, item.snippet, item.press) == (
+        "Kept", "https://a.example/b", "", None, "", ""
+    )  # fmt: skip
+    assert reason(item) == ""
+    some = {"url": "https://a.example/c", "title": "T", "authors": [{"name": 5}, {"name": "B"}]}
+    assert parse(json_feed(some))[0].press == "B"
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+JSON_FIELDS = st.sampled_from(sorted(feed._JsonItem.model_fields))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(JSON_FIELDS, JSON_VALUES, max_size=6) | JSON_VALUES)
+def test_any_json_value_as_an_item_or_its_fields_costs_that_item_at_most(bad: object) -> None:
+    items = parse(json_feed(GOOD_JSON, bad, GOOD_JSON))
+    assert len(items) == 3
+    assert items[0] == items[2] and (items[0].title, items[0].url) == ("OK", "https://a.example/ok")
+    assert all(isinstance(v, str) for v in (items[1].title, items[1].url, items[1].published))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(" \t\n\u00a0\u3000\u2002\u200b\ufeff"), max_size=8))
+def test_a_title_of_any_blank_characters_is_counted_as_empty(blank: str) -> None:
+    body = json_feed({"url": "https://a.example/b", "title": blank}, GOOD_JSON)
+    first, _ = parse(body)
+    assert reason(first) == "empty_title"
