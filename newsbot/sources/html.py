@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from newsbot.errors import LayoutChanged
@@ -52,24 +52,38 @@ urls = generic.urls  # the URL, its {date:…} and {page} filled
 fallback_urls = generic.no_fallback
 
 
-class Options(GenericOptions):
-    """``options`` of an html source: the generic ones, its selectors, link cleaning."""
+MISSING_ITEM = (
+    "item is required: the selector of one article in the list (selectors.item in the "
+    "job's options, or item in newsbot.toml's [sources.html.selectors])"
+)
 
-    selectors: dict[str, str] = Field(description="CSS selectors by name; item is required")
+
+class Options(GenericOptions):
+    """``options`` of an html source: the generic ones, its selectors, link cleaning.
+
+    ``item`` may come from ``[sources.html.selectors]`` instead: a loader that knows
+    the config validates with ``context={"selectors": <that table>}``.
+    """
+
+    selectors: dict[str, str] = Field(
+        default_factory=dict,
+        validate_default=True,  # no selectors at all still needs an item from somewhere
+        description="CSS selectors by name; item is required here or in the config",
+    )
     drop_query: bool = Field(
         False, description="Drop the links' query string (?mid=…), so one article has one URL"
     )
 
     @field_validator("selectors")
     @classmethod
-    def _check(cls, value: dict[str, str]) -> dict[str, str]:
+    def _check(cls, value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
         unknown = sorted(set(value) - set(SELECTORS))
         if unknown:
             raise ValueError(
                 f"unknown selector {', '.join(unknown)} (known: {', '.join(SELECTORS)})"
             )
-        if not value.get("item", "").strip():
-            raise ValueError("item is required: the selector of one article in the list")
+        if not {**config_selectors(info), **value}.get("item", "").strip():
+            raise ValueError(MISSING_ITEM)
         probe = LexborHTMLParser("<p></p>")
         for name, selector in value.items():
             try:
@@ -80,18 +94,30 @@ class Options(GenericOptions):
         return value
 
 
+def config_selectors(info: ValidationInfo) -> Mapping[str, str]:
+    """The ``[sources.html.selectors]`` defaults a loader passed as context ({} if none)."""
+    context = info.context if isinstance(info.context, Mapping) else {}
+    given = context.get("selectors")
+    return given if isinstance(given, Mapping) else {}
+
+
 def notes(req: ListRequest) -> list[str]:
     """A past day of an undated list keeps that day's items of the current list."""
     return generic.past_day_note(NAME, Options.of(req.options), req)
 
 
 def parse(page: Page, sel: Mapping[str, str], req: ListRequest) -> list[RawItem]:
-    """One item per ``item`` match that has a link, in page order."""
+    """One item per ``item`` match, in page order.
+
+    An item without a link or title is handed on with an empty one: normalize drops
+    it and the report counts it (``no_link``, ``empty_title``).
+    """
     opts = Options.of(req.options)
     sel = {**sel, **opts.selectors}
+    if not sel.get("item", "").strip():
+        raise LayoutChanged(NAME, page.url, MISSING_ITEM)
     tree = LexborHTMLParser(page.markup)
-    found = [_item(n, sel, opts, req) for n in tree.css(sel["item"])]
-    items = [i for i in found if i is not None]
+    items = [_item(n, sel, opts, req) for n in tree.css(sel["item"])]
     if not items:
         raise LayoutChanged(NAME, page.url, f"no items matched selector item={sel['item']!r}")
     return generic.on_day(items, opts, req)
@@ -102,13 +128,12 @@ def canonical_url(url: str) -> str:
     return generic.canonical_url(url)
 
 
-def _item(
-    node: LexborNode, sel: Mapping[str, str], opts: Options, req: ListRequest
-) -> RawItem | None:
+def _item(node: LexborNode, sel: Mapping[str, str], opts: Options, req: ListRequest) -> RawItem:
     link = _find(node, sel["link"]) if sel["link"].strip() else node
-    if link is None or not link.attributes.get("href"):
-        return None
-    title = _find(node, sel["title"]) if sel["title"].strip() else link
+    # the title defaults to the link's text; with no link, the item's text, so that
+    # the item is counted as what it lacks (no_link), not as an empty title
+    named = sel["title"].strip()
+    title = _find(node, sel["title"]) if named else (link if link is not None else node)
     title_text = text(title, strip=True)
     snippet = text(_find(node, sel["snippet"]), strip=True)
     if title_text and snippet.startswith(title_text):  # the title sits inside the snippet
@@ -119,7 +144,7 @@ def _item(
     press = text(_find(node, sel["press"]), strip=True)
     if shown and press.endswith(shown):  # the time sits inside the press line
         press = press[: -len(shown)].strip()
-    href = link.attributes.get("href") or ""
+    href = (link.attributes.get("href") or "") if link is not None else ""
     return RawItem(
         title=title_text,
         url=_without_query(href) if opts.drop_query else href,
