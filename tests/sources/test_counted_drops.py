@@ -1,0 +1,150 @@
+"""An item of a feed or list with no title or link is counted, never silently lost.
+
+A stranger's feed served on 127.0.0.1, read by ``newsbot run --report``: every
+item is found, the broken ones are named in ``items_dropped``, and when over 10 %
+are broken the source is ``incomplete`` (no half-empty post), while one broken
+item in twenty costs only itself. RSS, Atom, JSON Feed and an html list alike.
+Catalogue: F25, F31.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsbot.dates import KST
+from tests.cli.test_cli import newsbot
+from tests.conftest import FAST_FETCH_TOML, PageServer
+
+HOST = "feeds.example.com"
+Card = tuple[str, str]  # (title, link): "" for a missing one
+
+
+def rss(cards: list[Card]) -> tuple[str, str]:
+    items = "".join(
+        f"<item><title>{t}</title>{f'<link>{u}</link>' if u else ''}</item>" for t, u in cards
+    )
+    body = f"<rss version='2.0'><channel><title>T</title>{items}</channel></rss>"
+    return body, "application/rss+xml"
+
+
+def atom(cards: list[Card]) -> tuple[str, str]:
+    entries = "".join(
+        f"<entry><id>urn:x:{n}</id><title>{t}</title>"
+        f"{f'<link href={chr(34)}{u}{chr(34)}/>' if u else ''}"
+        "<updated>2026-01-01T00:00:00Z</updated></entry>"
+        for n, (t, u) in enumerate(cards)
+    )
+    body = (
+        "<feed xmlns='http://www.w3.org/2005/Atom'><title>T</title><id>urn:x</id>"
+        f"<updated>2026-01-01T00:00:00Z</updated>{entries}</feed>"
+    )
+    return body, "application/atom+xml"
+
+
+def json_feed(cards: list[Card]) -> tuple[str, str]:
+    items = [{"id": str(n)} | ({"title": t} if t else {}) | ({"url": u} if u else {})
+             for n, (t, u) in enumerate(cards)]  # fmt: skip
+    body = json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": items})
+    return body, "application/feed+json"
+
+
+def html_list(cards: list[Card]) -> tuple[str, str]:
+    rows = "".join(
+        f"<li class='item'>{f'<a class=lnk href={u}>' if u else '<span>'}"
+        f"<h3 class='t'>{t}</h3>{'</a>' if u else '</span>'}</li>"
+        for t, u in cards
+    )
+    return f"<html><body><ul>{rows}</ul></body></html>", "text/html; charset=utf-8"
+
+
+FORMATS: dict[str, Callable[[list[Card]], tuple[str, str]]] = {
+    "rss": rss,
+    "atom": atom,
+    "json": json_feed,
+    "html": html_list,
+}
+BLANK_TITLES = ["", " ", "\u00a0", "\u3000"]  # empty, a space, NBSP, an ideographic space
+
+
+def cards(good: int, no_title: int, no_link: int) -> list[Card]:
+    made = [(f"Story {n}", f"https://{HOST}/a/{n}") for n in range(good)]
+    made += [(BLANK_TITLES[n % 4], f"https://{HOST}/t/{n}") for n in range(no_title)]
+    made += [(f"Unlinked {n}", "") for n in range(no_link)]
+    return made
+
+
+def serve(server: PageServer, fmt: str, items: list[Card]) -> None:
+    body, content_type = FORMATS[fmt](items)
+    server.add("/list", body, Content_Type=content_type)
+
+
+def run(server: PageServer, tmp: Path, name: str = "feed") -> tuple[int, dict[str, Any]]:
+    """``newsbot run`` for today on the ``name`` source at /list; (exit code, its report)."""
+    jobs = tmp / "jobs"
+    jobs.mkdir(parents=True)
+    sel = ', selectors = { item = "li.item", link = "a.lnk", title = "h3.t" }'
+    options = f'url = "https://{HOST}/list", tz = "UTC"' + (sel if name == "html" else "")
+    (jobs / "j.toml").write_text(
+        f'title = "{{date}} j"\nslug = "j"\n[[sources]]\nname = "{name}"\nsection = "s"\n'
+        f"options = {{ {options} }}\n",
+        encoding="utf-8",
+    )
+    (tmp / "newsbot.toml").write_text(FAST_FETCH_TOML)
+    report = tmp / "r.json"
+    done = newsbot(
+        "run", "--date", datetime.now(KST).date().isoformat(), "--dry-run",
+        "--jobs-dir", str(jobs), "--config", str(tmp / "newsbot.toml"),
+        "--host-map", f"{HOST}={server.origin}", "--report", str(report),
+    )  # fmt: skip
+    (source,) = json.loads(report.read_text())["jobs"][0]["sources"]
+    return done.returncode, source | {"stdout": done.stdout, "stderr": done.stderr}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_three_broken_items_of_ten_are_counted_and_make_the_source_incomplete(
+    page_server: PageServer, tmp_path: Path, fmt: str
+) -> None:
+    serve(page_server, fmt, cards(4, 3, 3))
+    code, source = run(page_server, tmp_path, "html" if fmt == "html" else "feed")
+    assert source["items_found"] == 10, source
+    assert source["items_dropped"] == {"empty_title": 3, "no_link": 3}, source
+    assert source["status"] == "incomplete" and "only 4 of 10 items" in source["message"]
+    assert code == 1 and "## [" not in source["stdout"]  # no half-empty post
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_one_broken_item_of_twenty_costs_only_itself(
+    page_server: PageServer, tmp_path: Path, fmt: str
+) -> None:
+    serve(page_server, fmt, cards(19, 0, 1))
+    code, source = run(page_server, tmp_path, "html" if fmt == "html" else "feed")
+    assert (code, source["status"]) == (0, "ok"), source["stderr"]
+    assert (source["items_found"], source["items_dropped"]) == (20, {"no_link": 1})
+    assert source["stdout"].count("\n## [") == 19
+
+
+def test_a_malformed_json_feed_item_is_counted_and_the_valid_ones_are_posted(
+    page_server: PageServer, tmp_path: Path
+) -> None:
+    """A title that is an array, a url that is a number, an item that is a string: each is
+    dropped as what it lacks; a date that is a number costs only the date."""
+    bad = [
+        {"id": "a", "url": f"https://{HOST}/j/a", "title": ["array", "title"]},
+        {"id": "u", "url": 5, "title": "Number url"},
+        "just a string",
+        {"id": "d", "url": f"https://{HOST}/j/d", "title": "Number date", "date_published": 5},
+    ]
+    for good, status, code in ((19, "incomplete", 1), (38, "ok", 0)):  # 3 of 23 is over 10 %
+        body, _ = json_feed(cards(good, 0, 0))
+        feed = json.loads(body)
+        page_server.add("/list", json.dumps(feed | {"items": feed["items"] + bad}))
+        got, source = run(page_server, tmp_path / str(good))
+        assert (source["items_found"], source["status"], got) == (good + 4, status, code)
+        assert source["items_dropped"] == {"empty_title": 2, "no_link": 1}
+    assert "Number date" in source["stdout"] and source["stdout"].count("\n## [") == 39
