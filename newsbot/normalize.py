@@ -1,9 +1,13 @@
 """RawItem → Article, the same rules for every source.
 
 Text: entities decoded, Unicode NFC, control and bidi characters removed,
-whitespace collapsed. URLs: resolved against the page, http(s) only, userinfo
-and tracking parameters dropped, at most 2083 characters; one that cannot be read
-(a port over 65535, a broken IPv6 literal, malformed punycode) is ``bad_url``.
+whitespace collapsed. URLs: read as a browser reads an ``href`` (WHATWG URL: tabs
+and newlines removed, ``\\`` is ``/`` before the query, a space or quote in the path
+or query percent-encoded, so ``a b.jpg`` is ``a%20b.jpg``, never ``ab.jpg``),
+resolved against the page, http(s) only, userinfo and tracking parameters dropped,
+at most 2083 characters; one that cannot be read (a port over 65535, a broken IPv6
+literal, malformed punycode, a space in the host) is ``bad_url``. Letters beyond
+ASCII stay as they are: a browser sends them as the same UTF-8 bytes either way.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from datetime import datetime
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 import idna
 
@@ -33,6 +37,12 @@ INVISIBLE = re.compile(
 SPACE = re.compile(r"\s+")
 WORD = re.compile(r"\w+")
 SURROGATE = re.compile("[\ud800-\udfff]")
+TAB_NEWLINE = re.compile("[\t\n\r]")  # what the WHATWG parser removes from anywhere in a URL
+# WHATWG's path and special-query percent-encode sets, less what passes as itself
+# (C0 controls are gone already; Unicode spaces are encoded too: a link cannot hold them)
+PATH_ENCODE = re.compile(r'[\s"<>`{}]')
+QUERY_ENCODE = re.compile(r"[\s\"<>']")
+BEFORE_QUERY = re.compile(r"^[^?#]*")
 
 
 def clean_text(text: str) -> str:
@@ -57,10 +67,11 @@ def cut(text: str, limit: int) -> str:
 
 def clean_url(raw: str, base: str) -> str:
     """An absolute http(s) URL without userinfo or fragment; Rejected otherwise."""
-    text = INVISIBLE.sub("", html.unescape(raw)).strip()
-    text = re.sub(r"\s", "", text)
+    text = TAB_NEWLINE.sub("", INVISIBLE.sub("", html.unescape(raw))).strip()
     if not text or text.startswith("#"):
         raise Rejected("no_link")  # "#" would resolve to the list page itself
+    # before the query a backslash is a slash, as every browser reads an http(s) href
+    text = BEFORE_QUERY.sub(lambda m: m.group().replace("\\", "/"), text, count=1)
     try:  # a port over 65535 or a broken [IPv6] literal raises ValueError
         parts = urlsplit(urljoin(base, text))
         host, port = (parts.hostname or "").lower(), parts.port
@@ -68,15 +79,23 @@ def clean_url(raw: str, base: str) -> str:
         raise Rejected("bad_url", f"{exc}: {text[:60]}") from None
     if parts.scheme.lower() not in ("http", "https") or not host:
         raise Rejected("bad_scheme", text[:60])
+    if any(ch.isspace() for ch in host):
+        raise Rejected("bad_url", f"a space in the host: {text[:60]}")
     if any(label.startswith("xn--") and not _a_label(label) for label in host.split(".")):
         raise Rejected("bad_url", f"malformed punycode host: {host[:60]}")
     if ":" in host:
         host = f"[{host}]"  # an IPv6 literal keeps its brackets
     netloc = host if port is None else f"{host}:{port}"
-    url = urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
+    path, query = _encoded(parts.path or "/", PATH_ENCODE), _encoded(parts.query, QUERY_ENCODE)
+    url = urlunsplit((parts.scheme.lower(), netloc, path, query, ""))
     if len(url) > MAX_URL:
         raise Rejected("url_too_long")
     return url
+
+
+def _encoded(part: str, unsafe: re.Pattern[str]) -> str:
+    """``part`` with each ``unsafe`` character percent-encoded as UTF-8 (``%`` left alone)."""
+    return unsafe.sub(lambda m: quote(m.group(), safe=""), part)
 
 
 def _a_label(label: str) -> bool:

@@ -150,3 +150,42 @@ def test_beijing_time_without_offset_is_read_in_its_zone() -> None:
     """Catalogue: F30."""
     got = parse_korean("2019-11-25 18:57", now=NOW, tz=CST)
     assert got == datetime(2019, 11, 25, 19, 57, tzinfo=KST)
+
+
+@pytest.mark.parametrize(
+    ("href", "expected"),
+    [
+        # WHATWG URL: a space inside is percent-encoded, never deleted (a b.jpg is not ab.jpg)
+        ("https://img.example.com/a b.jpg", "https://img.example.com/a%20b.jpg"),
+        ("https://x.kr/a b?q=c d", "https://x.kr/a%20b?q=c%20d"),
+        ("rel dir/x y.jpg", "https://news.naver.com/section/rel%20dir/x%20y.jpg"),
+        ("https://x.kr/a\u00a0b\u3000c", "https://x.kr/a%C2%A0b%E3%80%80c"),
+        # tabs and newlines are removed, as a browser removes them from an href
+        (" https://x.kr/a\n\tb.jpg ", "https://x.kr/ab.jpg"),
+        # the path and query encode sets; what a browser keeps as itself stays
+        ('https://x.kr/a"<>`{}b', "https://x.kr/a%22%3C%3E%60%7B%7Db"),
+        ("https://x.kr/a|b^c?q='\"<>", "https://x.kr/a|b^c?q=%27%22%3C%3E"),
+        # a backslash before the query is a slash for http(s), also in the host part
+        ("https://x.kr/a\\b.jpg", "https://x.kr/a/b.jpg"),
+        ("\\\\img.kr\\a.jpg", "https://img.kr/a.jpg"),
+        ("https://x.kr/a?b=\\c", "https://x.kr/a?b=\\c"),
+        # letters beyond ASCII stay readable: a browser sends the same UTF-8 bytes either way
+        ("https://x.kr/한글 사진.jpg", "https://x.kr/한글%20사진.jpg"),
+        # what is already encoded is not encoded again
+        ("https://x.kr/a%20b%2", "https://x.kr/a%20b%2"),
+    ],
+)
+def test_url_characters_are_encoded_as_a_browser_encodes_them(href: str, expected: str) -> None:
+    assert clean_url(href, BASE) == expected
+    assert clean_url(expected, BASE) == expected  # clean is clean
+
+
+def test_a_space_in_the_host_is_a_bad_url() -> None:
+    with pytest.raises(Rejected, match="bad_url"):
+        clean_url("https://img.exa mple.com/x.jpg", BASE)
+
+
+def test_thumbnail_and_link_keep_their_spaces_encoded() -> None:
+    art = norm(url="https://n.news.naver.com/a b/1", thumbnail="https://img.kr/a b.jpg")
+    assert art.thumbnail == "https://img.kr/a%20b.jpg"
+    assert art.url == "https://n.news.naver.com/a%20b/1"
