@@ -3,7 +3,8 @@
 Every item that cannot be used is dropped and counted by reason. An error no rule
 foresaw costs that item only (``unreadable``, its message noted once); a link that
 fails the URL gate (``non_public_host``) is never fetched and never linked, and an
-image that fails it is left out.
+image that fails it is left out (``image``: the one check for every image a post
+shows, a list's thumbnail or an article page's og:image).
 """
 
 from __future__ import annotations
@@ -77,6 +78,14 @@ def _article(
     if rules.gate.refusal(article.url) is not None:
         drop("non_public_host", "")
         return None
-    if article.thumbnail and rules.gate.refusal(article.thumbnail) is not None:
+    if article.thumbnail and image(article.thumbnail, rules.gate) is None:
         return article.model_copy(update={"thumbnail": None})
     return article
+
+
+def image(url: str | None, gate: Gate) -> str | None:
+    """``url`` (made by ``normalize.clean_url``) if a post may show it as an image, else
+    None: the URL gate must let it be fetched, the same check as an item's link."""
+    if not url or gate.refusal(url) is not None:
+        return None
+    return url

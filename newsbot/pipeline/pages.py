@@ -4,7 +4,8 @@ Both fetch the pages of articles already chosen for a post, through the run's on
 ``Fetcher`` (same URL gate, robots policy, limits and politeness), a few at a time,
 and read each page in a worker process (``fetch.workers``) under ``parse_timeout``.
 A page that fails, in any way, costs its article the image (a list post) or its
-entry (the digest, counted by reason), never the run.
+entry (the digest, counted by reason), never the run. An og:image passes the same
+check as a list's thumbnail (``items.image``): one on an inside address is left out.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from newsbot.extract import Rule
 from newsbot.fetch.client import Fetcher
 from newsbot.fetch.page import Page
 from newsbot.models import Article, Extracted, Tally
+from newsbot.pipeline import items
 from newsbot.sources.settings import Settings
 
 THUMBNAIL_CONCURRENCY = 4  # article pages in flight per source: polite to one site
@@ -44,6 +46,7 @@ async def thumbnails(
 ) -> list[Article]:
     """``articles`` with og:image thumbnails added where they had none; order kept."""
     gate = asyncio.Semaphore(THUMBNAIL_CONCURRENCY)
+    refused: list[str] = []  # og:images the URL gate turned away
 
     async def one(article: Article) -> Article:
         if article.thumbnail:
@@ -63,13 +66,21 @@ async def thumbnails(
                 )
             except SourceError:
                 return article
-        return article.model_copy(update={"thumbnail": image}) if image else article
+        usable = items.image(image, fetcher.gate)
+        if image and usable is None:
+            refused.append(image)
+        return article.model_copy(update={"thumbnail": usable}) if usable else article
 
     started = time.monotonic()
     try:
         filled = await asyncio.gather(*(one(a) for a in articles))
     finally:
         tally.elapsed_s += time.monotonic() - started  # wall time, however many at once
+    if refused:
+        why = fetcher.gate.refusal(refused[0])
+        tally.notes.append(
+            f"{source}: {len(refused)} og:image URL(s) left out, first {refused[0]} ({why})"
+        )
     missing = sum(1 for a in filled if not a.thumbnail)
     if missing:
         tally.notes.append(f"{source}: {missing} of {len(filled)} articles have no thumbnail")

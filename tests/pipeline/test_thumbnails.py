@@ -12,6 +12,7 @@ import pytest
 from newsbot.config import FetchConfig
 from newsbot.errors import FetchError
 from newsbot.fetch.charset import decode
+from newsbot.fetch.gate import Gate
 from newsbot.fetch.page import Page
 from newsbot.fetch.workers import Workers
 from newsbot.jobs import load_job
@@ -73,6 +74,7 @@ class CountingFetcher:
         self.active = self.peak = 0
         self.urls: list[str] = []
         self.config = FetchConfig()
+        self.gate = Gate()  # the URL gate a Fetcher checks each og:image against
         self.workers = Workers(5.0)  # pages are read in worker processes, as the Fetcher's
 
     async def get(self, url: str, **_: Any) -> Page:
