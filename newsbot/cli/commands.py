@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from newsbot.app import DayResult
     from newsbot.config import Config
     from newsbot.jobs import Job
+    from newsbot.models import RunReport
 
 
 def load_config(args: argparse.Namespace) -> Config:
@@ -54,6 +55,31 @@ DEMO_CONFLICTS = ("job", "date", "record", "replay", "publish", "publish_repo")
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    try:
+        return _run(args)
+    except KeyboardInterrupt as exc:  # the pipeline's RunInterrupted carries what it knew
+        return _interrupted(args, getattr(exc, "report", None))
+
+
+def _interrupted(args: argparse.Namespace, report: RunReport | None) -> int:
+    """Say the run was interrupted, and still write ``--report`` (exit 130)."""
+    from newsbot.report import runfile, runlog
+
+    message = "interrupted"
+    if args.log_format == "json":
+        print(runlog.error(message, INTERRUPTED), file=sys.stderr)
+    else:
+        print(f"newsbot: {message}", file=sys.stderr)
+    if args.report:
+        text = runfile.stopped(report, exit_code=INTERRUPTED, error=message)
+        try:
+            runfile.write(args.report, text)
+        except OSError as exc:
+            print(f"newsbot: cannot write report to {args.report}: {exc}", file=sys.stderr)
+    return INTERRUPTED
+
+
+def _run(args: argparse.Namespace) -> int:
     from newsbot import app
 
     cfg = load_config(args)
@@ -116,11 +142,10 @@ def _publish_word(result: DayResult) -> str:
 
 
 def _write_report(target: str, text: str) -> None:
-    if target == "-":
-        print(text)
-        return
+    from newsbot.report import runfile
+
     try:
-        Path(target).write_text(text + "\n", encoding="utf-8")
+        runfile.write(target, text)
     except OSError as exc:
         raise UsageError(f"cannot write report to {target}: {exc.strerror}") from None
 

@@ -4,7 +4,8 @@ lock → read existing posts → the network (``gather``: lists, what each post 
 (``plan``), article pages and summaries) → render (``posts``) → write → record
 (``memory``). Nothing is written until every post is rendered; a failing source
 only fails its own result. A post already published only grows: its bytes, front
-matter included, stay as they are and new items are appended.
+matter included, stay as they are and new items are appended. A Ctrl-C stops the
+run with ``RunInterrupted``, whose report marks what had not finished.
 """
 
 from __future__ import annotations
@@ -22,14 +23,24 @@ from newsbot.errors import Busy, NewsbotError, UsageError, WriteError
 from newsbot.fetch.hosts import HostMemory
 from newsbot.jobs import Job
 from newsbot.lock import lock_path, run_lock
-from newsbot.models import JobResult, Post, RunReport
+from newsbot.models import JobResult, Post, RunReport, SourceResult
 from newsbot.pipeline import memory, plan
 from newsbot.pipeline.gather import Context, Gathered, gather
 from newsbot.posts import daily_list, digest, files
 from newsbot.sources.settings import resolve
 from newsbot.store import Store
 
-__all__ = ["run"]
+__all__ = ["INTERRUPTED", "RunInterrupted", "run"]
+
+INTERRUPTED = "interrupted"  # the status of a job or source the run stopped before
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped the run; ``report`` says what it knew by then."""
+
+    def __init__(self, report: RunReport) -> None:
+        super().__init__(INTERRUPTED)
+        self.report = report
 
 
 def run(
@@ -47,11 +58,49 @@ def run(
     ``hosts`` carries politeness over from earlier runs in this process; ``transport``
     replaces the network (tests, ``--record``/``--replay``). A ``dry_run`` takes no
     lock and writes nothing, the state store included. A run refused by the lock is
-    put in the run history (``locked``) before Busy is raised.
+    put in the run history (``locked``) before Busy is raised. A Ctrl-C raises
+    RunInterrupted (a KeyboardInterrupt) once the lock and the store are let go.
     """
     now = (now or datetime.now(KST)).astimezone(KST).replace(microsecond=0)
     if day > today_kst(now):
         raise UsageError(f"--date {day} is in the future (today in Seoul is {today_kst(now)})")
+    try:
+        return _locked(jobs, day, config, now, dry_run, transport, hosts)
+    except RunInterrupted:
+        raise
+    except KeyboardInterrupt:
+        raise RunInterrupted(interrupted(jobs, day, now)) from None
+
+
+def interrupted(jobs: Sequence[Job], day: date, now: datetime) -> RunReport:
+    """The report of a run stopped before its end: every job and source ``interrupted``."""
+    why = "the run was interrupted before this job finished"
+    results = tuple(
+        JobResult(
+            job.name,
+            day,
+            INTERRUPTED,
+            message=why,
+            sources=tuple(
+                SourceResult(r.name, r.section, status=INTERRUPTED, message="interrupted")
+                for r in job.sources
+            ),
+        )
+        for job in jobs
+    )
+    return RunReport(started_at=now, jobs=results)
+
+
+def _locked(
+    jobs: Sequence[Job],
+    day: date,
+    config: Config,
+    now: datetime,
+    dry_run: bool,
+    transport: httpx.AsyncBaseTransport | None,
+    hosts: HostMemory | None,
+) -> tuple[RunReport, list[Post]]:
+    """The run under the output directory's lock (a dry run takes none)."""
     settings = resolve(config)
 
     def on(store: Store, notes: list[str]) -> tuple[RunReport, list[Post]]:
