@@ -6,7 +6,9 @@ Per request: the URL gate (``gate``: http(s), public addresses or host_map hosts
 only, checked again at connect time); one connection per host, spaced by the host
 delay (``hosts``); a total deadline outside httpx (a slow drip cannot run for ever);
 a cap on the decoded body (``limits``); at most ``max_redirects`` hops, each to an
-allowed http(s) host. Failed attempts are retried as ``policy`` says, by tenacity.
+allowed http(s) host that passes the gate. A Location naming the host_map origin the
+request went to stays on its key (the mirror naming itself); any other origin address
+is refused like every inside address. Failed attempts are retried as ``policy`` says.
 The Fetcher also holds the run's ``workers``, where fetched pages are parsed.
 """
 
@@ -215,9 +217,8 @@ class Fetcher:
 
     def _next_hop(self, first: str, current: str, location: str, source: str) -> str:
         """The next URL, if it is http(s) on an allowed host; redirect_blocked otherwise."""
-        scheme = urlsplit(current).scheme  # the logical URL's, not the mirror's
         try:
-            target = unmap_url(urljoin(current, location.strip()), self.config.host_map, scheme)
+            target = self._own_origin(current, urljoin(current, location.strip()))
             parts = urlsplit(target)
             parts.port  # noqa: B018 - a port over 65535 raises here, not later
         except ValueError as exc:
@@ -230,6 +231,10 @@ class Fetcher:
                 f"redirect to a non-http(s) URL refused: {target[:80]}",
                 status="redirect_blocked",
             )
+        why = self.gate.refusal(target)
+        if why is not None:  # an inside address, a host_map origin among them
+            message = f"redirect to {target[:80]} refused: {why}"
+            raise FetchError(source, current, message, status="redirect_blocked")
         if not same_site(first, target, self.config.allowed_hosts):
             raise FetchError(
                 source,
@@ -238,6 +243,18 @@ class Fetcher:
                 status="redirect_blocked",
             )
         return target
+
+    def _own_origin(self, current: str, target: str) -> str:
+        """``target`` on the host of ``current`` when it names the origin ``current`` was
+        sent to (a mirror writing its own address into Location, as a relative one would);
+        any other URL as it is, so a host_map origin reached from elsewhere stays an inside
+        address that the gate refuses, and never becomes some other host_map key."""
+        host = (urlsplit(current).hostname or "").lower()
+        origin = self.config.host_map.get(host)
+        if origin is None:
+            return target
+        scheme = urlsplit(current).scheme  # the logical URL's, not the mirror's
+        return unmap_url(target, {host: origin}, scheme)
 
     async def _request(
         self,

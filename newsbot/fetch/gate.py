@@ -7,7 +7,8 @@ host that spells a non-public address or names the local machine or network. The
 loop, refuses unless every address is public, and connects to the address it checked,
 so a DNS answer that changes between check and connect (rebinding) changes nothing.
 A host_map key skips the first check (it is sent to its origin), and the origins are
-the only non-public places the second connects to.
+the only non-public places the second connects to. An origin's own address in a URL is
+no key: the first check refuses it like any inside address.
 """
 
 from __future__ import annotations
