@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import re
 from collections.abc import Callable
 from datetime import date, datetime, time
 from pathlib import Path
@@ -260,3 +261,59 @@ def test_no_spelling_of_an_inside_v4_address_is_an_image(host: str, port: str) -
 @pytest.mark.parametrize("href", INSIDE)
 def test_each_inside_spelling_is_refused_by_both_paths(href: str) -> None:
     assert from_page(href) is None and from_list(href) is None
+
+
+# --- the digest (seed 001): what an article page says about URLs never reaches the post
+
+
+def digest_job(path: str) -> Job:
+    ref = job(path).sources[0].model_dump(include={"name", "section", "options"})
+    return Job.model_validate(
+        {
+            "name": "dg",
+            "title": "{date} AI",
+            "slug": "dg",
+            "style": "digest",
+            "allow_partial": True,
+            "digest": {"keywords": ["AI"], "max_articles": 20, "min_chars": 20},
+            "sources": [ref],
+        }
+    )
+
+
+def test_a_digest_links_the_list_link_whatever_the_page_says(
+    page_server: PageServer, tmp_path: Path
+) -> None:
+    """Each page moves (a redirect on its own host) and names an inside canonical link,
+    og:url and og:image; the digest's source line is still the list's own link."""
+    inside = INSIDE[: len(INSIDE) // 2]
+    cards = []
+    for n, where in enumerate(inside):
+        page_server.add(f"/a/{n}.html", b"", status=302, Location=f"/moved/{n}.html")
+        words = " ".join(f"낱말{n * 31 + k}" for k in range(12))  # each article its own text
+        body = f"<p>인공지능 AI 기사 {n}번의 본문입니다. {words} 문장이 충분히 깁니다.</p>" * 3
+        page_server.add(
+            f"/moved/{n}.html",
+            f'<html><head><link rel="canonical" href="{html.escape(where)}">'
+            f'<meta property="og:url" content="{html.escape(where)}">'
+            f'<meta property="og:image" content="{html.escape(where)}">'
+            f"<title>AI {n}</title></head><body><article>{body}</article></body></html>",
+        )
+        cards.append((f"/a/{n}.html", f"AI 기사 {n}: 주제 {n * 7919 % 101}번 소식", ""))
+    page_server.add("/list.html", list_page(cards))
+    cfg = Config.model_validate(
+        {
+            "fetch": {"host_map": {SITE: page_server.origin}, **FAST_FETCH},
+            "output": {"dir": str(tmp_path / "_posts")},
+            "sources": {"html": {"min_items": 1}},
+        }
+    )
+    report, posts = pipeline.run([digest_job("/list.html")], DAY, config=cfg, now=NOW)
+    assert report.exit_code == 0, report.jobs[0].message
+    assert report.jobs[0].digest is not None and report.jobs[0].digest.fetched == len(inside)
+    (post,) = posts
+    sources = re.findall(r"^\[.*\]\((\S+)\) - 발행일: ", post.text, re.M)
+    assert sorted(sources) == sorted(f"https://{SITE}/a/{n}.html" for n in range(len(inside)))
+    assert "/moved/" not in post.text and "![" not in post.text
+    for host in ("127.", "localhost", "10.0.0.1", "169.254", "[", "0x7f", "2130706433"):
+        assert f"//{host}" not in post.text.replace("## [", ""), host
