@@ -82,7 +82,9 @@ def interrupted(jobs: Sequence[Job], day: date, now: datetime) -> RunReport:
             INTERRUPTED,
             message=why,
             sources=tuple(
-                SourceResult(r.name, r.section, status=INTERRUPTED, message="interrupted")
+                SourceResult(
+                    r.name, r.section, status=INTERRUPTED, message="interrupted before it finished"
+                )
                 for r in job.sources
             ),
         )
