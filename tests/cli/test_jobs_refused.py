@@ -148,12 +148,19 @@ def test_durations_that_never_end_are_refused(tmp_path: Path, toml: str, key: st
         ["backfill", "--from", "0001-01-01", "--to", "0001-01-02"],
         ["status", "--days", "1000000000"],
         ["status", "--days", "0"],
+        # fromisoformat reads these as days; a user who typed them meant something else
+        ["run", "--date", "20261202"],
+        ["run", "--date", "2026-W49-3"],
+        ["backfill", "--from", "2026-W49-3", "--to", "2026-12-03"],
+        ["run", "--date", "2026-12-02T00:00"],
     ],
 )
 def test_days_that_cannot_be_honoured_are_refused(tmp_path: Path, args: list[str]) -> None:
     done = newsbot(*args, "--output", str(tmp_path / "_posts"))
     assert done.returncode == 64, done.stderr
     assert "Traceback" not in done.stderr and not (tmp_path / "_posts").exists()
+    if args[0] != "status":
+        assert "expected" in done.stderr
 
 
 def test_a_bad_host_map_flag_is_blamed_on_the_command_line(tmp_path: Path) -> None:
