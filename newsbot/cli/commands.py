@@ -284,6 +284,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     from newsbot import app
     from newsbot.errors import SourceError
+    from newsbot.fetch.gate import Gate
+    from newsbot.pipeline import items
 
     cfg = load_config(args)
     try:
@@ -291,14 +293,19 @@ def cmd_extract(args: argparse.Namespace) -> int:
     except SourceError as exc:
         print(f"newsbot: error: {exc}", file=sys.stderr)
         return 1
+    # the image a run would show: the page's, if it passes the run's URL gate
+    candidates = [got.image] if got.image else []
+    image, refused = items.first_image(candidates, Gate.of(cfg.fetch.host_map))
     if args.json:
-        print(json.dumps(got.to_dict(), ensure_ascii=False, indent=2))
+        out = got.to_dict() | {"image": image}
+        out["images_refused"] = [{"url": url, "why": why} for url, why in refused]
+        print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
         published = got.published.isoformat() if got.published else "-"
-        print(
-            f"title: {got.title or '-'}\npublished: {published}\nimage: {got.image or '-'}\n"
-            f"rule: {got.rule}\nurl: {got.url}\n\n{got.text}"
-        )
+        lines = [f"title: {got.title or '-'}", f"published: {published}", f"image: {image or '-'}"]
+        lines += [f"image refused: {url} ({why})" for url, why in refused]
+        lines += [f"rule: {got.rule}", f"url: {got.url}", "", got.text]
+        print("\n".join(lines))
     if not got.text:
         print(f"newsbot: no article text found ({got.rule} rule)", file=sys.stderr)
         return 1

@@ -211,7 +211,9 @@ def _extract_parser(sub: Any) -> None:
         help="print what the extractor gets from one article page",
         description="Fetch one article page through the fetch layer (host_map applies) and "
         "print its title, publication time, image and main text, as the digest sees them. "
-        "Exit 1 when the page cannot be fetched or yields no text.",
+        "The image is the one a run would show: one the URL gate refuses (an inside "
+        "address, a local name) is not printed as the image but on an 'image refused' "
+        "line with the reason. Exit 1 when the page cannot be fetched or yields no text.",
         epilog="Example: newsbot extract https://n.news.naver.com/article/001/0009205077 --json",
     )
     ext.add_argument("url", help="article page URL (http or https)")

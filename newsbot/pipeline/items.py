@@ -9,7 +9,7 @@ shows, a list's thumbnail or an article page's og:image).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -89,3 +89,14 @@ def image(url: str | None, gate: Gate) -> str | None:
     if not url or gate.refusal(url) is not None:
         return None
     return url
+
+
+def first_image(urls: Sequence[str], gate: Gate) -> tuple[str | None, list[tuple[str, str]]]:
+    """The first of ``urls`` that ``image`` lets a post show (None if none does), and the
+    (url, why) of each one the gate refused before it."""
+    refused: list[tuple[str, str]] = []
+    for url in urls:
+        if image(url, gate) is not None:
+            return url, refused
+        refused.append((url, gate.refusal(url) or "empty URL"))
+    return None, refused

@@ -102,3 +102,52 @@ def test_unknown_extract_rule_in_config_is_refused_before_fetching(tmp_path: Pat
     cfg.write_text('[extract.daum]\nbody = "#x"\n')
     done = newsbot("run", "--job", "ai-news", "--config", str(cfg), "--output", str(tmp_path))
     assert done.returncode == 64 and "[extract.daum]: unknown rule" in done.stderr
+
+
+BODY = "<p>본문입니다. 문장이 충분히 깁니다. 아주 길게 씁니다.</p>" * 4
+REFUSED = [  # (og:image, why the gate refuses it)
+    ("http://127.0.0.1:8701/admin.jpg", "127.0.0.1 is a non-public address (127.0.0.1)"),
+    ("http://localhost/og.jpg", "localhost names the local machine or network"),
+    ("http://10.0.0.1/og.jpg", "10.0.0.1 is a non-public address (10.0.0.1)"),
+    ("http://169.254.169.254/latest/meta-data/", "169.254.169.254 is a non-public address"),
+    ("http://0x7f000001/og.jpg", "0x7f000001 is a non-public address (127.0.0.1)"),
+]
+
+
+def og_page(image: str) -> str:
+    return (
+        f'<html><head><meta property="og:image" content="{image}"><title>t</title></head>'
+        f"<body><article>{BODY}</article></body></html>"
+    )
+
+
+@pytest.mark.parametrize(("image", "why"), REFUSED, ids=[i for i, _ in REFUSED])
+def test_an_og_image_the_gate_refuses_is_named_as_refused_not_as_the_image(
+    page_server: PageServer, fast: tuple[str, str], image: str, why: str
+) -> None:
+    page_server.add("/a", og_page(image))
+    mapped = ("--host-map", f"e.example={page_server.origin}", *fast)
+    done = newsbot("extract", "https://e.example/a", *mapped)
+    assert done.returncode == 0, done.stderr
+    head = done.stdout.split("\n\n", 1)[0].splitlines()
+    assert head[2] == "image: -"
+    assert head[3].startswith(f"image refused: {image} ({why}")
+    assert head[4:] == ["rule: generic", "url: https://e.example/a"]
+    as_json = json.loads(newsbot("extract", "https://e.example/a", "--json", *mapped).stdout)
+    assert as_json["image"] is None
+    assert as_json["images_refused"][0]["url"] == image
+    assert as_json["images_refused"][0]["why"].startswith(why)
+
+
+def test_an_image_a_run_would_show_is_printed_and_a_non_http_one_never(
+    page_server: PageServer, fast: tuple[str, str]
+) -> None:
+    page_server.add("/ok", og_page("/img/lead.jpg"))  # on the mapped host: a run shows it
+    page_server.add("/ftp", og_page("ftp://img.example.com/lead.jpg"))
+    mapped = ("--host-map", f"e.example={page_server.origin}", *fast)
+    ok = newsbot("extract", "https://e.example/ok", "--json", *mapped)
+    got = json.loads(ok.stdout)
+    assert got["image"] == "https://e.example/img/lead.jpg" and got["images_refused"] == []
+    ftp = newsbot("extract", "https://e.example/ftp", *mapped)
+    assert ftp.returncode == 0 and "image: -\nrule: generic" in ftp.stdout
+    assert "ftp:" not in ftp.stdout
