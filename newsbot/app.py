@@ -76,7 +76,7 @@ def network(
 
 def demo(config: Config) -> tuple[list[Job], Network]:
     """``run --demo``: the built-in main job and the recorded day that ships with newsbot."""
-    return load_jobs(JOBS, [DEMO_JOB]), network(config, replay=DEMO)
+    return load_jobs(JOBS, [DEMO_JOB], config=config), network(config, replay=DEMO)
 
 
 def check_run(config: Config, *, report: str | None, publishing: bool) -> None:
@@ -216,7 +216,8 @@ def _post_jobs(config: Config, jobs: Sequence[Job]) -> dict[str, str]:
     """slug → job name of every job whose posts are newsbot's: the jobs folder's and the
     run's, so a publish also commits posts of other jobs an earlier publish left behind."""
     folder = jobs_dir(config)
-    known = load_jobs(folder) if folder.is_dir() and any(folder.glob("*.toml")) else []
+    mine = folder.is_dir() and any(folder.glob("*.toml"))
+    known = load_jobs(folder, config=config) if mine else []
     return {j.slug: j.name for j in (*known, *jobs)}
 
 

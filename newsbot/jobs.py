@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, time
 from pathlib import Path
 from typing import Any, Literal
@@ -14,6 +14,7 @@ from pydantic import (
     Field,
     PrivateAttr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -44,13 +45,14 @@ class SourceRef(BaseModel):
     _parsed: SourceOptions = PrivateAttr(default_factory=SourceOptions)
 
     @model_validator(mode="after")
-    def _check_source(self) -> SourceRef:
+    def _check_source(self, info: ValidationInfo) -> SourceRef:
         try:
             source = sources.get(self.name)
         except ConfigError as exc:
             raise ValueError(str(exc)) from None
+        own = {"selectors": _given(info, "selectors").get(self.name, {})}
         try:
-            self._parsed = source.Options.model_validate(self.options)
+            self._parsed = source.Options.model_validate(self.options, context=own)
         except ValidationError as exc:
             problems = "; ".join(
                 f"options.{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
@@ -62,6 +64,20 @@ class SourceRef(BaseModel):
     def parsed(self) -> SourceOptions:
         """``options`` validated by the source's own model."""
         return self._parsed
+
+
+def _given(info: ValidationInfo, key: str) -> Mapping[str, Any]:
+    """``key`` of the context ``load_job`` passed ({} without one)."""
+    given = info.context.get(key) if isinstance(info.context, Mapping) else None
+    return given if isinstance(given, Mapping) else {}
+
+
+def validation_context(config: Config | None) -> dict[str, Any]:
+    """What validating a job under ``config`` knows of it: ``selectors``, source name →
+    its ``[sources.NAME.selectors]`` table."""
+    if config is None:
+        return {}
+    return {"selectors": {name: dict(s.selectors) for name, s in config.sources.items()}}
 
 
 DEFAULT_KEYWORDS = (
@@ -247,18 +263,25 @@ def directory(config: Config) -> Path:
     return local if local.is_dir() else scaffold.JOBS
 
 
-def load_job(path: Path) -> Job:
-    """Read and validate one job file; the name defaults to the file stem."""
+def load_job(path: Path, *, config: Config | None = None) -> Job:
+    """Read and validate one job file; the name defaults to the file stem.
+
+    With ``config``, a source's options may leave to it what its ``[sources.NAME]``
+    table sets (an html source's ``item`` selector).
+    """
     data = tomlfile.read(path, JobError, "job file")
     data.setdefault("name", path.stem)
     try:
-        return Job.model_validate(data)
+        return Job.model_validate(data, context=validation_context(config))
     except ValidationError as exc:
         raise JobError(f"invalid job file {path}:\n{explain(exc)}") from None
 
 
-def load_jobs(directory: Path, names: Sequence[str] | None = None) -> list[Job]:
-    """Load every job in ``directory``, or only ``names`` (in the order given).
+def load_jobs(
+    directory: Path, names: Sequence[str] | None = None, *, config: Config | None = None
+) -> list[Job]:
+    """Load every job in ``directory``, or only ``names`` (in the order given), each
+    validated under ``config`` when one is given (``load_job``).
 
     Refused (JobError, exit 64): two files with one name or one slug (their posts
     would overwrite each other), a name asked for twice, a name that is not there.
@@ -266,7 +289,7 @@ def load_jobs(directory: Path, names: Sequence[str] | None = None) -> list[Job]:
     if not directory.is_dir():
         raise JobError(f"jobs directory not found: {directory}")
     paths = sorted(directory.glob("*.toml"))
-    loaded = [(p, load_job(p)) for p in paths]
+    loaded = [(p, load_job(p, config=config)) for p in paths]
     _refuse_twins(loaded, "name")
     _refuse_twins(loaded, "slug")
     jobs = {j.name: j for _, j in loaded}

@@ -48,7 +48,7 @@ def _jobs(cfg: Config, names: list[str] | None = None) -> list[Job]:
     from newsbot.sources.settings import resolve
 
     resolve(cfg)  # [sources.UNKNOWN] and unknown selectors are refused before any job runs
-    return jobs.load_jobs(jobs.directory(cfg), names)
+    return jobs.load_jobs(jobs.directory(cfg), names, config=cfg)
 
 
 DEMO_CONFLICTS = ("job", "date", "record", "replay", "publish", "publish_repo")
@@ -269,7 +269,7 @@ def cmd_jobs(args: argparse.Namespace) -> int:
 
         check_publish(cfg)
     if args.builtin:
-        found, where = jobs.load_jobs(scaffold.JOBS), scaffold.JOBS
+        found, where = jobs.load_jobs(scaffold.JOBS, config=cfg), scaffold.JOBS
     else:
         found, where = _jobs(cfg), jobs.directory(cfg)
     for job in found:

@@ -13,6 +13,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsbot import config
+from newsbot.config import DEFAULT_CONFIG_FILE
 from newsbot.errors import UsageError
 from newsbot.jobs import load_jobs
 from newsbot.scaffold import CRON_WRAPPER, CRONTAB, JOBS, TEMPLATES, workflow
@@ -72,9 +74,11 @@ def planned(target: Path) -> dict[Path, str]:
 
 
 def workflow_for(target: Path) -> str:
-    """The workflow for the jobs in ``target/jobs`` (the built-in ones if there are none)."""
-    own = target / "jobs"
-    jobs = load_jobs(own if any(own.glob("*.toml")) else JOBS)
+    """The workflow for the jobs in ``target/jobs`` (the built-in ones if there are none),
+    read under ``target/newsbot.toml`` when there is one."""
+    own, settings = target / "jobs", target / DEFAULT_CONFIG_FILE
+    cfg = config.load(settings) if settings.is_file() else None
+    jobs = load_jobs(own if any(own.glob("*.toml")) else JOBS, config=cfg)
     try:
         return workflow.render(jobs, install=INSTALL)
     except ValueError as exc:

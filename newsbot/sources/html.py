@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from pydantic import Field, ValidationInfo, field_validator
-from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from newsbot.errors import LayoutChanged
 from newsbot.fetch.page import Page
@@ -30,7 +30,7 @@ from newsbot.models import RawItem
 from newsbot.sources import generic
 from newsbot.sources.base import Defaults, ListRequest
 from newsbot.sources.generic import GenericOptions
-from newsbot.sources.markup import lazy_image, text
+from newsbot.sources.markup import css_problem, lazy_image, text
 
 NAME = "html"
 LABEL = "html"  # each list's own link text is its ``label`` option
@@ -84,13 +84,10 @@ class Options(GenericOptions):
             )
         if not {**config_selectors(info), **value}.get("item", "").strip():
             raise ValueError(MISSING_ITEM)
-        probe = LexborHTMLParser("<p></p>")
         for name, selector in value.items():
-            try:
-                if selector.strip():
-                    probe.css(selector)
-            except (ValueError, SelectolaxError) as exc:
-                raise ValueError(f"{name} = {selector!r} is not a CSS selector ({exc})") from None
+            problem = css_problem(selector)
+            if problem:
+                raise ValueError(f"{name} = {problem}")
         return value
 
 

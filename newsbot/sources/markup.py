@@ -1,8 +1,8 @@
-"""Readers the HTML list adapters share: lazy images and node text."""
+"""Readers the HTML list adapters share: lazy images, node text, selector checks."""
 
 from __future__ import annotations
 
-from selectolax.lexbor import LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 
 def lazy_image(img: LexborNode | None) -> str | None:
@@ -20,3 +20,14 @@ def lazy_image(img: LexborNode | None) -> str | None:
 def text(node: LexborNode | None, *, strip: bool = False) -> str:
     """The node's text, or "" when the selector found nothing."""
     return node.text(strip=strip) if node is not None else ""
+
+
+def css_problem(selector: str) -> str | None:
+    """Why ``selector`` is not a CSS selector the parser takes, or None ("" is none)."""
+    if not selector.strip():
+        return None
+    try:
+        LexborHTMLParser("<p></p>").css(selector)
+    except (ValueError, SelectolaxError) as exc:
+        return f"{selector!r} is not a CSS selector ({exc})"
+    return None

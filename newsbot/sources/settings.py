@@ -13,6 +13,7 @@ from newsbot.extract.rules import Rule, with_overrides
 from newsbot.jobs import Job
 from newsbot.sources.base import SourceOptions
 from newsbot.sources.generic import GenericOptions
+from newsbot.sources.markup import css_problem
 
 GENERIC = ("feed", "html")  # their article pages go through the generic extractor
 
@@ -100,6 +101,10 @@ def _settings(name: str, config: Config) -> Settings:
             f"[sources.{name}.selectors]: unknown selector {', '.join(sorted(unknown))} "
             f"(known: {', '.join(selectors)})"
         )
+    for key, value in over.selectors.items():
+        problem = css_problem(value)
+        if problem:
+            raise ConfigError(f"[sources.{name}.selectors] {key} = {problem}")
     selectors.update(over.selectors)
     if over.obey_robots is not None:
         obey, note = over.obey_robots, "" if over.obey_robots else "set in config"

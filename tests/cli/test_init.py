@@ -121,6 +121,19 @@ def test_workflow_is_rewritten_from_the_blogs_own_jobs_and_nothing_else(tmp_path
     assert toml.read_text().endswith("# my edit\n") and "5 7 * * *" in krnews.read_text()
 
 
+def test_workflow_reads_the_jobs_under_the_blogs_own_config(tmp_path: Path) -> None:
+    """An html job may leave its item selector to [sources.html.selectors] there."""
+    init(tmp_path)
+    (tmp_path / "jobs" / "mine.toml").write_text(
+        'title = "{date}"\nslug = "mine"\nschedule = "0 9 * * *"\n[[sources]]\nname = "html"\n'
+        'section = "a"\noptions = { url = "https://news.example/list" }\n'
+    )
+    toml = tmp_path / "newsbot.toml"
+    toml.write_text(toml.read_text() + '\n[sources.html.selectors]\nitem = "li.item"\n')
+    assert main(["init", str(tmp_path), "--workflow"]) == 0
+    assert "mine" in (tmp_path / WORKFLOW).read_text()
+
+
 def test_jobs_refuses_publish_enabled_with_nowhere_to_publish(tmp_path: Path) -> None:
     (tmp_path / "newsbot.toml").write_text("[publish]\nenabled = true\n")
     assert main(["jobs", "--config", str(tmp_path / "newsbot.toml")]) == 64

@@ -8,6 +8,7 @@ byte for byte.
 from __future__ import annotations
 
 import re
+import subprocess
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -241,9 +242,6 @@ def test_parse_uses_the_configs_item_when_the_job_has_none() -> None:
         html_source.parse(page, html_source.SELECTORS, req)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="jobs.py does not yet pass [sources.html.selectors] as context"
-)
 def test_newsbot_jobs_accepts_a_job_whose_item_is_in_the_config(tmp_path: Path) -> None:
     jobs = tmp_path / "jobs"
     jobs.mkdir()
@@ -254,6 +252,62 @@ def test_newsbot_jobs_accepts_a_job_whose_item_is_in_the_config(tmp_path: Path) 
     (tmp_path / "newsbot.toml").write_text('[sources.html.selectors]\nitem = "li.item"\n')
     done = newsbot("jobs", "--jobs-dir", str(jobs), "--config", str(tmp_path / "newsbot.toml"))
     assert done.returncode == 0, done.stderr
+
+
+def test_a_run_posts_the_items_of_a_job_whose_item_is_in_the_config(
+    page_server: PageServer, tmp_path: Path
+) -> None:
+    rows = "".join(
+        f"<li class='item'><a href='/a/{n}'><h3>Story {n}</h3></a></li>" for n in range(3)
+    )
+    page_server.add("/list", f"<html><body><ul>{rows}</ul></body></html>")
+    jobs = tmp_path / "jobs"
+    jobs.mkdir()
+    (jobs / "j.toml").write_text(
+        'title = "{date} j"\nslug = "j"\n[[sources]]\nname = "html"\nsection = "a"\n'
+        'options = { url = "https://news.example/list", selectors = { title = "h3" } }\n'
+    )
+    cfg = tmp_path / "newsbot.toml"
+    cfg.write_text(
+        FAST_FETCH_TOML + '[publish]\npush = false\n[sources.html.selectors]\nitem = "li.item"\n'
+    )
+    blog = tmp_path / "blog"
+    subprocess.run(["git", "init", "-q", "-b", "main", str(blog)], check=True)
+    done = newsbot(
+        "run", "--jobs-dir", str(jobs), "--config", str(cfg), "--publish", "--publish-repo",
+        str(blog), "--host-map", f"news.example={page_server.origin}",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    (post,) = (blog / "_posts").glob("*.md")  # written and committed: the publish read the jobs too
+    text = post.read_text(encoding="utf-8")
+    assert [f"[Story {n}](https://news.example/a/{n})" in text for n in range(3)] == [True] * 3
+    log = subprocess.run(["git", "-C", str(blog), "log", "--name-only"], capture_output=True)
+    assert post.name in log.stdout.decode()
+
+
+@pytest.mark.parametrize(
+    ("table", "named"),
+    [
+        ('itme = "li"', "[sources.html.selectors]: unknown selector itme"),
+        ('item = "li[["', "[sources.html.selectors] item = 'li[[' is not a CSS selector"),
+        ('item = "li"\ntitle = "h3 >"', "[sources.html.selectors] title = 'h3 >'"),
+    ],
+)
+@pytest.mark.parametrize("command", ["jobs", "run"])
+def test_a_bad_selectors_table_in_the_config_is_refused_with_its_key(
+    tmp_path: Path, table: str, named: str, command: str
+) -> None:
+    jobs = tmp_path / "jobs"
+    jobs.mkdir()
+    (jobs / "j.toml").write_text(
+        'title = "{date}"\nslug = "j"\n[[sources]]\nname = "html"\nsection = "a"\n'
+        'options = { url = "https://news.example/list", selectors = { item = "li" } }\n'
+    )
+    (tmp_path / "newsbot.toml").write_text(f"[sources.html.selectors]\n{table}\n")
+    args = ["--jobs-dir", str(jobs), "--config", str(tmp_path / "newsbot.toml")]
+    done = newsbot(command, *args, *(["--dry-run"] if command == "run" else []))
+    assert done.returncode == 64, done.stderr
+    assert named in done.stderr and "Traceback" not in done.stderr
 
 
 def test_newsbot_jobs_refuses_an_html_job_with_no_item_anywhere(tmp_path: Path) -> None:
