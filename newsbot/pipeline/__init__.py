@@ -5,7 +5,8 @@ lock → read existing posts → the network (``gather``: lists, what each post 
 (``memory``). Nothing is written until every post is rendered; a failing source
 only fails its own result. A post already published only grows: its bytes, front
 matter included, stay as they are and new items are appended. A Ctrl-C stops the
-run with ``RunInterrupted``, whose report marks what had not finished.
+run with ``RunInterrupted``, whose report keeps what had finished (each source read,
+each job whose post was written) and marks the rest ``interrupted`` (``stopped``).
 """
 
 from __future__ import annotations
@@ -23,16 +24,15 @@ from newsbot.errors import Busy, NewsbotError, UsageError, WriteError
 from newsbot.fetch.hosts import HostMemory
 from newsbot.jobs import Job
 from newsbot.lock import lock_path, run_lock
-from newsbot.models import JobResult, Post, RunReport, SourceResult
+from newsbot.models import JobResult, Post, RunReport
 from newsbot.pipeline import memory, plan
 from newsbot.pipeline.gather import Context, Gathered, gather
+from newsbot.pipeline.stopped import INTERRUPTED, Finished
 from newsbot.posts import daily_list, digest, files
 from newsbot.sources.settings import resolve
 from newsbot.store import Store
 
 __all__ = ["INTERRUPTED", "RunInterrupted", "run"]
-
-INTERRUPTED = "interrupted"  # the status of a job or source the run stopped before
 
 
 class RunInterrupted(KeyboardInterrupt):
@@ -64,33 +64,13 @@ def run(
     now = (now or datetime.now(KST)).astimezone(KST).replace(microsecond=0)
     if day > today_kst(now):
         raise UsageError(f"--date {day} is in the future (today in Seoul is {today_kst(now)})")
+    finished = Finished()
     try:
-        return _locked(jobs, day, config, now, dry_run, transport, hosts)
+        return _locked(jobs, day, config, now, dry_run, transport, hosts, finished)
     except RunInterrupted:
         raise
     except KeyboardInterrupt:
-        raise RunInterrupted(interrupted(jobs, day, now)) from None
-
-
-def interrupted(jobs: Sequence[Job], day: date, now: datetime) -> RunReport:
-    """The report of a run stopped before its end: every job and source ``interrupted``."""
-    why = "the run was interrupted before this job finished"
-    results = tuple(
-        JobResult(
-            job.name,
-            day,
-            INTERRUPTED,
-            message=why,
-            sources=tuple(
-                SourceResult(
-                    r.name, r.section, status=INTERRUPTED, message="interrupted before it finished"
-                )
-                for r in job.sources
-            ),
-        )
-        for job in jobs
-    )
-    return RunReport(started_at=now, jobs=results)
+        raise RunInterrupted(finished.report(jobs, day, now)) from None
 
 
 def _locked(
@@ -101,12 +81,13 @@ def _locked(
     dry_run: bool,
     transport: httpx.AsyncBaseTransport | None,
     hosts: HostMemory | None,
+    finished: Finished,
 ) -> tuple[RunReport, list[Post]]:
     """The run under the output directory's lock (a dry run takes none)."""
     settings = resolve(config)
 
     def on(store: Store, notes: list[str]) -> tuple[RunReport, list[Post]]:
-        ctx = Context(day, now, config, settings, store, not dry_run, transport, hosts)
+        ctx = Context(day, now, config, settings, store, not dry_run, transport, hosts, finished)
         return _with_store(jobs, ctx, notes)
 
     if dry_run:
@@ -235,6 +216,7 @@ def _write(
             else:
                 post = replace(post, status="failed", error=str(exc))
         done.append((post, skip))
+        ctx.finished.job(_job_result(g, post, skip, ctx.day))  # kept if the run is stopped
     return done, notes
 
 

@@ -3,14 +3,15 @@
 One ``Fetcher`` (one httpx client) and one event loop serve them all. Each job is
 its own task, so a job's article pages (thumbnails, the digest's articles) start
 as soon as its own lists are in, while other hosts' lists may still be loading;
-per-host politeness is the Fetcher's, whoever asks.
+per-host politeness is the Fetcher's, whoever asks. Each list, once read, goes into
+the run's ``Finished``, so a run stopped part-way still reports it.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import httpx
@@ -23,6 +24,7 @@ from newsbot.jobs import Job
 from newsbot.models import Article, DigestEntry, DigestStats
 from newsbot.pipeline import lists, memory, pages, plan
 from newsbot.pipeline.lists import Listing
+from newsbot.pipeline.stopped import Finished
 from newsbot.pipeline.summaries import Summaries
 from newsbot.sources.settings import Settings, article_rules, for_options
 from newsbot.store import Store
@@ -40,6 +42,7 @@ class Context:
     write: bool  # False: a dry run (the LLM cache is read, never added to)
     transport: httpx.AsyncBaseTransport | None = None
     hosts: HostMemory | None = None
+    finished: Finished = field(default_factory=Finished)  # what a stopped run reports
 
 
 @dataclass(frozen=True)
@@ -87,19 +90,7 @@ async def _job(
     summaries: Summaries,
     run_deadline: float,
 ) -> Gathered:
-    reads = (
-        lists.read(
-            fetcher,
-            job,
-            ref,
-            for_options(ctx.settings[ref.name], ref.parsed),
-            day=ctx.day,
-            now=ctx.now,
-            budgets=ctx.config.fetch,
-            run_deadline=run_deadline,
-        )
-        for ref in job.sources
-    )
+    reads = (_list(fetcher, job, i, ctx, run_deadline) for i in range(len(job.sources)))
     listings = tuple(await asyncio.gather(*reads))
     results = [listing.result() for listing in listings]
     ids = [a.id for r in results for a in r.articles]
@@ -117,6 +108,25 @@ async def _job(
     if job.thumbnails and not chosen.skip:
         articles = await _thumbnails(fetcher, listings, articles)
     return Gathered(job, existing, listings, chosen, articles)
+
+
+async def _list(
+    fetcher: Fetcher, job: Job, index: int, ctx: Context, run_deadline: float
+) -> Listing:
+    """Source number ``index`` of ``job``, read; kept in ``ctx.finished`` once it is."""
+    ref = job.sources[index]
+    listing = await lists.read(
+        fetcher,
+        job,
+        ref,
+        for_options(ctx.settings[ref.name], ref.parsed),
+        day=ctx.day,
+        now=ctx.now,
+        budgets=ctx.config.fetch,
+        run_deadline=run_deadline,
+    )
+    ctx.finished.listing(job, index, listing)
+    return listing
 
 
 async def _thumbnails(

@@ -1,9 +1,11 @@
 """Ctrl-C still writes ``--report``: a real ``newsbot run`` in a subprocess, a real SIGINT.
 
 README: "Whatever stops a run, stderr says why … and ``--report PATH`` is still
-written." The run hangs on a feed whose server never answers; the signal comes
-once that request is in, and the report says the run was interrupted (exit 130),
-with every job and source the run had not finished marked ``interrupted``.
+written." Two jobs: ``one`` reads a feed that answers at once, then hangs on its
+article's page (a thumbnail), so that request shows its list was read; ``two``
+hangs on its feed. The signal comes once both requests are in, and the report says
+the run was interrupted (exit 130): the feed that had answered keeps its own result,
+and the jobs and the source the run had not finished are marked ``interrupted``.
 """
 
 from __future__ import annotations
@@ -32,22 +34,23 @@ FEED = (
 
 @dataclass
 class Hanging:
-    """A server whose ``/hang`` never answers (until the test ends); ``asked`` is set
-    once the run's request for it is in."""
+    """A server whose ``/hang`` and ``/g0`` (the good feed's article) never answer (until
+    the test ends); ``asked`` and ``thumbnail`` are set once the run's request is in."""
 
     origin: str
     asked: threading.Event
+    thumbnail: threading.Event
     release: threading.Event
 
 
 @pytest.fixture
 def hanging() -> Iterator[Hanging]:
-    asked, release = threading.Event(), threading.Event()
+    asked, thumbnail, release = threading.Event(), threading.Event(), threading.Event()
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            if self.path == "/hang":
-                asked.set()
+            if self.path in ("/hang", "/g0"):
+                (asked if self.path == "/hang" else thumbnail).set()
                 release.wait(60)
                 return
             if self.path == "/good.xml":
@@ -60,24 +63,28 @@ def hanging() -> Iterator[Hanging]:
 
     with serving(Handler) as origin:
         try:
-            yield Hanging(origin, asked, release)
+            yield Hanging(origin, asked, thumbnail, release)
         finally:
             release.set()
 
 
 def _setup(tmp_path: Path, origin: str) -> Path:
-    """A blog folder: newsbot.toml mapping both feed hosts to the server, one job of two
-    feeds (one answers, one hangs)."""
+    """A blog folder: newsbot.toml mapping both feed hosts to the server; job ``one`` of
+    the feed that answers (with thumbnails, whose page hangs), job ``two`` of the feed
+    that hangs."""
     blog = tmp_path / "blog"
     (blog / "jobs").mkdir(parents=True)
     (blog / "newsbot.toml").write_text(
         FAST_FETCH_TOML + "deadline = 60.0\nretries = 0\n"
         f'host_map = {{ "good.example.com" = "{origin}", "slow.example.com" = "{origin}" }}\n'
     )
-    (blog / "jobs" / "two.toml").write_text(
-        'title = "{date} two"\nslug = "two"\n'
+    (blog / "jobs" / "one.toml").write_text(
+        'title = "{date} one"\nslug = "one"\nthumbnails = true\n'
         '[[sources]]\nname = "feed"\nsection = "good"\n'
         'options = { url = "https://good.example.com/good.xml", tz = "UTC" }\n'
+    )
+    (blog / "jobs" / "two.toml").write_text(
+        'title = "{date} two"\nslug = "two"\n'
         '[[sources]]\nname = "feed"\nsection = "slow"\n'
         'options = { url = "https://slow.example.com/hang", tz = "UTC" }\n'
     )
@@ -104,6 +111,7 @@ def _interrupted_run(
     )  # fmt: skip
     try:
         assert hanging.asked.wait(30), "the run never asked for the hanging feed"
+        assert hanging.thumbnail.wait(30), "the run never asked for the good item's page"
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=30)
     finally:
@@ -119,12 +127,18 @@ def test_ctrl_c_writes_the_report_with_what_had_not_finished(
     assert "newsbot: interrupted" in done.stderr and "Traceback" not in done.stderr
     saved = json.loads(report.read_text(encoding="utf-8"))
     assert saved["exit_code"] == 130 and saved["error"] == "interrupted"
-    (job,) = saved["jobs"]
-    assert job["job"] == "two" and job["day"] == "2026-12-02" and job["status"] == "interrupted"
-    good, slow = job["sources"]
+    one, two = saved["jobs"]
+    for job in (one, two):
+        assert job["day"] == "2026-12-02" and job["status"] == "interrupted", job
+        assert job["message"] == "the run was interrupted before this job finished"
+    (good,) = one["sources"]
+    (slow,) = two["sources"]
     assert slow["section"] == "slow" and slow["status"] == "interrupted"
-    # the feed that answered: ok once the pipeline reports finished sources, else interrupted
-    assert good["section"] == "good" and good["status"] in ("ok", "interrupted")
+    assert slow["message"] == "interrupted before it finished" and slow["items_found"] == 0
+    # the feed that answered before the signal keeps what it did (robots.txt: 404)
+    assert good["section"] == "good" and good["status"] == "ok" and good["message"] == ""
+    assert good["items_found"] == 1 and good["http_codes"] == [404, 200] and good["bytes"] > 0
+    assert good["urls"] == ["https://good.example.com/good.xml"] and good["items_new"] == 0
     # written whole, through a temp file that is gone
     assert [p.name for p in report.parent.iterdir()] == ["run.json"]
     assert not (tmp_path / "blog" / "_posts").is_dir() or not any(
