@@ -27,6 +27,7 @@ class RawItem:
     snippet: str = ""
     press: str = ""
     published: str = ""  # as the page shows it; normalize makes it a datetime
+    dropped: str = ""  # a drop reason the source already knows (undated): counted, not posted
 
 
 class Article(BaseModel):
@@ -110,7 +111,7 @@ class Extracted:
     title: str
     text: str  # paragraphs separated by blank lines
     published: datetime | None = None
-    image: str | None = None
+    images: tuple[str, ...] = ()  # lead image candidates, best first, not yet gated
     rule: str = "generic"
     paragraphs: tuple[str, ...] = field(default=(), repr=False)
 
@@ -119,7 +120,7 @@ class Extracted:
             "url": self.url,
             "title": self.title,
             "published": self.published.isoformat() if self.published else None,
-            "image": self.image,
+            "images": list(self.images),
             "rule": self.rule,
             "text": self.text,
         }

@@ -14,7 +14,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from newsbot import sources
 from newsbot.extract import Rule, extract
-from newsbot.extract.meta import lead_image
+from newsbot.extract.meta import lead_images
 from newsbot.fetch import workers
 from newsbot.fetch.nesting import refuse_deep
 from newsbot.fetch.page import Page
@@ -44,15 +44,15 @@ def list_items(
     return sources.parse_page(parser, page, selectors, req)
 
 
-def og_image(html: str, base_url: str) -> str | None:
-    """The page's og:image as an absolute http(s) URL, or None."""
-    return lead_image(LexborHTMLParser(html), base_url)
+def og_images(html: str, base_url: str) -> list[str]:
+    """The page's lead image candidates (og:image first) as absolute http(s) URLs."""
+    return lead_images(LexborHTMLParser(html), base_url)
 
 
-def page_image(page: Page, max_nesting: int, source: str) -> str | None:
-    """The og:image of an article page."""
+def page_images(page: Page, max_nesting: int, source: str) -> list[str]:
+    """The lead image candidates of an article page, best first."""
     refuse_deep(page, max_nesting, source)
-    return og_image(page.text, page.url)
+    return og_images(page.text, page.url)
 
 
 def page_text(page: Page, rules: Mapping[str, Rule], max_nesting: int, source: str) -> Extracted:

@@ -293,9 +293,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     except SourceError as exc:
         print(f"newsbot: error: {exc}", file=sys.stderr)
         return 1
-    # the image a run would show: the page's, if it passes the run's URL gate
-    candidates = [got.image] if got.image else []
-    image, refused = items.first_image(candidates, Gate.of(cfg.fetch.host_map))
+    # the image a run would show: the page's first that passes the run's URL gate
+    image, refused = items.first_image(got.images, Gate.of(cfg.fetch.host_map))
     if args.json:
         out = got.to_dict() | {"image": image}
         out["images_refused"] = [{"url": url, "why": why} for url, why in refused]

@@ -1,4 +1,4 @@
-"""Article pages → title, publication time, lead image and main text. No I/O here.
+"""Article pages → title, publication time, lead image candidates and main text. No I/O here.
 
 A page whose host has a rule (``rules.Rule``, declared by its source) is read
 with that rule's selectors; every other page, and a site page whose body
@@ -28,7 +28,7 @@ def extract(page: Page, rules: Mapping[str, Rule]) -> Extracted:
     """Read ``page`` with its site's rule among ``rules``, or the generic extractor."""
     tree = LexborHTMLParser(page.text)
     rule = rule_for(page.url, rules)
-    image = meta.lead_image(tree, page.url)
+    images = tuple(meta.lead_images(tree, page.url))
     if rule is not None:
         body = _site_body(tree, rule)
         if body:
@@ -36,7 +36,7 @@ def extract(page: Page, rules: Mapping[str, Rule]) -> Extracted:
             published = meta.published(tree, rule.selectors["published"], rule.tz)
             published = published or meta.published(tree, meta.PUBLISHED, rule.tz)
             published = published or meta.text_date(tree, rule.tz)
-            return _result(page.url, title, body, published, image, rule.name)
+            return _result(page.url, title, body, published, images, rule.name)
     tz = rule.tz if rule is not None else KST
     title = meta.title(tree)
     published = meta.published(tree, meta.PUBLISHED, tz) or meta.text_date(tree, tz)
@@ -44,7 +44,7 @@ def extract(page: Page, rules: Mapping[str, Rule]) -> Extracted:
     paras = reading.paras
     if reading.share < consensus.SURE:  # another box could be the article: ask trafilatura
         paras = consensus.check(paras, page.text, page.url, reading.running)
-    return _result(page.url, title, _without_headline(paras, title), published, image, "generic")
+    return _result(page.url, title, _without_headline(paras, title), published, images, "generic")
 
 
 def _without_headline(paras: list[str], title: str) -> list[str]:
@@ -74,7 +74,7 @@ def _result(
     title: str,
     paras: list[str],
     published: datetime | None,
-    image: str | None,
+    images: tuple[str, ...],
     rule: str,
 ) -> Extracted:
-    return Extracted(url, title, "\n\n".join(paras), published, image, rule, tuple(paras))
+    return Extracted(url, title, "\n\n".join(paras), published, images, rule, tuple(paras))

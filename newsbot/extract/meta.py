@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from selectolax.lexbor import LexborHTMLParser
@@ -19,7 +20,16 @@ PUBLISHED = (
     'meta[name="pubdate"], meta[name="publish-date"], meta[itemprop="datePublished"], '
     "time[datetime]"
 )
-IMAGE = 'meta[property="og:image"], meta[name="og:image"], meta[name="twitter:image"]'
+# A page's lead image, best first: each og:image in turn (its og:image:secure_url, then the
+# og:image or og:image:url itself), then twitter:image, then <link rel="image_src">
+OG_IMAGE = ("og:image", "og:image:url")  # each starts one image (og:image:url is an alias)
+OG_SECURE = "og:image:secure_url"
+OG_SIZE = ("og:image:width", "og:image:height")
+TWITTER_IMAGE = ("twitter:image", "twitter:image:src")
+IMAGE_SRC = "image_src"
+# a tracking pixel or placeholder named as the image: 1x1.gif, spacer.png, blank.gif
+PIXEL = re.compile(r"(?:^|[/_.-])(?:1x1|pixel|spacer|blank|transparent|clear)\.(?:gif|png)$", re.I)
+MAX_IMAGES = 10  # candidates kept: the URL gate may refuse a few, never hundreds
 TZ_OFFSET = re.compile(r"[+-]\d{2}:?\d{2}$|Z$")
 ZH_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日\s*(\d{1,2}):(\d{2})")
 # "Written: 2023-11-07 15:03:30", "입력 2026.02.12. 오전 10:30", "发布时间：2019年11月25日 18:57"
@@ -70,14 +80,49 @@ def published(tree: LexborHTMLParser, selector: str, tz: ZoneInfo) -> datetime |
     return None
 
 
-def lead_image(tree: LexborHTMLParser, base: str) -> str | None:
-    """The page's og:image (else twitter:image) as an absolute http(s) URL, or None."""
-    for node in in_order(tree, IMAGE):
-        try:  # Sina writes protocol-relative //n.sinaimg.cn/…
-            return clean_url(node.attributes.get("content") or "", base)
-        except Rejected:
+def lead_images(tree: LexborHTMLParser, base: str) -> list[str]:
+    """The page's lead image candidates, best first, as distinct absolute http(s) URLs
+    (resolved against ``base``): empty, data:, javascript: and pixel-sized ones skipped.
+    Which one a post may show is the URL gate's call (``pipeline.items.first_image``)."""
+    og: list[list[str]] = []  # one list per og:image, its secure_url first
+    tiny: set[int] = set()  # og images declared 0 or 1 pixel wide or high
+    twitter: list[str] = []
+    linked: list[str] = []
+    for node in tree.css("meta, link"):
+        attrs = node.attributes
+        if node.tag == "link":
+            if IMAGE_SRC in (attrs.get("rel") or "").lower().split():
+                linked.append(attrs.get("href") or "")
             continue
-    return None
+        value = attrs.get("content") or ""
+        for key in {(attrs.get(a) or "").strip().lower() for a in ("property", "name")}:
+            if key in OG_IMAGE or (key == OG_SECURE and not og):
+                og.append([])
+            if key in OG_IMAGE:
+                og[-1].append(value)
+            elif key == OG_SECURE:
+                og[-1].insert(0, value)
+            elif key in OG_SIZE and og and value.strip() in ("0", "1"):
+                tiny.add(len(og) - 1)
+            elif key in TWITTER_IMAGE:
+                twitter.append(value)
+    ordered = [v for i, group in enumerate(og) if i not in tiny for v in group]
+    return _usable([*ordered, *twitter, *linked], base)
+
+
+def _usable(values: list[str], base: str) -> list[str]:
+    """``values`` as clean absolute URLs, each once, without pixels; at most MAX_IMAGES."""
+    found: list[str] = []
+    for value in values:
+        try:  # Sina writes protocol-relative //n.sinaimg.cn/…
+            url = clean_url(value, base)
+        except Rejected:  # empty, data:, javascript:, unreadable
+            continue
+        if url not in found and not PIXEL.search(urlsplit(url).path):
+            found.append(url)
+            if len(found) == MAX_IMAGES:
+                break
+    return found
 
 
 def parse_time(text: str, tz: ZoneInfo = KST) -> datetime | None:

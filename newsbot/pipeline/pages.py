@@ -4,8 +4,9 @@ Both fetch the pages of articles already chosen for a post, through the run's on
 ``Fetcher`` (same URL gate, robots policy, limits and politeness), a few at a time,
 and read each page in a worker process (``fetch.workers``) under ``parse_timeout``.
 A page that fails, in any way, costs its article the image (a list post) or its
-entry (the digest, counted by reason), never the run. An og:image passes the same
-check as a list's thumbnail (``items.image``): one on an inside address is left out.
+entry (the digest, counted by reason), never the run. A page's lead image candidates
+(og:image first, ``extract.meta.lead_images``) pass the same check as a list's thumbnail
+(``items.image``): one on an inside address is left out and the next one tried.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ async def thumbnails(
 ) -> list[Article]:
     """``articles`` with og:image thumbnails added where they had none; order kept."""
     gate = asyncio.Semaphore(THUMBNAIL_CONCURRENCY)
-    refused: list[str] = []  # og:images the URL gate turned away
+    refused: list[tuple[str, str]] = []  # (og:image, why) the URL gate turned away
 
     async def one(article: Article) -> Article:
         if article.thumbnail:
@@ -56,8 +57,8 @@ async def thumbnails(
                 page = await fetcher.get(
                     article.url, source=source, obey_robots=obey_robots, tally=tally
                 )
-                image = await fetcher.workers.run(
-                    readers.page_image,
+                images = await fetcher.workers.run(
+                    readers.page_images,
                     page,
                     fetcher.config.max_nesting,
                     source,
@@ -66,9 +67,8 @@ async def thumbnails(
                 )
             except SourceError:
                 return article
-        usable = items.image(image, fetcher.gate)
-        if image and usable is None:
-            refused.append(image)
+        usable, turned_away = items.first_image(images, fetcher.gate)
+        refused.extend(turned_away)
         return article.model_copy(update={"thumbnail": usable}) if usable else article
 
     started = time.monotonic()
@@ -77,9 +77,9 @@ async def thumbnails(
     finally:
         tally.elapsed_s += time.monotonic() - started  # wall time, however many at once
     if refused:
-        why = fetcher.gate.refusal(refused[0])
+        first, why = refused[0]
         tally.notes.append(
-            f"{source}: {len(refused)} og:image URL(s) left out, first {refused[0]} ({why})"
+            f"{source}: {len(refused)} og:image URL(s) left out, first {first} ({why})"
         )
     missing = sum(1 for a in filled if not a.thumbnail)
     if missing:

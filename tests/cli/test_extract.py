@@ -151,3 +151,22 @@ def test_an_image_a_run_would_show_is_printed_and_a_non_http_one_never(
     ftp = newsbot("extract", "https://e.example/ftp", *mapped)
     assert ftp.returncode == 0 and "image: -\nrule: generic" in ftp.stdout
     assert "ftp:" not in ftp.stdout
+
+
+def test_the_image_shown_is_the_first_the_gate_lets_through(
+    page_server: PageServer, fast: tuple[str, str]
+) -> None:
+    first = REFUSED[3][0]
+    page = og_page(first).replace(
+        "<title>", '<meta name="twitter:image" content="https://img.example.com/tw.jpg"><title>'
+    )
+    page_server.add("/a", page)
+    mapped = ("--host-map", f"e.example={page_server.origin}", *fast)
+    head = newsbot("extract", "https://e.example/a", *mapped).stdout.split("\n\n", 1)[0]
+    assert head.splitlines()[2:4] == [
+        "image: https://img.example.com/tw.jpg",
+        f"image refused: {first} ({REFUSED[3][1]} (169.254.169.254))",
+    ]
+    got = json.loads(newsbot("extract", "https://e.example/a", "--json", *mapped).stdout)
+    assert got["images"] == [first, "https://img.example.com/tw.jpg"]  # as the page names them
+    assert got["image"] == "https://img.example.com/tw.jpg"

@@ -18,7 +18,7 @@ from newsbot.fetch.workers import Workers
 from newsbot.jobs import load_job
 from newsbot.models import Article, Tally
 from newsbot.pipeline import pages as thumbnails
-from newsbot.readers import og_image
+from newsbot.readers import og_images
 from tests.conftest import ROOT, PageServer
 from tests.pipeline.days import Story, config, run, serve
 
@@ -52,7 +52,7 @@ def test_og_image_of_real_article_pages(
 ) -> None:
     text, _ = decode((shared_fixtures / name).read_bytes())
     # &#x3D; is decoded; Sina's protocol-relative image takes the page's scheme
-    assert og_image(text, url) == expected
+    assert og_images(text, url)[0] == expected
 
 
 @pytest.mark.parametrize(
@@ -64,7 +64,7 @@ def test_og_image_of_real_article_pages(
     ],
 )
 def test_no_usable_og_image(html: str) -> None:
-    assert og_image(html, "https://www.etnews.com/20180928000345") is None
+    assert og_images(html, "https://www.etnews.com/20180928000345") == []
 
 
 class CountingFetcher:
