@@ -1,7 +1,8 @@
 """A source's raw items → its articles: normalized, gated, deduplicated and capped.
 
-Every item that cannot be used is dropped and counted by reason. An error no rule
-foresaw costs that item only (``unreadable``, its message noted once); a link that
+Every item that cannot be used is dropped and counted by reason, or by the reason
+its source gave (``undated``: a past day's item whose time cannot be read). An error
+no rule foresaw costs that item only (``unreadable``, its message noted once); a link that
 fails the URL gate (``non_public_host``) is never fetched and never linked, and an
 image that fails it is left out (``image``: the one check for every image a post
 shows, a list's thumbnail or an article page's og:image).
@@ -58,6 +59,9 @@ def _article(
     item: RawItem, base_url: str, rules: Rules, now: datetime, drop: Drop
 ) -> Article | None:
     """One item as an article, or None when it is dropped (and counted)."""
+    if item.dropped:  # the source knew already (undated on a past day)
+        drop(item.dropped, "")
+        return None
     try:
         article = to_article(
             item,

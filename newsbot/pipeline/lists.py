@@ -32,8 +32,9 @@ from newsbot.sources.settings import Settings
 MOJIBAKE = re.compile(
     "[\u00c2-\u00ef][\u0080-\u00bf\u0152-\u0178\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
 )
-# drops that say nothing about the markup: repeats, the cap, links to non-public hosts
-NOT_INVALID = {"duplicate", "over_cap", "non_public_host"}
+# drops that say nothing about the markup: repeats, the cap, links to non-public hosts,
+# and a past day's items whose printed time cannot place them on any day
+NOT_INVALID = {"duplicate", "over_cap", "non_public_host", "undated"}
 MIN_COVERAGE = 0.9
 
 
@@ -164,7 +165,8 @@ def _accept(
     floor = listing.settings.min_items
     if len(listing.articles) < floor:
         usable = len(listing.articles)
-        if req.day < req.now.date() and not listing.items_dropped:  # a past day may be quiet
+        broken = any(reason not in NOT_INVALID for reason in listing.items_dropped)
+        if req.day < req.now.date() and not broken:  # a past day may be quiet
             why = f"only {usable} items listed for {req.day}, fewer than min_items {floor} "
             why += "(a quiet day, or a new layout)"
         else:

@@ -59,8 +59,12 @@ class ListRequest:
 
     def on_day(self, published: str) -> bool:
         """Whether a time as the list printed it falls on ``day`` in Seoul (undated: no)."""
+        return self.day_of(published) == self.day
+
+    def day_of(self, published: str) -> date | None:
+        """The day in Seoul a time as the list printed it falls on; None if none can be read."""
         when = parse_korean(published, now=self.now) if published else None
-        return when is not None and when.astimezone(KST).date() == self.day
+        return when.astimezone(KST).date() if when is not None else None
 
 
 @dataclass(frozen=True)

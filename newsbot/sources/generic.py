@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
@@ -48,6 +49,7 @@ EN_FORMATS = (
     "%d %B %Y",
     "%Y/%m/%d %H:%M",
 )
+UNDATED = "undated"  # the drop reason of an item a past day cannot place
 NO_RULE = Rule("generic", (), {"title": "", "body": "", "published": "", "drop": ""})
 
 
@@ -129,10 +131,22 @@ def past_day_note(name: str, options: GenericOptions, req: ListRequest) -> list[
 
 
 def on_day(items: Sequence[RawItem], options: GenericOptions, req: ListRequest) -> list[RawItem]:
-    """All items today or from a dated list; for a past day otherwise, that day's only."""
+    """All items today or from a dated list; for a past day otherwise, that day's only.
+
+    An item whose time cannot be read may be that day's or not: it is handed on
+    marked ``undated``, so the report counts it instead of losing it. Items of
+    other days are simply not that day's list.
+    """
     if req.is_today or options.dated:
         return list(items)
-    return [i for i in items if req.on_day(i.published)]
+    kept = []
+    for item in items:
+        day = req.day_of(item.published)
+        if day is None:
+            kept.append(replace(item, dropped=UNDATED))
+        elif day == req.day:
+            kept.append(item)
+    return kept
 
 
 def aware_time(shown: str, tz: ZoneInfo, *, day: date, now: datetime) -> str:

@@ -152,9 +152,6 @@ def test_a_malformed_json_feed_item_is_counted_and_the_valid_ones_are_posted(
     assert "Number date" in source["stdout"] and source["stdout"].count("\n## [") == 39
 
 
-@pytest.mark.xfail(
-    strict=True, reason="needs a drop channel from sources (RawItem.dropped) and 'undated'"
-)
 def test_a_past_day_counts_the_items_whose_date_cannot_be_read(
     page_server: PageServer, tmp_path: Path
 ) -> None:
@@ -173,3 +170,23 @@ def test_a_past_day_counts_the_items_whose_date_cannot_be_read(
     assert (code, source["status"]) == (0, "ok"), source["message"]
     assert (source["items_found"], source["items_dropped"]) == (10, {"undated": 4})
     assert source["stdout"].count("\n## [") == 6
+
+
+def test_a_past_day_with_only_undated_and_other_days_items_is_called_quiet(
+    page_server: PageServer, tmp_path: Path
+) -> None:
+    """Undated items are no sign of a broken layout; another day's items are not counted."""
+    day = datetime.now(KST).date() - timedelta(days=2)
+    other = f"{day + timedelta(days=1):%a, %d %b %Y} 03:00:00 +0000"
+    items = "".join(
+        f"<item><title>Story {n}</title><link>https://{HOST}/a/{n}</link>"
+        f"<pubDate>{other if n < 3 else 'garbage'}</pubDate></item>"
+        for n in range(5)
+    )
+    body = f"<rss version='2.0'><channel><title>T</title>{items}</channel></rss>"
+    page_server.add("/list", body, Content_Type="application/rss+xml")
+    code, source = run(page_server, tmp_path, date=day.isoformat())
+    assert (source["items_found"], source["items_dropped"]) == (2, {"undated": 2})
+    assert source["status"] == "parse_empty" and code != 0
+    assert f"only 0 items listed for {day}" in source["message"]
+    assert "a quiet day" in source["message"]

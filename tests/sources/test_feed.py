@@ -138,6 +138,24 @@ def test_a_past_day_keeps_that_days_items_and_says_so() -> None:
     assert "keeps no date archive" in feed.notes(past)[0] and feed.notes(request()) == []
 
 
+def test_a_past_day_marks_the_items_it_cannot_place_and_leaves_other_days_out() -> None:
+    stamps = ["Fri, 02 Jan 2026 09:00:00 +0000", "Thu, 01 Jan 2026 09:00:00 +0000", "soon", ""]
+    body = "".join(
+        f"<item><title>S{n}</title><link>https://a.example/{n}</link>"
+        + (f"<pubDate>{stamp}</pubDate>" if stamp else "")
+        + "</item>"
+        for n, stamp in enumerate(stamps)
+    )
+    rss = f"<rss version='2.0'><channel><title>x</title>{body}</channel></rss>"
+    past = parse(rss, request(day=date(2026, 1, 2)))
+    assert [(i.title, i.dropped) for i in past] == [
+        ("S0", ""),
+        ("S2", "undated"),
+        ("S3", "undated"),
+    ]
+    assert [i.dropped for i in parse(rss)] == [""] * 4  # today: every item, none marked
+
+
 def test_links_to_built_in_sites_keep_their_ids_and_canonical_links() -> None:
     naver = "https://n.news.naver.com/mnews/article/001/0000000001?sid=105"
     assert feed.article_id(naver) == "naver:001/0000000001"
