@@ -3,7 +3,8 @@
 Exit codes: 0 ok (nothing new included), 1 fatal (also an operating-system error:
 a path that cannot be read or written, named), 2 partial (a source failed; healthy
 posts written), 64 bad command line or configuration (nothing fetched), 75 another
-run holds the lock, 130 interrupted (Ctrl-C).
+run holds the lock, 130 interrupted (Ctrl-C), 143 stopped by SIGTERM (``run`` and
+``backfill`` take it as a Ctrl-C; the daemon stops after its running job, exit 0).
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from newsbot.errors import NewsbotError
 __all__ = ["build_parser", "main"]
 
 EX_FATAL = 1
-INTERRUPTED = 130
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,9 +34,12 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(args, str(exc), exc.exit_code)
     except OSError as exc:  # a path the user gave cannot be used: say which, no traceback
         return _fail(args, os_message(exc), EX_FATAL)
-    except KeyboardInterrupt:
-        print("newsbot: interrupted", file=sys.stderr)
-        return INTERRUPTED
+    except KeyboardInterrupt as exc:  # one the command did not catch (a second signal)
+        from newsbot.cli.commands import stop_status
+
+        code, why = stop_status(exc)
+        print(f"newsbot: {why}", file=sys.stderr)
+        return code
     return code
 
 

@@ -7,6 +7,7 @@ functions, so ``newsbot --help`` stays fast.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -14,8 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsbot.errors import UsageError
-
-INTERRUPTED = 130  # 128 + SIGINT, as a shell reports it
 
 if TYPE_CHECKING:
     from newsbot.app import DayResult
@@ -55,28 +54,43 @@ DEMO_CONFLICTS = ("job", "date", "record", "replay", "publish", "publish_repo")
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    try:
-        return _run(args)
-    except KeyboardInterrupt as exc:  # the pipeline's RunInterrupted carries what it knew
-        return _interrupted(args, getattr(exc, "report", None))
+    from newsbot import asyncrun
+
+    with asyncrun.sigterm_as_interrupt():  # a scheduler's SIGTERM: as a Ctrl-C
+        try:
+            return _run(args)
+        except KeyboardInterrupt as exc:  # the pipeline's RunInterrupted carries what it knew
+            return _interrupted(args, getattr(exc, "report", None), stop_status(exc))
 
 
-def _interrupted(args: argparse.Namespace, report: RunReport | None) -> int:
-    """Say the run was interrupted, and still write ``--report`` (exit 130)."""
+def stop_status(exc: BaseException) -> tuple[int, str]:
+    """Exit code and message of a command a signal stopped: Ctrl-C 130 ``interrupted``,
+    SIGTERM 143 ``interrupted by SIGTERM`` (128 + the signal, as a shell reports it)."""
+    from newsbot import asyncrun
+
+    signum = asyncrun.signal_of(exc)
+    by = "" if signum == signal.SIGINT else f" by {signal.Signals(signum).name}"
+    return 128 + signum, f"interrupted{by}"
+
+
+def _interrupted(
+    args: argparse.Namespace, report: RunReport | None, status: tuple[int, str]
+) -> int:
+    """Say the run was stopped, and still write ``--report`` (exit 130, or 143 on SIGTERM)."""
     from newsbot.report import runfile, runlog
 
-    message = "interrupted"
+    code, message = status
     if args.log_format == "json":
-        print(runlog.error(message, INTERRUPTED), file=sys.stderr)
+        print(runlog.error(message, code), file=sys.stderr)
     else:
         print(f"newsbot: {message}", file=sys.stderr)
     if args.report:
-        text = runfile.stopped(report, exit_code=INTERRUPTED, error=message)
+        text = runfile.stopped(report, exit_code=code, error=message)
         try:
             runfile.write(args.report, text)
         except OSError as exc:
             print(f"newsbot: cannot write report to {args.report}: {exc}", file=sys.stderr)
-    return INTERRUPTED
+    return code
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -169,7 +183,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
 
 
 def cmd_backfill(args: argparse.Namespace) -> int:
-    from newsbot import app
+    from newsbot import app, asyncrun
     from newsbot.report.progress import DayProgress
 
     cfg = load_config(args)
@@ -180,7 +194,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         app.check_publish(cfg)
     total = (args.end - args.start).days + 1
     at: list[date] = [args.start]
-    with DayProgress(total) as progress:
+    with asyncrun.sigterm_as_interrupt(), DayProgress(total) as progress:
 
         def on_day(i: int, day: date, result: DayResult | None, done: Sequence[str]) -> None:
             at[0] = day
@@ -207,12 +221,13 @@ def cmd_backfill(args: argparse.Namespace) -> int:
                 publishing=publishing,
                 on_day=on_day,
             )
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM
+            code, why = stop_status(exc)
             progress.line(
-                f"newsbot: backfill interrupted on {at[0]}; run the same command again to "
+                f"newsbot: backfill {why} on {at[0]}; run the same command again to "
                 "resume (days whose posts exist are skipped)"
             )
-            return INTERRUPTED
+            return code
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:

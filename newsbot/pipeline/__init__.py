@@ -4,13 +4,15 @@ lock → read existing posts → the network (``gather``: lists, what each post 
 (``plan``), article pages and summaries) → render (``posts``) → write → record
 (``memory``). Nothing is written until every post is rendered; a failing source
 only fails its own result. A post already published only grows: its bytes, front
-matter included, stay as they are and new items are appended. A Ctrl-C stops the
-run with ``RunInterrupted``, whose report keeps what had finished (each source read,
-each job whose post was written) and marks the rest ``interrupted`` (``stopped``).
+matter included, stay as they are and new items are appended. A Ctrl-C (or, under
+``asyncrun.sigterm_as_interrupt``, a SIGTERM) stops the run with ``RunInterrupted``,
+whose report keeps what had finished (each source read, each job whose post was
+written) and marks the rest ``interrupted`` (``stopped``).
 """
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
@@ -36,11 +38,13 @@ __all__ = ["INTERRUPTED", "RunInterrupted", "run"]
 
 
 class RunInterrupted(KeyboardInterrupt):
-    """Ctrl-C stopped the run; ``report`` says what it knew by then."""
+    """Ctrl-C (``signum`` SIGINT) or SIGTERM stopped the run; ``report`` says what it
+    knew by then."""
 
-    def __init__(self, report: RunReport) -> None:
+    def __init__(self, report: RunReport, signum: int = signal.SIGINT) -> None:
         super().__init__(INTERRUPTED)
         self.report = report
+        self.signum = signum
 
 
 def run(
@@ -58,8 +62,8 @@ def run(
     ``hosts`` carries politeness over from earlier runs in this process; ``transport``
     replaces the network (tests, ``--record``/``--replay``). A ``dry_run`` takes no
     lock and writes nothing, the state store included. A run refused by the lock is
-    put in the run history (``locked``) before Busy is raised. A Ctrl-C raises
-    RunInterrupted (a KeyboardInterrupt) once the lock and the store are let go.
+    put in the run history (``locked``) before Busy is raised. A Ctrl-C (or SIGTERM)
+    raises RunInterrupted (a KeyboardInterrupt) once the lock and the store are let go.
     """
     now = (now or datetime.now(KST)).astimezone(KST).replace(microsecond=0)
     if day > today_kst(now):
@@ -69,8 +73,9 @@ def run(
         return _locked(jobs, day, config, now, dry_run, transport, hosts, finished)
     except RunInterrupted:
         raise
-    except KeyboardInterrupt:
-        raise RunInterrupted(finished.report(jobs, day, now)) from None
+    except KeyboardInterrupt as exc:
+        signum = asyncrun.signal_of(exc)
+        raise RunInterrupted(finished.report(jobs, day, now), signum) from None
 
 
 def _locked(

@@ -145,8 +145,13 @@ def _default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+@pytest.mark.parametrize(
+    ("signum", "code", "why"),
+    [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "interrupted by SIGTERM")],
+    ids=["ctrl-c", "sigterm"],
+)
 def test_ctrl_c_in_a_backfill_prints_one_line_and_the_resume_hint(
-    page_server: PageServer, tmp_path: Path
+    page_server: PageServer, tmp_path: Path, signum: int, code: int, why: str
 ) -> None:
     days = [D1 + timedelta(days=n) for n in range(4)]
     for n, day in enumerate(days):  # host_delay's real 1-3 s between days leaves time to stop
@@ -165,11 +170,11 @@ def test_ctrl_c_in_a_backfill_prints_one_line_and_the_resume_hint(
     deadline = time.monotonic() + 30
     while not list(out.glob("*.md")) and time.monotonic() < deadline:
         time.sleep(0.01)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(signum)  # SIGTERM: what cron, systemd or CI send to stop it
     _, err = proc.communicate(timeout=30)
-    assert proc.returncode == 130, err
+    assert proc.returncode == code, err
     assert "Traceback" not in err and err.count("\n") <= 6
-    assert "backfill interrupted on 2025-02-0" in err and "run the same command again" in err
+    assert f"backfill {why} on 2025-02-0" in err and "run the same command again" in err
     assert len(list(out.glob("*.md"))) < len(days)
 
 

@@ -96,8 +96,13 @@ def _default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+def _ignore_sigint() -> None:
+    # as a script's ``newsbot run … &`` starts it: SIGTERM must not lean on SIGINT
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _interrupted_run(
-    hanging: Hanging, tmp_path: Path, *args: str
+    hanging: Hanging, tmp_path: Path, *args: str, signum: int = signal.SIGINT
 ) -> tuple[subprocess.CompletedProcess[str], Path]:
     blog = _setup(tmp_path, hanging.origin)
     report = tmp_path / "reports" / "run.json"
@@ -107,12 +112,12 @@ def _interrupted_run(
            "--report", str(report), *args]  # fmt: skip
     proc = subprocess.Popen(
         cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        preexec_fn=_default_sigint,
+        preexec_fn=_default_sigint if signum == signal.SIGINT else _ignore_sigint,
     )  # fmt: skip
     try:
         assert hanging.asked.wait(30), "the run never asked for the hanging feed"
         assert hanging.thumbnail.wait(30), "the run never asked for the good item's page"
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(signum)
         out, err = proc.communicate(timeout=30)
     finally:
         proc.kill()
@@ -124,9 +129,38 @@ def test_ctrl_c_writes_the_report_with_what_had_not_finished(
 ) -> None:
     done, report = _interrupted_run(hanging, tmp_path)
     assert done.returncode == 130, done.stderr
-    assert "newsbot: interrupted" in done.stderr and "Traceback" not in done.stderr
+    assert "newsbot: interrupted\n" in done.stderr and "Traceback" not in done.stderr
+    _check_report(report, 130, "interrupted")
+
+
+def test_sigterm_is_a_ctrl_c_with_exit_143_and_the_next_run_goes_ahead(
+    hanging: Hanging, tmp_path: Path
+) -> None:
+    """What cron, systemd and CI send on a timeout or a cancel: the report is written, the
+    lock and the store are let go (the next run on the same folder runs and writes)."""
+    done, report = _interrupted_run(hanging, tmp_path, signum=signal.SIGTERM)
+    assert done.returncode == 143, done.stderr
+    assert "newsbot: interrupted by SIGTERM\n" in done.stderr
+    assert "Traceback" not in done.stderr
+    _check_report(report, 143, "interrupted by SIGTERM")
+    hanging.release.set()  # now /hang and /g0 end without an answer: slow fails, one posts
+    blog = tmp_path / "blog"
+    again = subprocess.run(
+        [sys.executable, "-m", "newsbot", "run", "--date", "2026-12-02",
+         "--config", str(blog / "newsbot.toml"), "--output", str(blog / "_posts"),
+         "--report", str(report)],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert again.returncode == 2, again.stderr
+    one, two = json.loads(report.read_text(encoding="utf-8"))["jobs"]
+    assert one["status"] == "written" and two["status"] == "skipped", again.stderr
+
+
+def _check_report(report: Path, code: int, error: str) -> None:
+    """``report`` says the run stopped (``code``, ``error``); the feed that answered keeps
+    its result, the rest is ``interrupted``; no post was written."""
     saved = json.loads(report.read_text(encoding="utf-8"))
-    assert saved["exit_code"] == 130 and saved["error"] == "interrupted"
+    assert saved["exit_code"] == code and saved["error"] == error
     one, two = saved["jobs"]
     for job in (one, two):
         assert job["day"] == "2026-12-02" and job["status"] == "interrupted", job
@@ -141,9 +175,8 @@ def test_ctrl_c_writes_the_report_with_what_had_not_finished(
     assert good["urls"] == ["https://good.example.com/good.xml"] and good["items_new"] == 0
     # written whole, through a temp file that is gone
     assert [p.name for p in report.parent.iterdir()] == ["run.json"]
-    assert not (tmp_path / "blog" / "_posts").is_dir() or not any(
-        (tmp_path / "blog" / "_posts").glob("*.md")
-    )
+    posts = report.parent.parent / "blog" / "_posts"
+    assert not posts.is_dir() or not any(posts.glob("*.md"))
 
 
 def test_ctrl_c_with_json_logs_is_an_error_event_and_the_report_is_written(
