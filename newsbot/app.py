@@ -9,6 +9,8 @@ the daemon alike), the backfill loop, and how exit codes combine.
 from __future__ import annotations
 
 import contextlib
+import os
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -87,20 +89,29 @@ def check_run(config: Config, *, report: str | None, publishing: bool) -> None:
 
 
 def check_report(target: str | None) -> None:
-    """``--report PATH`` must be a file newsbot can write (``-`` is stdout)."""
+    """``--report PATH`` must be a file newsbot can write (``-`` is stdout): its folder
+    exists and takes the temp file the report is written to, then renamed over PATH."""
     if target is None or target == "-":
         return
     path = Path(target)
     if path.is_dir():
         raise UsageError(f"--report {target} is a directory; give a file path")
-    existed = path.exists()
+    folder = path.parent
+    if not folder.is_dir():
+        raise UsageError(f"--report {target} cannot be written: {missing_folder(folder)}")
     try:
-        with path.open("a", encoding="utf-8"):
-            pass
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".newsbot-report-", suffix=".tmp")
     except OSError as exc:
         raise UsageError(f"--report {target} cannot be written: {exc.strerror}") from None
-    if not existed:
-        path.unlink()  # made only to prove it can be; the report comes after the run
+    os.close(fd)
+    os.unlink(probe)  # made only to prove it can be; the report comes after the run
+
+
+def missing_folder(folder: Path) -> str:
+    """Why ``folder`` cannot hold a file: it is a file itself, or it does not exist."""
+    if folder.exists():
+        return f"{folder} is a file, not a folder"
+    return f"the folder {folder} does not exist (create it first)"
 
 
 def check_publish(config: Config) -> None:

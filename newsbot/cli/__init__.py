@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import argparse
 import errno
-import json
 import sys
-from datetime import datetime
 from pathlib import Path
 
 from newsbot.cli.parser import build_parser
-from newsbot.dates import KST
 from newsbot.errors import NewsbotError
 
 __all__ = ["build_parser", "main"]
@@ -56,7 +53,8 @@ def os_message(exc: OSError) -> str:
 
 def _fail(args: argparse.Namespace, message: str, code: int) -> int:
     """Say why the command stopped (text or a JSON ``error`` event), and write the
-    ``--report`` file if one was asked for, so a scheduler always has one."""
+    ``--report`` file if one was asked for, so a scheduler always has one (whole, through
+    a temp file: an old report is replaced, never left half written)."""
     if getattr(args, "log_format", "text") == "json":
         from newsbot.report import runlog
 
@@ -65,14 +63,12 @@ def _fail(args: argparse.Namespace, message: str, code: int) -> int:
         print(f"newsbot: error: {message}", file=sys.stderr)
     target = getattr(args, "report", None)
     if target:
-        report = {"started_at": datetime.now(KST).isoformat(), "exit_code": code}
-        text = json.dumps(report | {"error": message, "notes": [], "jobs": []}, indent=2)
+        from newsbot.cli.commands import report_error
+        from newsbot.report import runfile
+
         try:
-            if target == "-":
-                print(text)
-            else:
-                with open(target, "w", encoding="utf-8") as fh:
-                    fh.write(text + "\n")
-        except OSError:
-            pass  # the report path itself was refused; the message above says so
+            runfile.write(target, runfile.stopped(None, exit_code=code, error=message))
+        except OSError as exc:
+            if target not in message:  # else the error was that path: said once is enough
+                print(f"newsbot: {report_error(target, exc)}", file=sys.stderr)
     return code

@@ -89,8 +89,17 @@ def _interrupted(
         try:
             runfile.write(args.report, text)
         except OSError as exc:
-            print(f"newsbot: cannot write report to {args.report}: {exc}", file=sys.stderr)
+            print(f"newsbot: {report_error(args.report, exc)}", file=sys.stderr)
     return code
+
+
+def report_error(target: str, exc: OSError) -> str:
+    """``cannot write report to PATH: why``, a missing folder named as such."""
+    from newsbot.app import missing_folder
+
+    folder = Path(target).parent
+    why = (exc.strerror or str(exc)) if folder.is_dir() else missing_folder(folder)
+    return f"cannot write report to {target}: {why}"
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -161,7 +170,7 @@ def _write_report(target: str, text: str) -> None:
     try:
         runfile.write(target, text)
     except OSError as exc:
-        raise UsageError(f"cannot write report to {target}: {exc.strerror}") from None
+        raise UsageError(report_error(target, exc)) from None
 
 
 def cmd_schedule(args: argparse.Namespace) -> int:

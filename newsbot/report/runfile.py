@@ -1,8 +1,8 @@
 """The ``--report PATH`` file: written whole or not at all, however the run stopped.
 
 A run's own report comes from ``RunReport.to_json``; a run stopped by an error or
-a Ctrl-C adds ``error`` and its exit code to what it knew by then (nothing but the
-time when it stopped before any job ran).
+a signal adds ``error`` (redacted: it may quote a URL) and its exit code to what it
+knew by then (nothing but the time when it stopped before any job ran).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pathlib import Path
 
 from newsbot.dates import KST
 from newsbot.models import RunReport
+from newsbot.redact import redact
 
 
 def stopped(report: RunReport | None, *, exit_code: int, error: str) -> str:
@@ -25,7 +26,7 @@ def stopped(report: RunReport | None, *, exit_code: int, error: str) -> str:
         data = {"started_at": datetime.now(KST).isoformat(), "notes": [], "jobs": []}
     else:
         data = json.loads(report.to_json())
-    head = {"started_at": data.pop("started_at"), "exit_code": exit_code, "error": error}
+    head = {"started_at": data.pop("started_at"), "exit_code": exit_code, "error": redact(error)}
     data.pop("exit_code", None)
     return json.dumps(head | data, ensure_ascii=False, indent=2)
 
