@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # a path the user gave cannot be used: say which, no traceback
         return _fail(args, os_message(exc), EX_FATAL)
     except KeyboardInterrupt as exc:  # one the command did not catch (a second signal)
-        from newsbot.cli.commands import stop_status
+        from newsbot.cli.reporting import stop_status
 
         code, why = stop_status(exc)
         print(f"newsbot: {why}", file=sys.stderr)
@@ -55,20 +55,8 @@ def _fail(args: argparse.Namespace, message: str, code: int) -> int:
     """Say why the command stopped (text or a JSON ``error`` event), and write the
     ``--report`` file if one was asked for, so a scheduler always has one (whole, through
     a temp file: an old report is replaced, never left half written)."""
-    if getattr(args, "log_format", "text") == "json":
-        from newsbot.report import runlog
+    from newsbot.cli import reporting
 
-        print(runlog.error(message, code), file=sys.stderr)
-    else:
-        print(f"newsbot: error: {message}", file=sys.stderr)
-    target = getattr(args, "report", None)
-    if target:
-        from newsbot.cli.commands import report_error
-        from newsbot.report import runfile
-
-        try:
-            runfile.write(target, runfile.stopped(None, exit_code=code, error=message))
-        except OSError as exc:
-            if target not in message:  # else the error was that path: said once is enough
-                print(f"newsbot: {report_error(target, exc)}", file=sys.stderr)
+    reporting.say(args, message, code)
+    reporting.write_stopped(getattr(args, "report", None), None, code, message)
     return code

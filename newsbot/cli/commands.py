@@ -7,7 +7,6 @@ functions, so ``newsbot --help`` stays fast.
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -20,7 +19,6 @@ if TYPE_CHECKING:
     from newsbot.app import DayResult
     from newsbot.config import Config
     from newsbot.jobs import Job
-    from newsbot.models import RunReport
 
 
 def load_config(args: argparse.Namespace) -> Config:
@@ -55,51 +53,13 @@ DEMO_CONFLICTS = ("job", "date", "record", "replay", "publish", "publish_repo")
 
 def cmd_run(args: argparse.Namespace) -> int:
     from newsbot import asyncrun
+    from newsbot.cli import reporting
 
     with asyncrun.sigterm_as_interrupt():  # a scheduler's SIGTERM: as a Ctrl-C
         try:
             return _run(args)
         except KeyboardInterrupt as exc:  # the pipeline's RunInterrupted carries what it knew
-            return _interrupted(args, getattr(exc, "report", None), stop_status(exc))
-
-
-def stop_status(exc: BaseException) -> tuple[int, str]:
-    """Exit code and message of a command a signal stopped: Ctrl-C 130 ``interrupted``,
-    SIGTERM 143 ``interrupted by SIGTERM`` (128 + the signal, as a shell reports it)."""
-    from newsbot import asyncrun
-
-    signum = asyncrun.signal_of(exc)
-    by = "" if signum == signal.SIGINT else f" by {signal.Signals(signum).name}"
-    return 128 + signum, f"interrupted{by}"
-
-
-def _interrupted(
-    args: argparse.Namespace, report: RunReport | None, status: tuple[int, str]
-) -> int:
-    """Say the run was stopped, and still write ``--report`` (exit 130, or 143 on SIGTERM)."""
-    from newsbot.report import runfile, runlog
-
-    code, message = status
-    if args.log_format == "json":
-        print(runlog.error(message, code), file=sys.stderr)
-    else:
-        print(f"newsbot: {message}", file=sys.stderr)
-    if args.report:
-        text = runfile.stopped(report, exit_code=code, error=message)
-        try:
-            runfile.write(args.report, text)
-        except OSError as exc:
-            print(f"newsbot: {report_error(args.report, exc)}", file=sys.stderr)
-    return code
-
-
-def report_error(target: str, exc: OSError) -> str:
-    """``cannot write report to PATH: why``, a missing folder named as such."""
-    from newsbot.app import missing_folder
-
-    folder = Path(target).parent
-    why = (exc.strerror or str(exc)) if folder.is_dir() else missing_folder(folder)
-    return f"cannot write report to {target}: {why}"
+            return reporting.interrupted(args, getattr(exc, "report", None), exc)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -124,7 +84,9 @@ def _run(args: argparse.Namespace) -> int:
             print(f"# {post.path}\n{post.text}", end="")
     _summary(result, args.log_format)
     if args.report:
-        _write_report(args.report, result.report.to_json())
+        from newsbot.cli.reporting import write_report
+
+        write_report(args.report, result.report.to_json())
     _print_publish(result)
     return result.exit_code
 
@@ -164,15 +126,6 @@ def _publish_word(result: DayResult) -> str:
     return f"{res.status} {res.commit[:12]}".strip()
 
 
-def _write_report(target: str, text: str) -> None:
-    from newsbot.report import runfile
-
-    try:
-        runfile.write(target, text)
-    except OSError as exc:
-        raise UsageError(report_error(target, exc)) from None
-
-
 def cmd_schedule(args: argparse.Namespace) -> int:
     from newsbot.schedule import serve
 
@@ -193,6 +146,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
 
 def cmd_backfill(args: argparse.Namespace) -> int:
     from newsbot import app, asyncrun
+    from newsbot.cli import reporting
     from newsbot.report.progress import DayProgress
 
     cfg = load_config(args)
@@ -231,7 +185,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
                 on_day=on_day,
             )
         except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM
-            code, why = stop_status(exc)
+            code, why = reporting.stop_status(exc)
             progress.line(
                 f"newsbot: backfill {why} on {at[0]}; run the same command again to "
                 "resume (days whose posts exist are skipped)"
