@@ -1,13 +1,16 @@
 """RawItem → Article, the same rules for every source.
 
 Text: entities decoded, Unicode NFC, control and bidi characters removed,
-whitespace collapsed. URLs: read as a browser reads an ``href`` (WHATWG URL: tabs
-and newlines removed, ``\\`` is ``/`` before the query, a space or quote in the path
-or query percent-encoded, so ``a b.jpg`` is ``a%20b.jpg``, never ``ab.jpg``),
-resolved against the page, http(s) only, userinfo and tracking parameters dropped,
-at most 2083 characters; one that cannot be read (a port over 65535, a broken IPv6
-literal, malformed punycode, a space in the host) is ``bad_url``. Letters beyond
-ASCII stay as they are: a browser sends them as the same UTF-8 bytes either way.
+whitespace collapsed; a title over ``TITLE_CHARS`` (a press name over ``PRESS_CHARS``)
+is cut to fit, at a space near the end or else between two graphemes, with "…" (the
+item is kept), and a snippet is cut at the job's ``snippet_chars`` between graphemes.
+URLs: read as a browser reads an ``href`` (WHATWG URL: tabs and newlines removed,
+``\\`` is ``/`` before the query, a space or quote in the path or query
+percent-encoded, so ``a b.jpg`` is ``a%20b.jpg``, never ``ab.jpg``), resolved against
+the page, http(s) only, userinfo and tracking parameters dropped, at most 2083
+characters; one that cannot be read (a port over 65535, a broken IPv6 literal,
+malformed punycode, a space in the host) is ``bad_url``. Letters beyond ASCII stay as
+they are: a browser sends them as the same UTF-8 bytes either way.
 """
 
 from __future__ import annotations
@@ -20,11 +23,16 @@ from datetime import datetime
 from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 import idna
+import regex
 
 from newsbot.dates import parse_korean
 from newsbot.errors import Rejected
 from newsbot.models import Article, RawItem
 
+TITLE_CHARS = 300  # real headlines stay under 100; a hostile list can post thousands
+PRESS_CHARS = 100  # a press name is a few words
+ELLIPSIS = "…"
+GRAPHEME = regex.compile(r"\X")  # one user-perceived character (UAX #29): é, 🇰🇷, क्षि
 MAX_URL = 2083  # Scrapy's URLLENGTH_LIMIT, the longest URL old browsers accept
 TRACKING_PARAMS = re.compile(
     r"^(utm_\w+|fbclid|gclid|dclid|mc_[ce]id|igshid|cre|mod|loc|r|tr|from|ref|cds|type|sid)$",
@@ -61,8 +69,36 @@ def word_grams(text: str, n: int) -> set[tuple[str, ...]]:
 
 
 def cut(text: str, limit: int) -> str:
-    """At most ``limit`` characters, never leaving trailing whitespace."""
-    return text[:limit].rstrip()
+    """At most ``limit`` characters, cut between two graphemes, no trailing whitespace."""
+    return text[: _cut_at(text, limit)]
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` if it has at most ``limit`` characters; else cut to fit with "…" at the
+    end, at its last space when that is in the final fifth, else between two graphemes."""
+    if len(text) <= limit:
+        return text
+    return text[: _cut_at(text, limit - len(ELLIPSIS), words_from=limit * 4 // 5)] + ELLIPSIS
+
+
+def _cut_at(text: str, limit: int, words_from: int | None = None) -> int:
+    """Where to cut ``text`` to keep at most ``limit`` characters: between two graphemes
+    (a letter is never parted from its marks, nor a flag's halves), before the last space
+    at or after ``words_from`` if there is one, trailing whitespace left out."""
+    ends = [0]
+    for match in GRAPHEME.finditer(text):
+        if match.end() > limit:
+            break
+        ends.append(match.end())
+    if words_from is not None:
+        spaces = [
+            i for i, end in enumerate(ends) if end >= words_from and text[end : end + 1].isspace()
+        ]
+        if spaces:
+            del ends[spaces[-1] + 1 :]
+    while len(ends) > 1 and text[ends[-2] : ends[-1]].isspace():
+        ends.pop()
+    return ends[-1]
 
 
 def clean_url(raw: str, base: str) -> str:
@@ -126,7 +162,7 @@ def to_article(
     article_id: Callable[[str], str | None],
 ) -> Article:
     """Normalize one raw item; raises Rejected with the drop reason."""
-    title = clean_text(raw.title)
+    title = shorten(clean_text(raw.title), TITLE_CHARS)
     if not title:
         raise Rejected("empty_title")
     url = canonical(strip_tracking(clean_url(raw.url, base_url)))
@@ -142,7 +178,7 @@ def to_article(
         url=url,
         thumbnail=thumbnail,
         snippet=cut(clean_text(raw.snippet), snippet_chars),
-        press=clean_text(raw.press),
+        press=shorten(clean_text(raw.press), PRESS_CHARS),
         published_at=parse_korean(raw.published, now=now) if raw.published.strip() else None,
         source=source,
         section=section,

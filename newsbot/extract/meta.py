@@ -12,7 +12,7 @@ from selectolax.lexbor import LexborHTMLParser
 from newsbot.dates import KST, parse_korean
 from newsbot.errors import Rejected
 from newsbot.extract.dom import first_text, in_order
-from newsbot.normalize import clean_text, clean_url
+from newsbot.normalize import TITLE_CHARS, clean_text, clean_url, shorten
 
 TITLE = 'meta[property="og:title"], h1, title'
 PUBLISHED = (
@@ -43,7 +43,12 @@ LABELED_DATE = re.compile(
 
 def title(tree: LexborHTMLParser, selector: str = "") -> str:
     """The title by ``selector`` (a site rule's), else og:title, h1 or <title>; an
-    og:title that is the h1 plus a site suffix ("… | Site") gives the h1."""
+    og:title that is the h1 plus a site suffix ("… | Site") gives the h1. At most
+    ``TITLE_CHARS``, as a list's title (``normalize.shorten``)."""
+    return shorten(_title(tree, selector), TITLE_CHARS)
+
+
+def _title(tree: LexborHTMLParser, selector: str) -> str:
     found = first_text(tree, selector) if selector else ""
     if found:
         return found

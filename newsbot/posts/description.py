@@ -15,23 +15,24 @@ import html
 import re
 from collections.abc import Iterable
 
+from newsbot.normalize import shorten
+
 MAX_CHARS = 150
 SEPARATOR = " / "
-ELLIPSIS = "…"
 BLANKS = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
 MARKUP = str.maketrans({"<": "＜", ">": "＞"})
 
 
 def summary(titles: Iterable[str]) -> str:
     """As many of ``titles`` as fit in ``MAX_CHARS``, joined; the first one cut if it
-    alone is too long; "" for no titles."""
+    alone is too long (``normalize.shorten``: between graphemes, with "…"); "" for none."""
     parts: list[str] = []
     for title in filter(None, map(_clean, titles)):
         if len(SEPARATOR.join([*parts, title])) <= MAX_CHARS:
             parts.append(title)
             continue
         if not parts:
-            parts.append(title[: MAX_CHARS - len(ELLIPSIS)].rstrip() + ELLIPSIS)
+            parts.append(shorten(title, MAX_CHARS))
         break
     return SEPARATOR.join(parts)
 
