@@ -54,9 +54,12 @@ def os_message(exc: OSError) -> str:
 def _fail(args: argparse.Namespace, message: str, code: int) -> int:
     """Say why the command stopped (text or a JSON ``error`` event), and write the
     ``--report`` file if one was asked for, so a scheduler always has one (whole, through
-    a temp file: an old report is replaced, never left half written)."""
+    a temp file: an old report is replaced, never left half written). A command that
+    set ``args.report_so_far`` (backfill) has its work until then in it."""
     from newsbot.cli import reporting
 
+    so_far = getattr(args, "report_so_far", None)
+    report = so_far() if so_far is not None else None
     reporting.say(args, message, code)
-    reporting.write_stopped(getattr(args, "report", None), None, code, message)
+    reporting.write_stopped(getattr(args, "report", None), report, code, message)
     return code

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -147,20 +147,26 @@ def cmd_schedule(args: argparse.Namespace) -> int:
 def cmd_backfill(args: argparse.Namespace) -> int:
     from newsbot import app, asyncrun
     from newsbot.cli import reporting
+    from newsbot.dates import KST
+    from newsbot.report import runfile
     from newsbot.report.progress import DayProgress
 
     cfg = load_config(args)
     jobs = _jobs(cfg, args.job)
     app.check_days(args.start, args.end)
+    app.check_report(args.report)
     publishing = args.publish or cfg.publish.enabled
     if publishing:
         app.check_publish(cfg)
     total = (args.end - args.start).days + 1
-    at: list[date] = [args.start]
+    at: list[date] = [args.start]  # the day running now
+    days = runfile.Days(datetime.now(KST))
+    args.report_so_far = days.report  # an error mid-way: its report keeps the days that ran
     with asyncrun.sigterm_as_interrupt(), DayProgress(total) as progress:
 
         def on_day(i: int, day: date, result: DayResult | None, done: Sequence[str]) -> None:
-            at[0] = day
+            at[0] = min(day + timedelta(days=1), args.end)
+            days.add(day, result.report if result else None, done)
             progress.start(day)
             if result is None:
                 progress.line(f"[{i}/{total}] {day}: every post exists, skipped")
@@ -175,7 +181,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
             progress.advance()
 
         try:
-            return app.backfill(
+            code = app.backfill(
                 jobs,
                 args.start,
                 args.end,
@@ -190,7 +196,12 @@ def cmd_backfill(args: argparse.Namespace) -> int:
                 f"newsbot: backfill {why} on {at[0]}; run the same command again to "
                 "resume (days whose posts exist are skipped)"
             )
+            partial = days.report(getattr(exc, "report", None))
+            reporting.write_stopped(args.report, partial, code, why)
             return code
+    if args.report:
+        reporting.write_report(args.report, runfile.ended(days.report(), code))
+    return code
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:

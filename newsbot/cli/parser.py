@@ -107,6 +107,11 @@ def build_parser() -> argparse.ArgumentParser:
     back.add_argument("--to", dest="end", type=day_arg, required=True, help="last day")
     back.add_argument("--job", action="append", default=[], metavar="NAME", help="(repeatable)")
     back.add_argument("--force", action="store_true", help="re-run days whose post exists")
+    back.add_argument(
+        "--report",
+        metavar="PATH",
+        help="write one report for the whole range as JSON to PATH ('-' for stdout)",
+    )
     _common(back)
     _paths(back)
     _publishing(back, "publish each day's posts as run --publish does")

@@ -2,7 +2,8 @@
 
 A run's own report comes from ``RunReport.to_json``; a run stopped by an error or
 a signal adds ``error`` (redacted: it may quote a URL) and its exit code to what it
-knew by then (nothing but the time when it stopped before any job ran).
+knew by then (nothing but the time when it stopped before any job ran). A backfill's
+report is its days' gathered into one (``Days``), with the backfill's exit code.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ import contextlib
 import json
 import os
 import tempfile
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date, datetime
 from pathlib import Path
 
 from newsbot.dates import KST
-from newsbot.models import RunReport
+from newsbot.models import JobResult, RunReport
 from newsbot.redact import redact
 
 
@@ -29,6 +31,37 @@ def stopped(report: RunReport | None, *, exit_code: int, error: str) -> str:
     head = {"started_at": data.pop("started_at"), "exit_code": exit_code, "error": redact(error)}
     data.pop("exit_code", None)
     return json.dumps(head | data, ensure_ascii=False, indent=2)
+
+
+def ended(report: RunReport, exit_code: int) -> str:
+    """The JSON of a command that ran to its end with ``exit_code``, ``report`` its work."""
+    data = json.loads(report.to_json())
+    return json.dumps(data | {"exit_code": exit_code}, ensure_ascii=False, indent=2)
+
+
+class Days:
+    """A backfill's days, gathered into one report as they end: each job of each day
+    that ran (a job says its day), and a note for each job skipped, its post on disk."""
+
+    def __init__(self, started_at: datetime) -> None:
+        self.started_at = started_at
+        self.jobs: list[JobResult] = []
+        self.notes: list[str] = []
+
+    def add(self, day: date, report: RunReport | None, skipped: Sequence[str]) -> None:
+        """``day`` ended: its run's ``report`` (None: nothing ran), the jobs it skipped."""
+        self.notes.extend(f"{day} {name}: post exists, skipped" for name in skipped)
+        if report is not None:
+            self.jobs.extend(report.jobs)
+            self.notes.extend(report.notes)
+
+    def report(self, partial: RunReport | None = None) -> RunReport:
+        """Every day so far, and ``partial``: the day a signal stopped part-way."""
+        jobs, notes = [*self.jobs], [*self.notes]
+        if partial is not None:
+            jobs.extend(partial.jobs)
+            notes.extend(partial.notes)
+        return RunReport(self.started_at, tuple(jobs), tuple(dict.fromkeys(notes)))
 
 
 def write(target: str, text: str) -> None:
