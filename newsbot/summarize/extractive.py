@@ -109,7 +109,8 @@ def _no_end(piece: str) -> bool:
 
 
 def key_sentences(article: ArticleText, count: int) -> list[str]:
-    """Up to ``count`` sentences, best first by score, returned in article order."""
+    """Up to ``count`` sentences, best first by score, returned in article order; a
+    sentence said again (the same words, or within a chosen one) is not picked twice."""
     found = sentences(article.text, article.language)
     latin = is_latin(article.text, article.language)
     terms = _words if latin else _bigrams
@@ -120,8 +121,17 @@ def key_sentences(article: ArticleText, count: int) -> list[str]:
         overlap = len(grams & title) / math.sqrt(len(grams) or 1)
         lead = 1.0 / (1 + index)
         scored.append((overlap + lead, -index))
-    best = sorted(scored, reverse=True)[:count]
-    return [found[-i] for _, i in sorted(best, key=lambda s: -s[1])]
+    best: list[int] = []  # indexes into found
+    keys: list[str] = []
+    for _, neg in sorted(scored, reverse=True):
+        key = NOT_WORD.sub("", found[-neg].lower())
+        if any(key in k or k in key for k in keys):
+            continue  # a standfirst repeating the lead, a pull quote: said once
+        best.append(-neg)
+        keys.append(key)
+        if len(best) == count:
+            break
+    return [found[i] for i in sorted(best)]
 
 
 def _bigrams(text: str) -> set[str]:

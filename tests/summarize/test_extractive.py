@@ -102,3 +102,19 @@ def test_english_key_sentences_score_by_words() -> None:
     assert key_sentences(EN, 1) == [
         "Mr. Smith of Acme Inc. said on Jan. 3 that the U.S. launch comes first."
     ]
+
+
+def test_a_sentence_the_page_says_twice_is_one_bullet() -> None:
+    """A standfirst that repeats the lead, a pull quote inside a longer sentence."""
+    lead = "OpenAI released a new reasoning model for developers on Tuesday."
+    text = (
+        f"{lead}\n\n{lead} The model is cheaper than the last one.\n\n"
+        "“The model is cheaper than the last one,” the company said in a statement.\n\n"
+        "Developers can try the new reasoning model through the API from today."
+    )
+    article = ArticleText("x", "https://a.example/x", "OpenAI releases new reasoning model", text)
+    bullets = key_sentences(article, 3)
+    assert len(bullets) == 3 and bullets.count(lead) == 1
+    words = ["".join(ch for ch in b.lower() if ch.isalnum()) for b in bullets]
+    assert not any(a in b for a in words for b in words if a is not b)  # the quote left out
+    assert bullets[-1].startswith("Developers can try")
