@@ -85,8 +85,11 @@ def _run(args: argparse.Namespace) -> int:
     _summary(result, args.log_format)
     if args.report:
         from newsbot.cli.reporting import write_report
+        from newsbot.report import runfile
 
-        write_report(args.report, result.report.to_json())
+        write_report(
+            args.report, runfile.of_day(result.report, result.exit_code, result.publish_error)
+        )
     _print_publish(result)
     return result.exit_code
 
@@ -117,6 +120,10 @@ def _print_publish(result: DayResult) -> None:
     what = " ".join(x for x in (verb[res.status], res.commit[:12]) if x)
     print(f"publish: {what} ({', '.join(res.paths)})", file=sys.stderr)
     print("\n".join(f"  {line}" for line in res.message.splitlines() if line), file=sys.stderr)
+
+
+def _publish_error(result: DayResult | None) -> str:
+    return result.publish_error if result is not None else ""
 
 
 def _publish_word(result: DayResult) -> str:
@@ -166,7 +173,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 
         def on_day(i: int, day: date, result: DayResult | None, done: Sequence[str]) -> None:
             at[0] = min(day + timedelta(days=1), args.end)
-            days.add(day, result.report if result else None, done)
+            days.add(day, result.report if result else None, done, _publish_error(result))
             progress.start(day)
             if result is None:
                 progress.line(f"[{i}/{total}] {day}: every post exists, skipped")

@@ -39,6 +39,14 @@ def ended(report: RunReport, exit_code: int) -> str:
     return json.dumps(data | {"exit_code": exit_code}, ensure_ascii=False, indent=2)
 
 
+def of_day(report: RunReport, exit_code: int, publish_error: str = "") -> str:
+    """A ``run``'s report: its exit code the command's, publishing included (a failed
+    publish is exit 1 with ``error`` saying why, the posts' results kept)."""
+    if publish_error:
+        return stopped(report, exit_code=exit_code, error=f"publish failed: {publish_error}")
+    return ended(report, exit_code)
+
+
 class Days:
     """A backfill's days, gathered into one report as they end: each job of each day
     that ran (a job says its day), and a note for each job skipped, its post on disk."""
@@ -48,12 +56,17 @@ class Days:
         self.jobs: list[JobResult] = []
         self.notes: list[str] = []
 
-    def add(self, day: date, report: RunReport | None, skipped: Sequence[str]) -> None:
-        """``day`` ended: its run's ``report`` (None: nothing ran), the jobs it skipped."""
+    def add(
+        self, day: date, report: RunReport | None, skipped: Sequence[str], publish_error: str = ""
+    ) -> None:
+        """``day`` ended: its run's ``report`` (None: nothing ran), the jobs it skipped,
+        why publishing it failed."""
         self.notes.extend(f"{day} {name}: post exists, skipped" for name in skipped)
         if report is not None:
             self.jobs.extend(report.jobs)
             self.notes.extend(report.notes)
+        if publish_error:
+            self.notes.append(f"{day} publish: failed, {publish_error}")
 
     def report(self, partial: RunReport | None = None) -> RunReport:
         """Every day so far, and ``partial``: the day a signal stopped part-way."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -140,6 +141,49 @@ def test_backfill_publishes_each_day_through_the_same_path(
         "init",
     ]
     assert "2025-02-05 publish: pushed" in capsys.readouterr().err
+
+
+def _refusing_origin(tmp_path: Path) -> Path:
+    """A bare origin whose pre-receive hook refuses every push (fetches still work)."""
+    bare = make_origin(tmp_path)
+    hook = bare / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho refused by the test >&2\nexit 1\n")
+    hook.chmod(0o755)
+    return bare
+
+
+@pytest.mark.parametrize("command", ["run", "backfill"])
+def test_a_failed_push_is_exit_1_in_the_report_too(
+    page_server: PageServer, tmp_path: Path, command: str
+) -> None:
+    """The posts are written and kept; the push is refused: the command exits 1, and the
+    report says 1 with why (``run``: ``error``; ``backfill``: a note for the day)."""
+    bare = _refusing_origin(tmp_path)
+    page_server.add("/breakingnews/section/105/230?date=20250204", archive_page(list(range(1, 11))))
+    (tmp_path / "newsbot.toml").write_text(
+        f'[fetch]\nhost_delay = 0.0\nhost_map = {{ "news.naver.com" = "{page_server.origin}" }}\n'
+        f'[publish]\nurl = "file://{bare}"\nworkdir = "blog"\nattempts = 1\n'
+    )
+    days = (
+        ["--date", "2025-02-04"]
+        if command == "run"
+        else ["--from", "2025-02-04", "--to", "2025-02-04"]
+    )
+    report = tmp_path / "report.json"
+    code = cli.main([command, *days, "--job", "krnews-it", "--jobs-dir", str(ROOT / "jobs"),
+                     "--output", "blog/_posts", "--publish", "--report", str(report)])  # fmt: skip
+    assert code == 1
+    saved = json.loads(report.read_text(encoding="utf-8"))
+    assert saved["exit_code"] == 1 and saved["jobs"][0]["status"] == "written"
+    if command == "run":
+        assert (
+            saved["error"].startswith("publish failed: ")
+            and "refused by the test" in saved["error"]
+        )
+    else:
+        (note,) = [n for n in saved["notes"] if "publish: failed" in n]
+        assert note.startswith("2025-02-04 publish: failed, ") and "refused by the test" in note
+    assert (tmp_path / "blog" / "_posts" / NAME).is_file()
 
 
 class Daemon:
