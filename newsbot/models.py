@@ -185,7 +185,7 @@ class JobResult:
 
     job: str
     day: date
-    status: str  # written | would_write | unchanged | nothing_new | skipped | failed
+    status: str  # written | would_write | unchanged | nothing_new | skipped | failed | interrupted
     path: str = ""
     items: int = 0
     message: str = ""
