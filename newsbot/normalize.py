@@ -54,8 +54,9 @@ BEFORE_QUERY = re.compile(r"^[^?#]*")
 
 
 def clean_text(text: str) -> str:
-    """Decoded, NFC, without invisible characters, whitespace collapsed."""
-    text = html.unescape(text)
+    """NFC, without invisible characters, whitespace collapsed. Entities are the parser's
+    business: text read from HTML is decoded already, and decoding it again would turn
+    a page's visible ``&lt;b&gt;`` into ``<b>``."""
     text = SURROGATE.sub("", text)
     text = unicodedata.normalize("NFC", text)
     text = INVISIBLE.sub("", text)

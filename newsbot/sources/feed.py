@@ -107,8 +107,11 @@ def _item(entry: Entry, opts: GenericOptions, req: ListRequest) -> RawItem:
 
 
 def _text(html: str) -> str:
-    """Feeds put escaped HTML in titles and summaries; the text of it."""
-    return LexborHTMLParser(f"<div>{html}</div>").text(separator=" ") if "<" in html else html
+    """Feeds put escaped HTML in titles and summaries (``It&#8217;s``, ``<b>``); the text
+    of it, decoded here once (normalize decodes nothing again)."""
+    if "<" not in html and "&" not in html:
+        return html
+    return LexborHTMLParser(f"<div>{html}</div>").text(separator=" ")
 
 
 def _xml_feed(page: Page, text: str) -> list[Entry]:
