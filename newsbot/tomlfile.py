@@ -10,19 +10,26 @@ from typing import Any
 
 from newsbot.errors import UsageError
 
+UTF8_BOM = b"\xef\xbb\xbf"
+
 
 def read(path: Path, error: type[UsageError], what: str) -> dict[str, Any]:
     """The parsed file; ``error`` (exit 64) naming ``what`` and ``path`` if it cannot be."""
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise error(f"{what} {path} not found") from None
     except IsADirectoryError:
         raise error(f"{what} {path} is a directory, not a file") from None
     except OSError as exc:
         raise error(f"cannot read {what} {path}: {exc.strerror or exc}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    try:  # an editor's UTF-8 byte order mark is no reason to refuse the file
+        text = raw.removeprefix(UTF8_BOM).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise error(f"{path} is not UTF-8 text (byte {exc.start + 1}); save it as UTF-8") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise error(f"{path} is not valid TOML: {exc}") from None
 
 
