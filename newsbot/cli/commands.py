@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from newsbot.app import DayResult
     from newsbot.config import Config
     from newsbot.jobs import Job
+    from newsbot.scaffold.init import Install
 
 
 def load_config(args: argparse.Namespace) -> Config:
@@ -310,9 +311,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_init(args: argparse.Namespace) -> int:
     from newsbot.scaffold.init import init
 
-    done = init(args.dir, force=args.force, workflow_only=args.workflow)
+    done = init(args.dir, force=args.force, workflow_only=args.workflow, spec=args.install)
     for path in done.files:
         print(f"wrote {path}")
+    _print_install(done.install)
     if args.workflow:
         return 0
     if done.gitignore:
@@ -325,3 +327,30 @@ def cmd_init(args: argparse.Namespace) -> int:
         "  newsbot run --job krnews-it --dry-run   # today's post, printed, nothing written"
     )
     return 0
+
+
+def _print_install(chosen: Install) -> None:
+    """Say what the workflow installs; a warning when it installs nothing until told."""
+    from newsbot.scaffold.install import EXAMPLE
+    from newsbot.version import __version__
+
+    why = {
+        "--install": "--install",
+        "installed": "where this newsbot was installed from",
+        "kept": "kept from the workflow it replaces",
+    }
+    if chosen.spec:
+        print(
+            f"the workflow installs {chosen.spec} ({why[chosen.origin]}); the repository "
+            "variable NEWSBOT_PIP overrides it"
+        )
+        return
+    print(
+        "newsbot init: warning: the workflow has nothing to install, so its install step "
+        "fails until you set the repository variable NEWSBOT_PIP to where newsbot comes from, "
+        f"e.g. {EXAMPLE.format(version=__version__)} (or write it in with `newsbot init "
+        "--workflow --install SPEC`). newsbot is not on PyPI (the newsbot there is another "
+        "project), and this one came from a local path or an index, which a runner cannot "
+        "install from.",
+        file=sys.stderr,
+    )

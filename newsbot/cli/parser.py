@@ -168,6 +168,13 @@ def _init_parser(sub: Any) -> None:
         help="only (re)write .github/workflows/newsbot.yml from DIR's jobs/ (after a schedule "
         "changed); nothing else is touched",
     )
+    init.add_argument(
+        "--install",
+        metavar="SPEC",
+        help="what the workflow pip-installs, e.g. git+https://github.com/YOU/newsbot@v1.2.3 "
+        "(default: where this newsbot was installed from, when a runner can reach it; newsbot "
+        "is not on PyPI); the repository variable NEWSBOT_PIP overrides it",
+    )
     init.set_defaults(func=commands.cmd_init, host_map=[], config=None)
 
 

@@ -9,6 +9,7 @@ overwritten unless ``force``; then nothing at all is written.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,12 +18,34 @@ from newsbot import config
 from newsbot.config import DEFAULT_CONFIG_FILE
 from newsbot.errors import UsageError
 from newsbot.jobs import load_jobs
-from newsbot.scaffold import CRON_WRAPPER, CRONTAB, JOBS, TEMPLATES, workflow
-from newsbot.version import __version__
+from newsbot.scaffold import CRON_WRAPPER, CRONTAB, JOBS, TEMPLATES, install, workflow
 
 WORKFLOW = Path(".github/workflows/newsbot.yml")
 CRONTAB_HOME = "/home/newsbot/newsbot"  # the shipped crontab's placeholder folder
-INSTALL = f"newsbot=={__version__}"  # what the workflow installs: the version that wrote it
+WRITTEN_SPEC = re.compile(r"^  NEWSBOT_PIP: \$\{\{ vars\.NEWSBOT_PIP \|\| '([^'\n]*)' \}\}$", re.M)
+
+
+@dataclass(frozen=True)
+class Install:
+    """What the workflow installs and why: ``spec`` "" when nothing usable is known."""
+
+    spec: str
+    origin: str  # "--install", "installed", "kept" (from the workflow it replaces) or ""
+
+
+def choose_install(given: str | None, old_workflow: Path) -> Install:
+    """``--install`` if given; else where this newsbot was installed from, if a runner
+    can reach it; else the spec the workflow being replaced had; else nothing."""
+    if given is not None:
+        return Install(install.check(given), "--install")
+    found = install.installed_from()
+    if found:
+        return Install(found, "installed")
+    old = old_workflow.read_text(encoding="utf-8") if old_workflow.is_file() else ""
+    match = WRITTEN_SPEC.search(old)
+    if match and install.refusal(match.group(1)) is None:  # never PyPI's newsbot
+        return Install(match.group(1), "kept")
+    return Install("", "")
 
 
 @dataclass(frozen=True)
@@ -32,22 +55,27 @@ class Written:
     root: Path
     files: tuple[Path, ...]
     gitignore: str  # "created", "extended" or "" (already had every line)
+    install: Install  # what the workflow installs
 
 
-def init(target: Path, *, force: bool = False, workflow_only: bool = False) -> Written:
+def init(
+    target: Path, *, force: bool = False, workflow_only: bool = False, spec: str | None = None
+) -> Written:
     """Write the scaffold into ``target``; UsageError (nothing written) if a file exists.
 
     ``workflow_only``: (re)write just the workflow, generated from ``target``'s own
     ``jobs/`` (the built-in jobs if it has none); it is generated, so it is replaced.
+    ``spec``: what the workflow installs (``--install``); see ``choose_install``.
     """
     existing = next(p for p in (target, *target.absolute().parents) if p.exists())
     if not existing.is_dir():
         raise UsageError(f"newsbot init: {existing} is a file, not a directory")
+    chosen = choose_install(spec, target / WORKFLOW)
     if workflow_only:
         path = target / WORKFLOW
-        _write(path, workflow_for(target), executable=False)
-        return Written(target, (path,), "")
-    files = planned(target)
+        _write(path, workflow_for(target, chosen.spec), executable=False)
+        return Written(target, (path,), "", chosen)
+    files = planned(target, chosen.spec)
     taken = sorted(str(p) for p in files if p.exists() or p.is_symlink())
     if taken and not force:
         raise UsageError(
@@ -56,11 +84,12 @@ def init(target: Path, *, force: bool = False, workflow_only: bool = False) -> W
         )
     for path, text in files.items():
         _write(path, text, executable=path.name == CRON_WRAPPER.name)
-    return Written(target, tuple(files), _gitignore(target))
+    return Written(target, tuple(files), _gitignore(target), chosen)
 
 
-def planned(target: Path) -> dict[Path, str]:
-    """Every file ``init`` writes into ``target``, with its text."""
+def planned(target: Path, spec: str = "") -> dict[Path, str]:
+    """Every file ``init`` writes into ``target``, with its text; the workflow installs
+    ``spec`` ("": nothing, until the repository variable NEWSBOT_PIP is set)."""
     jobs = load_jobs(JOBS)
     root = str(target.resolve())
     out = {target / "newsbot.toml": _template("newsbot.toml").replace("@branch@", _branch(target))}
@@ -69,18 +98,18 @@ def planned(target: Path) -> dict[Path, str]:
     out[target / "jobs" / CRON_WRAPPER.name] = CRON_WRAPPER.read_text(encoding="utf-8")
     crontab = CRONTAB.read_text(encoding="utf-8").replace(CRONTAB_HOME, root)
     out[target / "jobs" / CRONTAB.name] = crontab
-    out[target / WORKFLOW] = workflow.render(jobs, install=INSTALL)
+    out[target / WORKFLOW] = workflow.render(jobs, install=spec)
     return out
 
 
-def workflow_for(target: Path) -> str:
+def workflow_for(target: Path, spec: str = "") -> str:
     """The workflow for the jobs in ``target/jobs`` (the built-in ones if there are none),
     read under ``target/newsbot.toml`` when there is one."""
     own, settings = target / "jobs", target / DEFAULT_CONFIG_FILE
     cfg = config.load(settings) if settings.is_file() else None
     jobs = load_jobs(own if any(own.glob("*.toml")) else JOBS, config=cfg)
     try:
-        return workflow.render(jobs, install=INSTALL)
+        return workflow.render(jobs, install=spec)
     except ValueError as exc:
         raise UsageError(f"newsbot init --workflow: {exc}") from None
 

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 
 from newsbot.jobs import Job
 from newsbot.scaffold import TEMPLATES
+from newsbot.scaffold.install import refusal
+from newsbot.version import __version__
 
 KST_OFFSET_H = 9
 DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
@@ -89,11 +91,18 @@ def schedule_block(jobs: Sequence[Job]) -> tuple[list[str], list[str]]:
 
 
 def render(jobs: Sequence[Job], install: str) -> str:
-    """The workflow text for ``jobs``; ``install`` is what ``pip install`` gets by default."""
+    """The workflow text for ``jobs``. ``install`` is what pip installs unless the repository
+    variable NEWSBOT_PIP is set; "" (nothing known) makes the install step fail until it is.
+
+    ValueError for an unsafe ``install``.
+    """
+    if install and (why := refusal(install)) is not None:
+        raise ValueError(f"install {install!r}: {why}")
     entries, arms = schedule_block(jobs)
     if not entries:
         raise ValueError("no job has a schedule: the workflow would never run")
+    pip = f"${{{{ vars.NEWSBOT_PIP || '{install}' }}}}" if install else "${{ vars.NEWSBOT_PIP }}"
     text = (TEMPLATES / "newsbot.yml").read_text(encoding="utf-8")
     text = text.replace("    #@schedule\n", "\n".join(entries) + "\n")
     text = text.replace("            #@arms\n", "\n".join(arms) + "\n")
-    return text.replace("@install@", install)
+    return text.replace("@pip@", pip).replace("@version@", __version__)

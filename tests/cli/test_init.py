@@ -102,7 +102,7 @@ def test_init_into_a_file_is_refused(tmp_path: Path) -> None:
 def test_the_workflow_is_written_where_actions_reads_it(tmp_path: Path) -> None:
     init(tmp_path)
     text = (tmp_path / WORKFLOW).read_text()
-    assert "newsbot==" in text and "cron:" in text
+    assert "NEWSBOT_PIP" in text and "cron:" in text and "newsbot==" not in text
 
 
 def test_workflow_is_rewritten_from_the_blogs_own_jobs_and_nothing_else(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ pip's cache); without either the test is skipped, saying so."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -68,6 +69,9 @@ def test_init_jobs_and_the_offline_demo_work_outside_the_checkout(
     blog = tmp_path / "blog"
     assert "wrote blog/newsbot.toml" in done.stdout and "cd blog && newsbot jobs" in done.stdout
     assert (blog / ".github" / "workflows" / "newsbot.yml").is_file()
+    # installed from a wheel on this disk: nothing a runner can install, never PyPI's newsbot
+    assert "warning" in done.stderr and "NEWSBOT_PIP" in done.stderr
+    assert "newsbot==" not in (blog / ".github" / "workflows" / "newsbot.yml").read_text()
     assert os.access(blog / "jobs" / "newsbot-cron.sh", os.X_OK)
     assert sh(newsbot, "init", "blog", cwd=tmp_path).returncode == 64  # never clobbers
     listed = sh(newsbot, "jobs", cwd=blog)
@@ -83,6 +87,30 @@ def test_init_jobs_and_the_offline_demo_work_outside_the_checkout(
     post = tmp_path / "out" / "_posts" / GOLDEN_POST.name
     assert post.read_bytes() == GOLDEN_POST.read_bytes()
     assert sh(newsbot, "--version", cwd=tmp_path).stdout.startswith("newsbot ")
+
+
+def test_a_wheel_installed_from_a_url_is_what_its_workflow_installs(
+    installed: Path, tmp_path: Path, page_server: PageServer
+) -> None:
+    """pip's own direct_url.json, read back: the URL it came from, pinned by its sha256."""
+    (wheel,) = installed.parent.parent.glob("newsbot-*.whl")
+    page_server.add(f"/dist/{wheel.name}", wheel.read_bytes(), Content_Type="application/zip")
+    url = f"{page_server.origin}/dist/{wheel.name}"
+    target = tmp_path / "site"
+    pip = sh(installed / "pip", "install", "-q", "--no-deps", "--no-index", "--target", target,
+             url, cwd=tmp_path)  # fmt: skip
+    assert pip.returncode == 0, pip.stderr
+    env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(target)}
+    done = subprocess.run(
+        [installed / "python", "-m", "newsbot", "init", "blog"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120, env=env,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
+    spec = f"{url}#sha256={digest}"
+    assert f"the workflow installs {spec} (where this newsbot was installed from)" in done.stdout
+    text = (tmp_path / "blog" / ".github" / "workflows" / "newsbot.yml").read_text()
+    assert f"NEWSBOT_PIP: ${{{{ vars.NEWSBOT_PIP || '{spec}' }}}}" in text
 
 
 TWO_BOXES = "".join(
