@@ -48,9 +48,9 @@ def named(wf: dict[str, Any], prefix: str) -> tuple[int, dict[str, Any]]:
     return found
 
 
-def job(name: str, schedule: str | None) -> Job:
+def job(name: str, schedule: str | None, slug: str = "") -> Job:
     return Job.model_validate(
-        {"name": name, "title": "t", "slug": name, "schedule": schedule,
+        {"name": name, "title": "t", "slug": slug or name, "schedule": schedule,
          "sources": [{"name": "naver", "section": "105"}]}
     )  # fmt: skip
 
@@ -227,3 +227,28 @@ def test_ci_runs_the_ci_script_read_only() -> None:
     wf = ci()
     assert wf["permissions"] == {"contents": "read"}
     assert any(s.get("run", "").strip() == "bash .ci/run" for s in steps(wf))
+
+
+HOSTILE_NAMES = ["My Job", 'x"; id; echo "', "x';id;'", "$(id)", "`id`", "a\nb", "-rf", "", "ü"]
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_a_job_name_that_is_not_one_plain_word_never_reaches_the_workflow(name: str) -> None:
+    with pytest.raises(ValueError, match="cannot go into the workflow"):
+        workflow.render([job("ok", "30 12 * * *"), job(name, "30 12 * * *", "b")], install="x")
+    with pytest.raises(ValueError, match="cannot go into the workflow"):  # unscheduled too
+        workflow.render([job("ok", "30 12 * * *"), job(name, None, "b")], install="x")
+
+
+@pytest.mark.parametrize(
+    "schedule", ['0 8 * * "$(id)"', "0 8 * * mon;id", "0 8 * *", "0 8 `id` * *"]
+)
+def test_a_schedule_field_that_is_not_cron_never_reaches_the_workflow(schedule: str) -> None:
+    with pytest.raises(ValueError, match="cron fields"):
+        workflow.utc_crons(schedule)
+
+
+def test_plain_names_with_dots_dashes_and_underscores_are_picked_whole() -> None:
+    both = [job("a.b_c-1", "30 12 * * *", "a"), job("Z9", "30 12 * * *", "z")]
+    wf = parse(workflow.render(both, install="x"))
+    assert pick(wf, "30 3 * * *") == "jobs=a.b_c-1 Z9"

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsbot import config
-from newsbot.config import DEFAULT_CONFIG_FILE
+from newsbot.config import DEFAULT_CONFIG_FILE, Config
 from newsbot.errors import UsageError
-from newsbot.jobs import load_jobs
+from newsbot.jobs import load_job, load_jobs
 from newsbot.scaffold import CRON_WRAPPER, CRONTAB, JOBS, TEMPLATES, install, workflow
 
 WORKFLOW = Path(".github/workflows/newsbot.yml")
@@ -107,11 +107,22 @@ def workflow_for(target: Path, spec: str = "") -> str:
     read under ``target/newsbot.toml`` when there is one."""
     own, settings = target / "jobs", target / DEFAULT_CONFIG_FILE
     cfg = config.load(settings) if settings.is_file() else None
-    jobs = load_jobs(own if any(own.glob("*.toml")) else JOBS, config=cfg)
+    folder = own if any(own.glob("*.toml")) else JOBS
+    jobs = load_jobs(folder, config=cfg)
+    for job in jobs:  # a name goes into the workflow's shell: refused, naming its file
+        why = workflow.name_refusal(job.name)
+        if why is not None:
+            raise UsageError(f"newsbot init --workflow: {_file_of(folder, job.name, cfg)}: {why}")
     try:
         return workflow.render(jobs, install=spec)
     except ValueError as exc:
         raise UsageError(f"newsbot init --workflow: {exc}") from None
+
+
+def _file_of(folder: Path, name: str, cfg: Config | None) -> Path:
+    """The job file in ``folder`` whose job is called ``name``."""
+    paths = sorted(folder.glob("*.toml"))
+    return next((p for p in paths if load_job(p, config=cfg).name == name), folder)
 
 
 def _template(name: str) -> str:

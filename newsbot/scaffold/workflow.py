@@ -19,6 +19,21 @@ from newsbot.version import __version__
 KST_OFFSET_H = 9
 DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 RANGE = re.compile(r"(\d+)(?:-(\d+))?(?:/(\d+))?")
+# What the workflow's shell and YAML may be given: a job name is one word, and each
+# cron field only digits, day names and * , / -. Anything else is refused, never quoted.
+JOB_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+CRON_FIELD = re.compile(r"[A-Za-z0-9*,/-]+")
+
+
+def name_refusal(name: str) -> str | None:
+    """Why job ``name`` cannot go into the workflow, or None."""
+    if JOB_NAME.fullmatch(name):
+        return None
+    return (
+        f"job name {name!r} cannot go into the workflow: a name is one word of letters, "
+        "digits, '.', '_' and '-', starting with a letter or digit (rename the file, or "
+        'set name = "..." in it)'
+    )
 
 
 def utc_crons(schedule: str) -> list[str]:
@@ -27,7 +42,10 @@ def utc_crons(schedule: str) -> list[str]:
     ValueError when a KST day boundary would cross a day-of-month or month field
     (``0 8 1 * *``): write those lines by hand.
     """
-    minute, hour, dom, month, dow = schedule.split()
+    fields = schedule.split()
+    if len(fields) != 5 or not all(CRON_FIELD.fullmatch(f) for f in fields):
+        raise ValueError(f"schedule {schedule!r}: not five cron fields the workflow can hold")
+    minute, hour, dom, month, dow = fields
     hours = _expand(hour, 24)
     same = sorted(h - KST_OFFSET_H for h in hours if h >= KST_OFFSET_H)
     before = sorted(h + 24 - KST_OFFSET_H for h in hours if h < KST_OFFSET_H)  # UTC day before
@@ -83,8 +101,8 @@ def schedule_block(jobs: Sequence[Job]) -> tuple[list[str], list[str]]:
         f'    - cron: "{cron}"  # ' + ", ".join(f"{j.name} ({j.schedule} KST)" for j in group)
         for cron, group in by_cron.items()
     ]
-    arms = [
-        f'            "{cron}") jobs="{" ".join(j.name for j in group)}" ;;'
+    arms = [  # names and crons are checked words; single-quoted all the same
+        f"            '{cron}') jobs='{' '.join(j.name for j in group)}' ;;"
         for cron, group in by_cron.items()
     ]
     return entries, arms
@@ -94,8 +112,12 @@ def render(jobs: Sequence[Job], install: str) -> str:
     """The workflow text for ``jobs``. ``install`` is what pip installs unless the repository
     variable NEWSBOT_PIP is set; "" (nothing known) makes the install step fail until it is.
 
-    ValueError for an unsafe ``install``.
+    ValueError for a job name or schedule that cannot go into it, or an unsafe ``install``.
     """
+    for job in jobs:
+        why = name_refusal(job.name)
+        if why is not None:
+            raise ValueError(why)
     if install and (why := refusal(install)) is not None:
         raise ValueError(f"install {install!r}: {why}")
     entries, arms = schedule_block(jobs)

@@ -137,3 +137,24 @@ def test_workflow_reads_the_jobs_under_the_blogs_own_config(tmp_path: Path) -> N
 def test_jobs_refuses_publish_enabled_with_nowhere_to_publish(tmp_path: Path) -> None:
     (tmp_path / "newsbot.toml").write_text("[publish]\nenabled = true\n")
     assert main(["jobs", "--config", str(tmp_path / "newsbot.toml")]) == 64
+
+
+@pytest.mark.parametrize(
+    ("file", "body"),
+    [
+        ("My Job.toml", ""),  # the name is the file's stem: two words in the workflow
+        ("hostile.toml", "name = 'x\"; id; echo \"'\n"),  # pasted into the shell's case arms
+        ("quote.toml", "name = \"x'; id; '\"\n"),
+    ],
+)
+def test_workflow_refuses_a_job_name_that_is_not_one_plain_word(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], file: str, body: str
+) -> None:
+    init(tmp_path)
+    before = (tmp_path / WORKFLOW).read_text()
+    job = tmp_path / "jobs" / file
+    job.write_text(body + (tmp_path / "jobs" / "nate-it.toml").read_text().replace("nate-it", "x"))
+    assert main(["init", str(tmp_path), "--workflow"]) == 64
+    err = capsys.readouterr().err
+    assert str(job) in err and "Traceback" not in err
+    assert (tmp_path / WORKFLOW).read_text() == before  # nothing written
