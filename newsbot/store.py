@@ -4,9 +4,11 @@ The posts are the truth. The store makes "did this job post this article, on
 any day?" and "what did it post in the last days?" cheap. ``sync`` brings it in
 line with the posts (new, changed and vanished ones, by content hash) and
 ``rebuild`` recreates it from them, so a fresh CI runner that has only the blog
-repository behaves like a long-lived machine. What the posts cannot tell (the
-stories merged away from a post, the run history, the LLM answers) lives only
-here. Opening, migrating and the meaning of SQLite's errors: ``storefile``.
+repository behaves like a long-lived machine. A post's items only grow: one the
+owner removed from a post by hand stays posted here until the whole post is
+deleted or the store rebuilt. What the posts cannot tell (those removed items,
+the stories merged away from a post, the run history, the LLM answers) lives
+only here. Opening, migrating and the meaning of SQLite's errors: ``storefile``.
 """
 
 from __future__ import annotations
@@ -126,7 +128,8 @@ class Store:
         stamp: str,
         merged: Sequence[Item] = (),
     ) -> None:
-        """Remember that ``post`` (content ``sha``) lists ``items``, and what was merged away."""
+        """Remember that ``post`` (content ``sha``) lists ``items`` (added to what it listed
+        before), and what was merged away."""
         with self._guard("update"), self._db:
             self._put_post(job, day, post, items, sha, stamp)
             self._put_merged(job, day, post, merged)
@@ -199,7 +202,8 @@ class Store:
         """Bring ``jobs``' posts in: new and changed posts are read, vanished ones forgotten.
 
         A post rewritten after it was recorded (a run killed between the two) is
-        read again. Returns how many posts were read; one transaction.
+        read again and its new items added; an item gone from it (removed by hand)
+        stays posted. Returns how many posts were read; one transaction.
         """
         with self._guard("update"), self._db:
             return self._sync(posts_dir, index)
@@ -243,7 +247,7 @@ class Store:
     def _put_post(
         self, job: str, day: date, post: str, items: Sequence[Item], sha: str, stamp: str
     ) -> None:
-        self._db.execute("DELETE FROM items WHERE post = ? AND kind = 'posted'", (post,))
+        # nothing is deleted: an item the owner removed from the post stays posted
         self._db.executemany(
             "INSERT OR REPLACE INTO items VALUES (?, ?, ?, ?, 'posted', ?)",
             [(job, article_id, post, day.isoformat(), title) for article_id, title in items],

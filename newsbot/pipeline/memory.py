@@ -2,8 +2,9 @@
 
 The posts are the truth and the store is a cache: a missing store is rebuilt
 from the posts, a post the store does not know or that changed since it was
-recorded (a run killed between the two) is read in, one deleted by hand is
-forgotten. Only a store that is truly corrupt is moved aside, and only by a run
+recorded (a run killed between the two, a hand edit) is read in, its items
+added to what the store held (an item removed by hand stays posted), and one
+deleted by hand is forgotten. Only a store that is truly corrupt is moved aside, and only by a run
 holding the lock; a busy, read-only or full one fails the run with nothing
 moved. A dry run works on an in-memory copy, so the file is never touched.
 """
