@@ -77,8 +77,12 @@ def network(
 
 
 def demo(config: Config) -> tuple[list[Job], Network]:
-    """``run --demo``: the built-in main job and the recorded day that ships with newsbot."""
-    return load_jobs(JOBS, [DEMO_JOB], config=config), network(config, replay=DEMO)
+    """``run --demo``: the built-in main job and the recorded day that ships with newsbot.
+
+    Its memory is kept beside its output directory, never in a ``[state] path`` the
+    config names (a blog's own store)."""
+    own = config.model_copy(update={"state": config.state.model_copy(update={"path": None})})
+    return load_jobs(JOBS, [DEMO_JOB], config=own), network(own, replay=DEMO)
 
 
 def check_run(config: Config, *, report: str | None, publishing: bool) -> None:

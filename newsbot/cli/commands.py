@@ -68,19 +68,26 @@ def _run(args: argparse.Namespace) -> int:
 
     cfg = load_config(args)
     publishing = args.publish or cfg.publish.enabled
+    dry_run = args.dry_run
     if args.demo:
         given = [f"--{k.replace('_', '-')}" for k in DEMO_CONFLICTS if getattr(args, k)]
         if given:
             raise UsageError(f"--demo replays one recorded day; it takes no {', '.join(given)}")
         publishing = False
+        if args.output is None and not dry_run:  # never into the blog's _posts: printed
+            dry_run = True
+            print(
+                "newsbot: --demo prints the post as --dry-run does; --output DIR writes it to DIR",
+                file=sys.stderr,
+            )
     app.check_run(cfg, report=args.report, publishing=publishing)
     if args.demo:
         jobs, net = app.demo(cfg)
     else:
         jobs = _jobs(cfg, args.job)
         net = app.network(cfg, record=args.record, replay=args.replay, day=args.date)
-    result = app.run_day(jobs, args.date, net=net, dry_run=args.dry_run, publishing=publishing)
-    if args.dry_run:
+    result = app.run_day(jobs, args.date, net=net, dry_run=dry_run, publishing=publishing)
+    if dry_run:
         for post in result.posts:
             print(f"# {post.path}\n{post.text}", end="")
     _summary(result, args.log_format)

@@ -64,7 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--demo",
         action="store_true",
         help="replay the recorded day that ships with newsbot (krnews-it, 2025-02-04): "
-        "no network; add --dry-run to print the post, or --output DIR to write it",
+        "no network; prints the post as --dry-run does, or --output DIR writes it to DIR "
+        "(never into the configured output directory)",
     )
     run.add_argument(
         "--log-format",
