@@ -106,6 +106,26 @@ def test_reindex_is_one_transaction(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     store.close()
 
 
+def test_an_item_cut_from_a_post_stays_known_until_a_rebuild(tmp_path: Path) -> None:
+    out = tmp_path / "_posts"
+    krnews_posts(out, 1, items=3)
+    jobs = [load_job(ROOT / "jobs" / "krnews-it.toml")]
+    store = Store(tmp_path / "s.sqlite")
+    index = posts.index(jobs, sources.article_id)
+    post = next(out.glob("*.md"))
+    ids = [i for i, _ in index.items("krnews-it", post.read_text())]
+    assert store.sync(out, index) == 1
+    head, _cut, rest = post.read_text().split("\n## [", 2)
+    post.write_text(head + "\n## [" + rest)  # the owner cuts the first item out
+    assert store.sync(out, index) == 1  # read in: changed
+    assert store.known("krnews-it", ids) == set(ids)
+    store.record_post("krnews-it", date(2020, 1, 1), post.name, [], sha="x", stamp="x")
+    assert store.known("krnews-it", ids) == set(ids)  # a later record adds, never takes away
+    assert store.rebuild(out, index) == 1  # only what the post holds now
+    assert store.known("krnews-it", ids) == set(ids[1:])
+    store.close()
+
+
 def test_sync_reads_a_changed_post_and_forgets_a_deleted_one(tmp_path: Path) -> None:
     out = tmp_path / "_posts"
     krnews_posts(out, 2, items=3)
