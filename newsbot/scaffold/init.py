@@ -1,9 +1,9 @@
 """``newsbot init [DIR]``: set a blog checkout up for newsbot, without questions.
 
-Writes ``newsbot.toml``, ``jobs/`` (the built-in job files, the cron wrapper and a
-crontab for this folder), ``.github/workflows/newsbot.yml`` (generated from the
-jobs) and newsbot's lines in ``.gitignore``. A file that exists is never
-overwritten unless ``force``; then nothing at all is written.
+Writes ``newsbot.toml``, ``jobs/`` (the built-in job files, the cron wrapper, a
+crontab for this folder and ``examples/``), ``.github/workflows/newsbot.yml``
+(generated from the jobs) and newsbot's lines in ``.gitignore``. A file that exists
+is never overwritten unless ``force``; then nothing at all is written.
 """
 
 from __future__ import annotations
@@ -95,6 +95,8 @@ def planned(target: Path, spec: str = "") -> dict[Path, str]:
     out = {target / "newsbot.toml": _template("newsbot.toml").replace("@branch@", _branch(target))}
     for job in sorted(JOBS.glob("*.toml")):
         out[target / "jobs" / job.name] = job.read_text(encoding="utf-8")
+    for job in sorted((JOBS / "examples").glob("*.toml")):  # to try; not in jobs/, not nightly
+        out[target / "jobs" / "examples" / job.name] = job.read_text(encoding="utf-8")
     out[target / "jobs" / CRON_WRAPPER.name] = CRON_WRAPPER.read_text(encoding="utf-8")
     crontab = CRONTAB.read_text(encoding="utf-8").replace(CRONTAB_HOME, root)
     out[target / "jobs" / CRONTAB.name] = crontab

@@ -13,6 +13,8 @@ from newsbot.cli import main
 from newsbot.jobs import directory, load_jobs
 from newsbot.scaffold import JOBS
 from newsbot.scaffold.init import WORKFLOW, init
+from tests.cli.test_cli import newsbot
+from tests.conftest import ROOT
 
 EXPECTED = {
     "newsbot.toml",
@@ -23,6 +25,7 @@ EXPECTED = {
     "jobs/sina-tech.toml",
     "jobs/newsbot-cron.sh",
     "jobs/crontab.example",
+    "jobs/examples/ai-news-world.toml",
     ".github/workflows/newsbot.yml",
 }
 
@@ -158,3 +161,17 @@ def test_workflow_refuses_a_job_name_that_is_not_one_plain_word(
     err = capsys.readouterr().err
     assert str(job) in err and "Traceback" not in err
     assert (tmp_path / WORKFLOW).read_text() == before  # nothing written
+
+
+def test_the_readmes_example_job_command_works_in_a_fresh_blog(tmp_path: Path) -> None:
+    """README's `--jobs-dir jobs/examples` names a folder `init` writes; jobs/ stays as it was."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "newsbot run --jobs-dir jobs/examples --job ai-news-world --dry-run" in readme
+    init(tmp_path)
+    shipped = sorted(p.name for p in (JOBS / "examples").glob("*.toml"))
+    assert sorted(p.name for p in (tmp_path / "jobs" / "examples").glob("*.toml")) == shipped
+    done = newsbot("jobs", "--jobs-dir", "jobs/examples", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\t")[0] == "ai-news-world"
+    mine = newsbot("jobs", cwd=tmp_path)  # the examples are not the blog's nightly jobs
+    assert "ai-news-world" not in mine.stdout and mine.returncode == 0, mine.stderr

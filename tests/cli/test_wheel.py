@@ -52,6 +52,7 @@ def test_the_wheel_carries_the_jobs_the_cron_files_and_the_demo(installed: Path)
         "scaffold/jobs/krnews-it.toml",
         "scaffold/jobs/ai-news.toml",
         "scaffold/jobs/crontab.example",
+        "scaffold/jobs/examples/ai-news-world.toml",
         "scaffold/jobs/newsbot-cron.sh",
         "scaffold/demo/index.json",
         "scaffold/templates/newsbot.yml",
@@ -79,6 +80,8 @@ def test_init_jobs_and_the_offline_demo_work_outside_the_checkout(
     assert [line.split("\t")[0] for line in listed.stdout.splitlines()] == [
         "ai-news", "etnews-it", "krnews-it", "nate-it", "sina-tech"
     ]  # fmt: skip
+    examples = sh(newsbot, "jobs", "--jobs-dir", "jobs/examples", cwd=blog)  # README's command
+    assert examples.returncode == 0 and examples.stdout.startswith("ai-news-world\t"), examples
     demo = sh(newsbot, "run", "--demo", "--dry-run", cwd=tmp_path)
     assert demo.returncode == 0, demo.stderr
     assert GOLDEN_POST.read_text(encoding="utf-8") in demo.stdout
