@@ -105,8 +105,10 @@ def _cut_at(text: str, limit: int, words_from: int | None = None) -> int:
 def clean_url(raw: str, base: str) -> str:
     """An absolute http(s) URL without userinfo or fragment; Rejected otherwise."""
     text = TAB_NEWLINE.sub("", INVISIBLE.sub("", html.unescape(raw))).strip()
-    if not text or text.startswith("#"):
-        raise Rejected("no_link")  # "#" would resolve to the list page itself
+    if not text:
+        raise Rejected("no_link")
+    if text.startswith("#"):
+        raise Rejected("self_link")  # a place on the list page itself ("more", "top")
     # before the query a backslash is a slash, as every browser reads an http(s) href
     text = BEFORE_QUERY.sub(lambda m: m.group().replace("\\", "/"), text, count=1)
     try:  # a port over 65535 or a broken [IPv6] literal raises ValueError

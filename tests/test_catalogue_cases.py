@@ -159,7 +159,7 @@ def test_F29_hostile_hrefs_are_resolved_against_the_final_url_or_dropped(
     assert written[3] == "https://한국.kr/기사"  # an IDN host is a host: kept as written
     assert all(u.startswith(("https://", "http://")) and len(u) <= 2083 for u in written)
     assert len(written) == 42
-    assert src.items_dropped == {"bad_scheme": 2, "no_link": 1, "url_too_long": 1}
+    assert src.items_dropped == {"bad_scheme": 2, "self_link": 1, "url_too_long": 1}
 
 
 # -- F30 dates and time zones ---------------------------------------------------------

@@ -32,9 +32,11 @@ from newsbot.sources.settings import Settings
 MOJIBAKE = re.compile(
     "[\u00c2-\u00ef][\u0080-\u00bf\u0152-\u0178\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
 )
-# drops that say nothing about the markup: repeats, the cap, links to non-public hosts,
-# and a past day's items whose printed time cannot place them on any day
-NOT_INVALID = {"duplicate", "over_cap", "non_public_host", "undated"}
+# the drops a moved or renamed title or link selector leaves. Every other reason is one
+# item's own: a link that is no article (javascript:, mailto:, "#", a non-public host, a
+# malformed or overlong URL: a page's "more" button or a hostile item), a repeat, the cap,
+# a past day's item whose time cannot be read. Those are counted, never "layout changed".
+LAYOUT_SIGNS = frozenset({"empty_title", "no_link"})
 MIN_COVERAGE = 0.9
 
 
@@ -165,7 +167,7 @@ def _accept(
     floor = listing.settings.min_items
     if len(listing.articles) < floor:
         usable = len(listing.articles)
-        broken = any(reason not in NOT_INVALID for reason in listing.items_dropped)
+        broken = any(reason in LAYOUT_SIGNS for reason in listing.items_dropped)
         if req.day < req.now.date() and not broken:  # a past day may be quiet
             why = f"only {usable} items listed for {req.day}, fewer than min_items {floor} "
             why += "(a quiet day, or a new layout)"
@@ -242,12 +244,12 @@ def _check_encoding(raw: list[tuple[str, RawItem]], source: str, url: str) -> No
 
 
 def _check_coverage(listing: Listing, url: str) -> None:
-    """Over 10 % of the items lacking a usable title or link: the layout half changed (F25)."""
+    """Over 10 % of the items lacking a title or link: the layout half changed (F25)."""
     dropped = listing.items_dropped
-    invalid = sum(n for reason, n in dropped.items() if reason not in NOT_INVALID)
+    invalid = sum(n for reason, n in dropped.items() if reason in LAYOUT_SIGNS)
     found = listing.items_found
     if found and 1 - invalid / found < MIN_COVERAGE:
-        reasons = ", ".join(f"{k} {v}" for k, v in sorted(dropped.items()) if k not in NOT_INVALID)
+        reasons = ", ".join(f"{k} {v}" for k, v in sorted(dropped.items()) if k in LAYOUT_SIGNS)
         raise SourceError(
             listing.ref.name,
             url,

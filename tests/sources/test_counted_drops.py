@@ -190,3 +190,44 @@ def test_a_past_day_with_only_undated_and_other_days_items_is_called_quiet(
     assert source["status"] == "parse_empty" and code != 0
     assert f"only 0 items listed for {day}" in source["message"]
     assert "a quiet day" in source["message"]
+
+
+# A link that is no article: a page's own "more" button, or one hostile item.
+NOT_ARTICLES = {
+    "javascript:void(0)": "bad_scheme",
+    "mailto:desk@example.com": "bad_scheme",
+    "tel:+82-2-000-0000": "bad_scheme",
+    "data:text/html,hi": "bad_scheme",
+    "#": "self_link",
+    "#more": "self_link",
+    "http://127.0.0.1/admin": "non_public_host",
+    "https://feeds.example.com:99999/a": "bad_url",
+}
+
+
+@pytest.mark.parametrize("fmt", ["html", "rss"])
+@pytest.mark.parametrize(("href", "reason"), NOT_ARTICLES.items())
+def test_a_link_that_is_no_article_costs_only_its_item(
+    page_server: PageServer, tmp_path: Path, fmt: str, href: str, reason: str
+) -> None:
+    """Eight stories and a 더보기 button: the button is counted, the night is not lost."""
+    serve(page_server, fmt, [*cards(8, 0, 0), ("더보기", href)])
+    code, source = run(page_server, tmp_path, "html" if fmt == "html" else "feed")
+    assert (code, source["status"]) == (0, "ok"), source["message"]
+    assert (source["items_found"], source["items_dropped"]) == (9, {reason: 1})
+    assert source["stdout"].count("\n## [") == 8
+
+
+def test_a_page_of_nothing_but_links_that_are_no_articles_is_parse_empty(
+    page_server: PageServer, tmp_path: Path
+) -> None:
+    """No usable item at all is a changed page, whatever the reasons."""
+    serve(
+        page_server,
+        "html",
+        [*((f"공유 {n}", "javascript:void(0)") for n in range(6)), ("맨 위로", "#")],
+    )
+    code, source = run(page_server, tmp_path, "html")
+    assert (code, source["status"]) == (1, "parse_empty"), source["message"]
+    assert source["items_dropped"] == {"bad_scheme": 6, "self_link": 1}
+    assert "only 0 usable items" in source["message"] and "## [" not in source["stdout"]
