@@ -245,22 +245,24 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
+    from newsbot.redact import redact
     from newsbot.sources import SOURCES
     from newsbot.sources.settings import describe_generic, resolve
 
     cfg = load_config(args)
     settings = resolve(cfg)
     for name, s in settings.items():
-        print(
+        line = (
             f"{name}\t{SOURCES[name].LABEL}\tmin_items={s.min_items} max_items={s.max_items}"
             f" max_pages={s.max_pages}\trobots.txt {s.robots_line}"
         )
+        print(redact(line))
     from newsbot import jobs
 
     if jobs.directory(cfg).is_dir():  # the feeds and lists job files declare
         for job in _jobs(cfg):
             for line in describe_generic(job, settings):
-                print(line)
+                print(redact(line))  # as reports and logs show a URL: no userinfo, no token=
     return 0
 
 
