@@ -1,4 +1,8 @@
-"""Jobs: one declarative TOML file per post series in ``jobs/``."""
+"""Jobs: one declarative TOML file per post series in ``jobs/``.
+
+The models are strict: TOML types every value, so ``snippet_chars = "120"`` or
+``thumbnails = 1`` is refused with its key, never read as a guess.
+"""
 
 from __future__ import annotations
 
@@ -37,7 +41,7 @@ DIGEST_KEYS = ("layout",)
 class SourceRef(BaseModel):
     """One source and section a job lists, with source-specific options."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     name: str
     section: str = ""
@@ -55,15 +59,30 @@ class SourceRef(BaseModel):
             self._parsed = source.Options.model_validate(self.options, context=own)
         except ValidationError as exc:
             problems = "; ".join(
-                f"options.{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+                f"{'.'.join(['options', *(str(p) for p in e['loc'])])}: {e['msg']}"
+                for e in exc.errors()
             )
             raise ValueError(f"source {self.name!r}: {problems}") from None
+        if isinstance(self._parsed, GenericOptions):
+            _check_reachable(self.name, self._parsed, _given(info, "host_map"))
         return self
 
     @property
     def parsed(self) -> SourceOptions:
         """``options`` validated by the source's own model."""
         return self._parsed
+
+
+def _check_reachable(name: str, options: GenericOptions, host_map: Mapping[str, str]) -> None:
+    """ValueError if the fetch gate would refuse the URL (an inside address, not mapped)."""
+    from newsbot.fetch.gate import Gate  # only loading a generic source needs it
+
+    why = Gate.of(host_map).refusal(options.sample_url())
+    if why is not None:
+        raise ValueError(
+            f"source {name!r}: options.url: the fetch gate would refuse it ({why}); newsbot "
+            "fetches public addresses only, or a host that [fetch] host_map / --host-map maps"
+        )
 
 
 def _given(info: ValidationInfo, key: str) -> Mapping[str, Any]:
@@ -74,10 +93,14 @@ def _given(info: ValidationInfo, key: str) -> Mapping[str, Any]:
 
 def validation_context(config: Config | None) -> dict[str, Any]:
     """What validating a job under ``config`` knows of it: ``selectors``, source name →
-    its ``[sources.NAME.selectors]`` table."""
+    its ``[sources.NAME.selectors]`` table, and ``host_map``, the hosts it may fetch
+    whatever their address."""
     if config is None:
         return {}
-    return {"selectors": {name: dict(s.selectors) for name, s in config.sources.items()}}
+    return {
+        "selectors": {name: dict(s.selectors) for name, s in config.sources.items()},
+        "host_map": dict(config.fetch.host_map),
+    }
 
 
 DEFAULT_KEYWORDS = (
@@ -109,7 +132,7 @@ DEFAULT_KEYWORDS = (
 class DigestOptions(BaseModel):
     """``[digest]`` of a ``style = "digest"`` job: which list items become digest entries."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     keywords: list[str] = Field(
         default_factory=lambda: list(DEFAULT_KEYWORDS),
@@ -127,7 +150,7 @@ class DigestOptions(BaseModel):
 class Job(BaseModel):
     """A post series: which sources feed it and how its post looks."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     name: str
     title: str = Field(description="str.format template; {date} is the post's day")

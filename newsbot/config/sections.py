@@ -96,6 +96,14 @@ class FetchConfig(_Strict):
             parts = urlsplit(origin)
             if parts.scheme not in ("http", "https") or not parts.netloc:
                 raise ValueError(f"host_map[{host!r}]: origin must be http(s)://host[:port]")
+            try:
+                port = parts.port
+            except ValueError as exc:  # over 65535, or not a number
+                raise ValueError(f"host_map[{host!r}]: origin {origin!r}: {exc}") from None
+            if not parts.hostname:
+                raise ValueError(f"host_map[{host!r}]: origin must be http(s)://host[:port]")
+            if port == 0:
+                raise ValueError(f"host_map[{host!r}]: origin {origin!r}: port 0 is no port")
             if parts.path not in ("", "/") or parts.query:
                 raise ValueError(f"host_map[{host!r}]: origin must not have a path or query")
         return {h.lower(): o.rstrip("/") for h, o in value.items()}
@@ -111,6 +119,15 @@ class SourceConfig(_Strict):
     selectors: dict[str, str] = Field(
         default_factory=dict, description="Replace named CSS selectors without a release"
     )
+
+    @model_validator(mode="after")
+    def _floor_under_cap(self) -> SourceConfig:
+        floor, cap = self.min_items, self.max_items
+        if floor is not None and cap is not None and floor > cap:
+            raise ValueError(
+                f"min_items {floor} is over max_items {cap}: the source could never have enough"
+            )
+        return self
 
 
 class OutputConfig(_Strict):

@@ -23,9 +23,13 @@ from newsbot.models import RawItem
 
 
 class SourceOptions(BaseModel):
-    """A job's ``options`` for one source; each source adds its own keys to these."""
+    """A job's ``options`` for one source; each source adds its own keys to these.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    Strict: TOML already types every value, so ``pages = "2"``, ``pages = 2.5`` or
+    ``drop_query = "yes"`` is a mistake to name, not a value to guess at.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     pages: int | None = Field(None, ge=1, description="List pages to read (capped by max_pages)")
 

@@ -16,10 +16,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
+from typing import Self
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from newsbot.dates import CLOCK, parse_clock, parse_korean
 from newsbot.extract.rules import Rule
@@ -35,6 +36,9 @@ BUILT_IN: tuple[Source, ...] = (
 )  # asked, in turn, whether they know a link
 LANGUAGE = re.compile(r"^([a-z]{2,3}(-[A-Za-z0-9]{2,8})*)?$")
 TEMPLATE_FIELDS = frozenset({"date", "page"})
+SAMPLE_DAY = date(2026, 12, 3)  # fills {date:…} when a URL template is checked
+# strftime directives that print part of a day (a glibc "-" drops the zero padding)
+DATE_DIRECTIVE = re.compile(r"%(-?[aAbBCdDeFgGhjmuUVwWyY]|%)")
 # "Jan 3, 2026 9:05 AM", "3 January 2026", "2026/01/03 09:05" — what English lists print
 EN_FORMATS = (
     "%b %d, %Y %I:%M %p",
@@ -66,15 +70,45 @@ class GenericOptions(SourceOptions):
     @field_validator("url")
     @classmethod
     def _http_url(cls, value: str) -> str:
-        parts = urlsplit(value.strip())
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"{value!r} is not an http(s) URL with a host")
-        for _, name, spec, _ in string.Formatter().parse(value):
+        value = value.strip()
+        for _, name, spec, conversion in string.Formatter().parse(value):
             if name is not None and name not in TEMPLATE_FIELDS:
                 raise ValueError(f"{{{name}}} in the URL: only {{date:…}} and {{page}} exist")
+            if conversion:
+                raise ValueError(f"{{{name}!{conversion}}} in the URL: write {{{name}}}")
             if name == "page" and spec:
                 raise ValueError("{page} takes no format")
-        return value.strip()
+            if name == "date" and spec:
+                _check_date_format(spec)
+        sample = value.format(date=SAMPLE_DAY, page=1)
+        try:
+            parts = urlsplit(sample)
+            port = parts.port
+        except ValueError as exc:  # a port over 65535 or not a number, a broken [IPv6]
+            raise ValueError(f"{value!r} is not a usable URL ({exc})") from None
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"{value!r} is not an http(s) URL with a host")
+        if port == 0:
+            raise ValueError(f"{value!r}: port 0 is no port (1-65535)")
+        return value
+
+    @model_validator(mode="after")
+    def _check_limits(self) -> Self:
+        if self.pages is not None and "{page}" not in self.url:
+            raise ValueError(
+                "pages: the URL has no {page}, so one page is read whatever pages says; "
+                "put {page} where the page number goes, or leave pages out"
+            )
+        floor, cap = self.min_items, self.max_items
+        if floor is not None and cap is not None and floor > cap:
+            raise ValueError(
+                f"min_items {floor} is over max_items {cap}: the source could never have enough"
+            )
+        return self
+
+    def sample_url(self) -> str:
+        """The URL as a request fills it (a fixed day, page 1): what the fetch gate reads."""
+        return self.url.format(date=SAMPLE_DAY, page=1)
 
     @field_validator("tz")
     @classmethod
@@ -110,6 +144,22 @@ class GenericOptions(SourceOptions):
     def dated(self) -> bool:
         """Whether the URL names the day (``{date:%Y%m%d}``), so a past day has its own list."""
         return "{date" in self.url
+
+
+def _check_date_format(spec: str) -> None:
+    """ValueError unless ``{date:spec}`` prints the day: strftime directives of a date only."""
+    rest = DATE_DIRECTIVE.sub("", spec)
+    if "%" in rest:
+        bad = rest[rest.index("%") :][:2]
+        raise ValueError(
+            f"{{date:{spec}}}: {bad} is not a strftime directive of a day "
+            "(e.g. {date:%Y%m%d}, {date:%Y-%m-%d})"
+        )
+    if not any(m.group(1) != "%" for m in DATE_DIRECTIVE.finditer(spec)):
+        raise ValueError(
+            f"{{date:{spec}}} prints {spec!r} on every day: give strftime directives "
+            "such as {date:%Y%m%d}"
+        )
 
 
 def urls(req: ListRequest) -> list[str]:

@@ -77,7 +77,10 @@ class Options(SourceOptions):
         "breakingnews", description="past days: the breakingnews date archive, or legacy list.naver"
     )
     archive_sections: tuple[str, ...] = Field(
-        DEFAULT_ARCHIVE_SECTIONS, min_length=1, description="sub-sections read for a past day"
+        DEFAULT_ARCHIVE_SECTIONS,
+        min_length=1,
+        strict=False,  # a TOML array is a list; its items stay strict strings
+        description="sub-sections read for a past day",
     )
     force_archive: bool = Field(False, description="read the date archive even for today")
 

@@ -88,7 +88,9 @@ class Options(SourceOptions):
     @field_validator("pageid", mode="before")
     @classmethod
     def _digits(cls, value: object) -> object:
-        return str(value) if isinstance(value, int) else value
+        # pageid = 2509 reads as "2509"; true is an int to Python, never a page id
+        plain_int = isinstance(value, int) and not isinstance(value, bool)
+        return str(value) if plain_int else value
 
 
 ARTICLE = Rule(

@@ -4,6 +4,7 @@ and config values that cannot be honoured are refused with their key (exit 64)."
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -205,3 +206,172 @@ def test_the_daemon_refuses_jobs_that_none_has_a_schedule(tmp_path: Path) -> Non
     assert done.returncode == 64
     assert "byhand has no schedule; not run by the daemon" in done.stderr
     assert "no job has a schedule" in done.stderr
+
+
+# --- strict options and what the fetch would refuse -----------------------------------
+
+FEED = 'url = "https://feeds.example/rss.xml"'
+HTML = 'url = "https://news.example/list?p={page}", selectors = { item = "li" }'
+
+
+def generic_job(folder: Path, source: str, options: str, extra: str = "") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "g.toml"
+    path.write_text(
+        f'title = "x"\nslug = "g"\n{extra}\n[[sources]]\nname = "{source}"\nsection = "s"\n'
+        f"options = {{ {options} }}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def refused(path: Path, *args: str) -> str:
+    """``newsbot jobs`` on ``path``'s folder: exit 64, the file named, no traceback."""
+    done = newsbot("jobs", "--jobs-dir", str(path.parent), *args)
+    assert done.returncode == 64, done.stdout + done.stderr
+    assert str(path) in done.stderr and "Traceback" not in done.stderr
+    return done.stderr
+
+
+@pytest.mark.parametrize(
+    ("source", "options", "named"),
+    [
+        ("html", f'{HTML}, pages = "2"', "options.pages: Input should be a valid integer"),
+        ("html", f"{HTML}, pages = 2.5", "options.pages: Input should be a valid integer"),
+        ("html", f"{HTML}, pages = 2.0", "options.pages: Input should be a valid integer"),
+        ("html", f"{HTML}, pages = true", "options.pages: Input should be a valid integer"),
+        ("feed", f'{FEED}, min_items = "3"', "options.min_items: Input should be a valid int"),
+        ("feed", f"{FEED}, max_items = false", "options.max_items: Input should be a valid int"),
+        ("html", f'{HTML}, drop_query = "yes"', "options.drop_query: Input should be a valid bo"),
+        ("html", f"{HTML}, drop_query = 1", "options.drop_query: Input should be a valid bool"),
+        ("feed", f"{FEED}, label = 5", "options.label: Input should be a valid string"),
+        ("html", 'url = "https://n.example/", selectors = { item = 5 }', "options.selectors.item"),
+        ("naver", 'force_archive = "true"', "options.force_archive: Input should be a valid b"),
+        ("naver", "archive_sections = [230]", "options.archive_sections.0"),
+        ("nate", 'pages = "1"', "options.pages: Input should be a valid integer"),
+        ("sina", "pageid = true", "options.pageid: Input should be a valid string"),
+        ("etnews", "feed = 4", "options.feed: Input should be a valid string"),
+    ],
+)
+def test_option_values_of_the_wrong_type_are_refused_not_coerced(
+    tmp_path: Path, source: str, options: str, named: str
+) -> None:
+    assert named in refused(generic_job(tmp_path / "jobs", source, options))
+
+
+@pytest.mark.parametrize(
+    ("extra", "named"),
+    [
+        ('allow_partial = "yes"', "allow_partial: Input should be a valid boolean"),
+        ("thumbnails = 1", "thumbnails: Input should be a valid boolean"),
+        ('snippet_chars = "120"', "snippet_chars: Input should be a valid integer"),
+        ("snippet_chars = 120.0", "snippet_chars: Input should be a valid integer"),
+        ('description = "false"', "description: Input should be a valid boolean"),
+        ("tags = [1]", "tags.0: Input should be a valid string"),
+        ('[digest]\nmax_articles = "8"', "digest.max_articles: Input should be a valid int"),
+    ],
+)
+def test_job_values_of_the_wrong_type_are_refused_not_coerced(
+    tmp_path: Path, extra: str, named: str
+) -> None:
+    path = write_job(tmp_path / "jobs", "typed", extra)
+    done = newsbot("jobs", "--jobs-dir", str(path.parent))
+    assert done.returncode == 64 and named in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("source", "options", "named"),
+    [
+        ("feed", f"{FEED}, min_items = 9, max_items = 3", "min_items 9 is over max_items 3"),
+        ("feed", f"{FEED}, pages = 2", "pages: the URL has no {page}"),
+        ("html", f"{HTML.replace('?p={page}', '')}, pages = 2", "pages: the URL has no {page}"),
+        ("html", 'url = "https://n.example/{date:%Q}", selectors = { item = "li" }', "%Q is not"),
+        ("feed", 'url = "https://n.example/{date:%Y%Q}"', "%Q is not a strftime directive"),
+        ("feed", 'url = "https://n.example/{date:abc}"', "{date:abc} prints 'abc' on every day"),
+        ("feed", 'url = "https://n.example/{date:%%}"', "{date:%%} prints '%%' on every day"),
+        ("feed", 'url = "https://n.example/{date:%Y%}"', "% is not a strftime directive"),
+        ("feed", 'url = "https://n.example/{date!r}"', "{date!r} in the URL: write {date}"),
+        ("feed", 'url = "http://n.example:99999/"', "Port out of range"),
+        ("feed", 'url = "http://n.example:abc/"', "Port could not be cast"),
+        ("feed", 'url = "http://n.example:0/"', "port 0 is no port"),
+        ("feed", 'url = "http://[::1/"', "Invalid IPv6 URL"),
+    ],
+)
+def test_generic_options_that_could_never_work_are_refused(
+    tmp_path: Path, source: str, options: str, named: str
+) -> None:
+    assert named in refused(generic_job(tmp_path / "jobs", source, options))
+
+
+def test_a_date_template_with_day_directives_loads(tmp_path: Path) -> None:
+    for n, url in enumerate(["{date}", "{date:%Y%m%d}", "{date:%-d.%-m.%Y}", "{date:%Y/%j}%%"]):
+        options = f'url = "https://n.example/{url}?p={{page}}", pages = 2, min_items = 2'
+        generic_job(tmp_path / str(n), "feed", f"{options}, max_items = 2")
+        done = newsbot("jobs", "--jobs-dir", str(tmp_path / str(n)))
+        assert done.returncode == 0, done.stderr
+
+
+INSIDE = [
+    "http://127.0.0.1:8080/rss.xml",
+    "http://localhost/rss.xml",
+    "http://10.1.2.3/rss.xml",
+    "http://192.168.0.1/rss.xml",
+    "http://169.254.169.254/latest/meta-data/",
+    "http://[::1]:8080/rss.xml",
+    "http://0.0.0.0/rss.xml",
+    "http://0x7f000001/rss.xml",
+    "http://metadata.google.internal/x",
+    "http://intranet/rss.xml",
+]
+
+
+@pytest.mark.parametrize("url", INSIDE)
+def test_a_source_on_an_inside_address_is_refused_unless_host_map_maps_it(
+    tmp_path: Path, url: str
+) -> None:
+    path = generic_job(tmp_path / "jobs", "feed", f'url = "{url}"')
+    stderr = refused(path)
+    assert "options.url: the fetch gate would refuse it" in stderr and "host_map" in stderr
+    host = urlsplit(url).hostname or ""
+    mapped = ["--host-map", f"{host}=http://127.0.0.1:9"]
+    done = newsbot("jobs", "--jobs-dir", str(path.parent), *mapped)
+    assert done.returncode == 0, done.stderr
+    (tmp_path / "newsbot.toml").write_text(
+        f'[fetch]\nhost_map = {{ "{host}" = "http://10.0.0.9" }}'
+    )
+    done = newsbot(
+        "jobs", "--jobs-dir", str(path.parent), "--config", str(tmp_path / "newsbot.toml")
+    )
+    assert done.returncode == 0, done.stderr
+    with pytest.raises(JobError, match="fetch gate would refuse"):  # no config: nothing mapped
+        load_jobs(path.parent)
+
+
+@pytest.mark.parametrize(
+    ("origin", "named"),
+    [
+        ("http://127.0.0.1:99999", "Port out of range"),
+        ("http://127.0.0.1:abc", "Port could not be cast"),
+        ("http://127.0.0.1:0", "port 0 is no port"),
+        ("http://:8080", "origin must be http(s)://host[:port]"),
+    ],
+)
+def test_a_host_map_origin_with_a_bad_port_is_refused_with_its_key(
+    tmp_path: Path, origin: str, named: str
+) -> None:
+    path = tmp_path / "newsbot.toml"
+    path.write_text(f'[fetch]\nhost_map = {{ "a.example" = "{origin}" }}\n')
+    for args in (["--config", str(path)], ["--host-map", f"a.example={origin}"]):
+        done = newsbot("jobs", *args)
+        assert done.returncode == 64, done.stderr
+        assert "fetch.host_map" in done.stderr and "host_map['a.example']" in done.stderr
+        assert named in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_sources_table_whose_floor_is_over_its_cap_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "newsbot.toml"
+    path.write_text("[sources.naver]\nmin_items = 9\nmax_items = 3\n")
+    done = newsbot("jobs", "--config", str(path))
+    assert done.returncode == 64 and "sources.naver" in done.stderr, done.stderr
+    assert "min_items 9 is over max_items 3" in done.stderr
