@@ -75,7 +75,8 @@ class FetchError(SourceError):
     """A page could not be fetched: network, HTTP status, size, robots.txt.
 
     ``retryable`` says whether another attempt may help; ``retry_after`` is the
-    server's ``Retry-After`` in seconds, when it sent one.
+    server's ``Retry-After`` in seconds, when it sent one; ``http_code`` the HTTP
+    status that failed the page, when an answer came.
     """
 
     status = "unreachable"
@@ -89,10 +90,12 @@ class FetchError(SourceError):
         status: str | None = None,
         retryable: bool = False,
         retry_after: float | None = None,
+        http_code: int | None = None,
     ) -> None:
         super().__init__(source, url, message, status=status)
         self.retryable = retryable
         self.retry_after = retry_after
+        self.http_code = http_code
 
 
 class LayoutChanged(SourceError):

@@ -216,11 +216,12 @@ class RunReport:
     @property
     def exit_code(self) -> int:
         """0 all ok (nothing new on a healthy day included), 2 some source failed or a job
-        was skipped for it but something was kept, 1 a job failed or nothing usable."""
+        was skipped for it but something was kept (a source with some pages read
+        included), 1 a job failed or nothing usable."""
         sources = [s for j in self.jobs for s in j.sources]
         if any(j.status == "failed" for j in self.jobs):
             return 1
-        if sources and not any(s.ok for s in sources):
+        if sources and not any(s.ok or s.articles for s in sources):
             return 1
         if any(not s.ok for s in sources) or any(j.status == "skipped" for j in self.jobs):
             return 2

@@ -81,6 +81,7 @@ def raise_for_status(status: int, headers: dict[str, str], url: str, source: str
         status=kind,
         retryable=status in RETRY_CODES,
         retry_after=retry_after(header) if header is not None else None,
+        http_code=status,
     )
 
 

@@ -7,6 +7,11 @@ the URL gate (it is never fetched). Pages are parsed in a worker process (``fetc
 workers``), so a page that makes the parser run long stops only its own source.
 The checks here (item floor, coverage, encoding) turn a silent layout or charset
 change into a reported failure.
+
+A source's pages are read in turn. Page 1 failing fails the source. A later page
+that is gone (404, 410) or lists nothing is where the list ends; one that fails
+otherwise (or the budget running out before it) leaves the source ``incomplete``
+with the pages before it, which only a job with ``allow_partial`` posts.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ MOJIBAKE = re.compile(
 # a past day's item whose time cannot be read. Those are counted, never "layout changed".
 LAYOUT_SIGNS = frozenset({"empty_title", "no_link"})
 MIN_COVERAGE = 0.9
+GONE = (404, 410)  # a later list page answering this is past the end of the list
 
 
 @dataclass
@@ -54,6 +60,10 @@ class Listing:
     items_found: int = 0
     items_dropped: dict[str, int] = field(default_factory=dict)
     articles: list[Article] = field(default_factory=list)
+    raw: list[tuple[str, RawItem]] = field(default_factory=list)  # the pages read so far
+    pages_read: int = 0
+    read_urls: list[str] = field(default_factory=list)  # the pages being read, in order
+    cut: SourceError | None = None  # a later page failed: the source is incomplete
 
     @property
     def ok(self) -> bool:
@@ -118,9 +128,13 @@ async def read(
     try:
         raw = await _within_budget(fetcher, source, req, listing, budgets, run_deadline)
         _accept(raw, source, job, req, listing, fetcher.gate)
+        if listing.cut is not None:  # the pages before the one that failed, marked so
+            listing.status, listing.message = listing.cut.status, str(listing.cut)
     except SourceError as exc:
         listing.status, listing.message = exc.status, str(exc)
         listing.articles = []
+        if listing.cut is not None:
+            listing.tally.notes.append(str(listing.cut))
     except Exception as exc:  # no check foresaw it: this source fails, never the run
         failed = SourceError(ref.name, first, f"{type(exc).__name__}: {exc}")
         listing.status, listing.message = "unexpected_content", str(failed)
@@ -138,15 +152,22 @@ async def _within_budget(
     budgets: FetchConfig,
     run_deadline: float,
 ) -> list[tuple[str, RawItem]]:
-    """The source's raw items, fetched and parsed before its deadline; FetchError if not."""
+    """The source's raw items, fetched and parsed before its deadline; FetchError if not
+    (unless a page was read: then those pages, and ``listing.cut`` says where it stopped)."""
     try:
         async with asyncio.timeout_at(listing.deadline):
             return await _read_with_fallback(fetcher, source, req, listing)
     except TimeoutError:
         run = listing.deadline == run_deadline
         which, seconds = ("run", budgets.run_budget) if run else ("source", budgets.source_budget)
-        first = listing.urls[0] if listing.urls else ""
         message = f"the {which} budget of {seconds}s ran out"
+        if listing.pages_read:
+            number = listing.pages_read + 1
+            url = listing.read_urls[number - 1]
+            late = FetchError(listing.ref.name, url, message, status="timeout")
+            _stop(listing, number, late)
+            return listing.raw
+        first = listing.urls[0] if listing.urls else ""
         raise FetchError(listing.ref.name, first, message, status="timeout") from None
 
 
@@ -200,33 +221,67 @@ async def _read_pages(
     listing: Listing,
     urls: list[str],
 ) -> list[tuple[str, RawItem]]:
-    """Fetch and parse ``urls`` in order, stopping once ``max_items`` raw items are in hand."""
-    settings = listing.settings
-    raw: list[tuple[str, RawItem]] = []
-    for url in urls:
-        page = await fetcher.get(
-            url,
-            source=source.NAME,
-            obey_robots=settings.obey_robots,
-            tally=listing.tally,
-            accept=list(source.CONTENT_TYPES) or None,
-            headers=source.HEADERS or None,
-        )
-        found = await fetcher.workers.run(
-            readers.list_items,
-            ParseWith(source.parse),
-            page,
-            settings.selectors,
-            req,
-            fetcher.config.max_nesting,
-            source.NAME,
-            source=source.NAME,
-            url=page.url,
-        )
-        raw.extend((page.url, item) for item in found)
-        if len(raw) >= settings.max_items:
+    """Fetch and parse ``urls`` in order, stopping once ``max_items`` raw items are in hand,
+    or at a later page that ends the list or fails (``_stop``); page 1 failing raises."""
+    listing.raw, listing.pages_read, listing.read_urls = [], 0, urls
+    for number, url in enumerate(urls, 1):
+        try:
+            found = await _read_page(fetcher, source, req, listing, url)
+        except SourceError as exc:
+            if number == 1:
+                raise
+            _stop(listing, number, exc)
+            break
+        listing.raw.extend(found)
+        listing.pages_read = number
+        if len(listing.raw) >= listing.settings.max_items:
             break  # enough items: the next list pages would only be cut off
-    return raw
+    return listing.raw
+
+
+async def _read_page(
+    fetcher: Fetcher, source: sources.Source, req: ListRequest, listing: Listing, url: str
+) -> list[tuple[str, RawItem]]:
+    """One list page's raw items (with the URL it was read from); SourceError if none."""
+    settings = listing.settings
+    page = await fetcher.get(
+        url,
+        source=source.NAME,
+        obey_robots=settings.obey_robots,
+        tally=listing.tally,
+        accept=list(source.CONTENT_TYPES) or None,
+        headers=source.HEADERS or None,
+    )
+    found = await fetcher.workers.run(
+        readers.list_items,
+        ParseWith(source.parse),
+        page,
+        settings.selectors,
+        req,
+        fetcher.config.max_nesting,
+        source.NAME,
+        source=source.NAME,
+        url=page.url,
+    )
+    return [(page.url, item) for item in found]
+
+
+def _stop(listing: Listing, number: int, exc: SourceError) -> None:
+    """Page ``number`` (2 or later) of the list failed with ``exc``: gone or empty, the list
+    ends there (a note says so); anything else, the pages before it are all there is."""
+    name, total = listing.ref.name, len(listing.read_urls)
+    before = "page 1" if number == 2 else f"pages 1-{number - 1}"
+    if isinstance(exc, FetchError) and exc.http_code in GONE:
+        why = f"HTTP {exc.http_code}"
+    elif isinstance(exc, LayoutChanged):  # the page's own parser found no item on it
+        why = exc.message
+    else:
+        why = ""
+    if why:
+        listing.tally.notes.append(f"{name}: the list ends at page {number} ({why}); {before} read")
+        return
+    message = f"page {number} of {total} failed ({exc.status}: {exc.message}); {before} read"
+    listing.cut = SourceError(name, exc.url, message, status="incomplete")
 
 
 def _check_encoding(raw: list[tuple[str, RawItem]], source: str, url: str) -> None:

@@ -94,7 +94,7 @@ def select_list(
     skip = partial_skip(job, results)
     if skip:
         return Selection(skip=skip)
-    healthy = [r for r in results if r.ok]
+    healthy = usable(results)
     groups = [list(r.articles) for r in healthy]
     if job.order == "interleaved":
         groups = [interleave(groups)]
@@ -118,7 +118,7 @@ def select_digest(
     skip = partial_skip(job, results)
     if skip:
         return Selection(skip=skip)
-    healthy = [r for r in results if r.ok]
+    healthy = usable(results)
     have = {b.id for b in kept}
     new, merged = fresh([a for r in healthy for a in r.articles], have, known, similarity)
     room = max(0, job.digest.max_articles - len(kept))
@@ -182,6 +182,13 @@ def remembered(merged: Iterable[Merged], posted: Iterable[str]) -> list[Merged]:
     """The merges worth remembering: those into an article that is (now) posted."""
     ids = set(posted)
     return [m for m in merged if m.settled or m.into in ids]
+
+
+def usable(results: Sequence[SourceResult]) -> list[SourceResult]:
+    """The sources whose articles a post may take: the ok ones, and (past ``partial_skip``,
+    so only for a job with ``allow_partial``) one whose later list page failed, with the
+    articles of the pages before it. A failed source has no articles otherwise."""
+    return [r for r in results if r.ok or r.articles]
 
 
 def partial_skip(job: Job, results: Sequence[SourceResult]) -> str:
