@@ -7,6 +7,7 @@ The models are strict: TOML types every value, so ``snippet_chars = "120"`` or
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Mapping, Sequence
 from datetime import date, time
 from pathlib import Path
@@ -30,6 +31,8 @@ from newsbot.sources.base import SourceOptions
 from newsbot.sources.generic import GenericOptions
 
 SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")  # fullmatch: "$" would let "\n" through
+# one word: it goes into --job, the report, newsbot status and the workflow's shell
+NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
 CRON_FIELDS = 5
 TIMEZONE = "Asia/Seoul"
 UNSCHEDULED_POST_TIME = time(12, 30)  # a past day's post time for a job with no schedule
@@ -200,6 +203,16 @@ class Job(BaseModel):
             seen.add((ref.name, ref.section))
         return value
 
+    @field_validator("name")
+    @classmethod
+    def _check_name(cls, value: str) -> str:
+        if not NAME_RE.fullmatch(value):
+            raise ValueError(
+                f"job name {value!r} must be one word of letters, digits, '.', '_' and '-' "
+                "(at most 80; the file name is the default): it is what --job takes"
+            )
+        return value
+
     @field_validator("slug")
     @classmethod
     def _check_slug(cls, value: str) -> str:
@@ -216,6 +229,10 @@ class Job(BaseModel):
     @classmethod
     def _check_title(cls, value: str) -> str:
         try:
+            for _, field, spec, conversion in string.Formatter().parse(value):
+                if field is not None and (field != "date" or conversion or "{" in (spec or "")):
+                    # {date.year}, {date.__class__}, {0}, {date!r}: only the day, formatted
+                    raise ValueError(f"{{{field}}}: only {{date}} and {{date:%Y.%m.%d}} exist")
             value.format(date=date(2000, 1, 2))
         except (KeyError, IndexError, ValueError) as exc:
             raise ValueError(f"title template {value!r} does not format: {exc}") from None
@@ -239,6 +256,14 @@ class Job(BaseModel):
         return value
 
     @model_validator(mode="after")
+    def _digest_only_in_digests(self) -> Job:
+        if "digest" in self.model_fields_set and self.style != "digest":
+            raise ValueError(
+                f"[digest] is read only by style = 'digest' jobs (this is {self.style})"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _check_front_matter(self) -> Job:
         written = WRITTEN_KEYS + (DIGEST_KEYS if self.style == "digest" else ())
         taken = [k for k in self.front_matter_extra if k in written]
@@ -246,6 +271,13 @@ class Job(BaseModel):
             raise ValueError(
                 f"front_matter_extra may not set {', '.join(taken)}: newsbot writes "
                 f"{', '.join(written)} itself (use the job's title, categories and tags)"
+            )
+        permalink = self.front_matter_extra.get("permalink")
+        if isinstance(permalink, str) and ":" not in permalink:
+            raise ValueError(
+                f"front_matter_extra.permalink {permalink!r} is one address for every post of "
+                "the series, so each day's post replaces the last on the site; use "
+                "placeholders (/:year/:month/:day/:title/) or leave it to _config.yml"
             )
         return self
 

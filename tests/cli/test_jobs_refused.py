@@ -3,6 +3,7 @@ and config values that cannot be honoured are refused with their key (exit 64)."
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -38,6 +39,13 @@ def write_job(
         ('front_matter_extra = { title = "x" }', "front_matter_extra may not set title"),
         ("snippet_chars = 0", "snippet_chars"),
         ("colour = 1", "colour"),
+        # a daily list ignores [digest]: a misplaced table, not a setting
+        ("[digest]\nmax_articles = 3", "[digest] is read only by style = 'digest' jobs"),
+        ('front_matter_extra = { permalink = "/" }', "one address for every post"),
+        ('front_matter_extra = { permalink = "/news/today.html" }', "permalink"),
+        ('name = "My Job"', "must be one word"),
+        ('name = "x\\"; id; echo \\""', "must be one word"),
+        ('name = "../evil"', "must be one word"),
     ],
 )
 def test_a_job_value_run_or_schedule_would_reject_fails_newsbot_jobs(
@@ -68,6 +76,38 @@ def test_option_typos_are_refused_with_the_key_named(
     (folder / "typo.toml").write_text(JOB.format(slug="typo", extra="", source="naver") + options)
     done = newsbot("jobs", "--jobs-dir", str(folder))
     assert done.returncode == 64 and named in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize(
+    "title",
+    # {date.__class__} would post "<class 'datetime.date'>": only the day, formatted
+    ["{date.__class__}", "{date.year} {0}", "{date!r}", "{date:{x}}", "{day}"],
+)
+def test_a_title_template_may_format_only_the_day(tmp_path: Path, title: str) -> None:
+    path = write_job(tmp_path / "jobs", "t")
+    path.write_text(path.read_text().replace('title = "x"', f'title = "{title}"'))
+    done = newsbot("jobs", "--jobs-dir", str(tmp_path / "jobs"))
+    assert done.returncode == 64 and str(path) in done.stderr
+    assert "only {date} and {date:%Y.%m.%d} exist" in done.stderr, done.stderr
+
+
+def test_a_job_file_whose_stem_is_no_job_name_is_refused_and_named(tmp_path: Path) -> None:
+    path = write_job(tmp_path / "jobs", "My Job", slug="my-job")
+    done = newsbot("jobs", "--jobs-dir", str(tmp_path / "jobs"))
+    assert done.returncode == 64 and str(path) in done.stderr
+    assert "'My Job' must be one word" in done.stderr
+
+
+def test_job_values_that_look_alike_but_are_fine_still_load(tmp_path: Path) -> None:
+    folder = tmp_path / "jobs"
+    path = write_job(folder, "a.b_c-1", slug="abc")
+    path.write_text(path.read_text().replace('"x"', '"{date:%Y.%m.%d} {{literal}} 뉴스"'))
+    extra = 'style = "digest"\nfront_matter_extra = { permalink = "/:year/:title/" }\n[digest]'
+    write_job(folder, "d", extra + "\nmax_articles = 3")
+    done = newsbot("jobs", "--jobs-dir", str(folder))
+    assert done.returncode == 0, done.stderr
+    (job,) = load_jobs(folder, ["a.b_c-1"])
+    assert job.post_title(date(2026, 12, 3)) == "2026.12.03 {literal} 뉴스"
 
 
 def test_an_unknown_source_is_refused(tmp_path: Path) -> None:
