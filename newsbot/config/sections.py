@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from pathlib import Path
 from typing import Literal
@@ -93,6 +94,11 @@ class FetchConfig(_Strict):
     @classmethod
     def _check_origins(cls, value: dict[str, str]) -> dict[str, str]:
         for host, origin in value.items():
+            if not host.strip() or any(ch in host for ch in "/@?# \t") or _port_in(host):
+                # a key is matched against a URL's host alone: "https://a.kr" or "a.kr:80" never is
+                hint = urlsplit(host if "//" in host else f"//{host}").hostname
+                also = f" (write {hint!r})" if hint else ""
+                raise ValueError(f"host_map key {host!r} must be a host name alone{also}")
             parts = urlsplit(origin)
             if parts.scheme not in ("http", "https") or not parts.netloc:
                 raise ValueError(f"host_map[{host!r}]: origin must be http(s)://host[:port]")
@@ -107,6 +113,17 @@ class FetchConfig(_Strict):
             if parts.path not in ("", "/") or parts.query:
                 raise ValueError(f"host_map[{host!r}]: origin must not have a path or query")
         return {h.lower(): o.rstrip("/") for h, o in value.items()}
+
+
+def _port_in(host: str) -> bool:
+    """Whether a host_map key has a ``:`` that is no part of an IPv6 address (a port)."""
+    if ":" not in host:
+        return False
+    try:
+        ipaddress.IPv6Address(host.strip("[]"))
+    except ValueError:
+        return True
+    return False
 
 
 class SourceConfig(_Strict):

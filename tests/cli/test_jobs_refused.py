@@ -215,6 +215,29 @@ def test_a_bad_host_map_flag_is_blamed_on_the_command_line(tmp_path: Path) -> No
     assert done.returncode == 64 and f"in {path}" in done.stderr
 
 
+@pytest.mark.parametrize(
+    ("key", "hint"),
+    [
+        ("https://feeds.example.com", "'feeds.example.com'"),  # never matched a host
+        ("feeds.example.com:8080", "'feeds.example.com'"),
+        ("feeds.example.com/rss", "'feeds.example.com'"),
+        ("user@feeds.example.com", "'feeds.example.com'"),
+        (" ", ""),
+    ],
+)
+def test_a_host_map_key_that_is_no_host_name_is_refused(
+    tmp_path: Path, key: str, hint: str
+) -> None:
+    path = tmp_path / "newsbot.toml"
+    path.write_text(f'[fetch]\nhost_map = {{ "{key}" = "http://127.0.0.1:8080" }}\n')
+    done = newsbot("jobs", "--config", str(path))
+    assert done.returncode == 64 and "Traceback" not in done.stderr
+    assert f"host_map key {key!r} must be a host name alone" in done.stderr, done.stderr
+    assert hint in done.stderr
+    flag = newsbot("jobs", "--host-map", f"{key}=http://127.0.0.1:8080")
+    assert flag.returncode == 64 and "must be a host name alone" in flag.stderr
+
+
 def test_paths_in_the_config_resolve_against_its_folder(tmp_path: Path) -> None:
     blog = tmp_path / "blog"
     write_job(blog / "myjobs", "mine")
