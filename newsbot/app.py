@@ -85,8 +85,16 @@ def demo(config: Config) -> tuple[list[Job], Network]:
     return load_jobs(JOBS, [DEMO_JOB], config=own), network(own, replay=DEMO)
 
 
-def check_run(config: Config, *, report: str | None, publishing: bool) -> None:
-    """Refuse, before anything is fetched (UsageError, exit 64), what would fail after."""
+def check_run(
+    config: Config, *, report: str | None, publishing: bool, printing: bool = False
+) -> None:
+    """Refuse, before anything is fetched (UsageError, exit 64), what would fail after.
+    ``printing``: the posts go to stdout, so the report cannot go there too."""
+    if printing and report == "-":
+        raise UsageError(
+            "--report - would put the report on stdout between the printed posts; "
+            "give --report a file path"
+        )
     check_report(report)
     if publishing:
         check_publish(config)

@@ -80,7 +80,7 @@ def _run(args: argparse.Namespace) -> int:
                 "newsbot: --demo prints the post as --dry-run does; --output DIR writes it to DIR",
                 file=sys.stderr,
             )
-    app.check_run(cfg, report=args.report, publishing=publishing)
+    app.check_run(cfg, report=args.report, publishing=publishing, printing=dry_run)
     if args.demo:
         jobs, net = app.demo(cfg)
     else:
