@@ -30,7 +30,7 @@ from pydantic import (
 )
 from selectolax.lexbor import LexborHTMLParser
 
-from newsbot.errors import LayoutChanged
+from newsbot.errors import LayoutChanged, SourceError
 from newsbot.fetch.page import Page
 from newsbot.models import RawItem
 from newsbot.sources import generic
@@ -213,7 +213,10 @@ class _JsonFeed(BaseModel):
 def _json_feed(page: Page, text: str) -> list[Entry]:
     try:
         data = json.loads(text)
-    except (ValueError, RecursionError) as exc:
+    except RecursionError:  # as HTML nested past max_nesting: a hostile page, not a layout
+        why = "JSON nested deeper than it can be read: refused"
+        raise SourceError(NAME, page.url, why, status="unexpected_content") from None
+    except ValueError as exc:
         message = str(exc).splitlines()[0][:200]
         raise LayoutChanged(NAME, page.url, f"not a JSON Feed: {message}") from None
     if not isinstance(data, dict):
