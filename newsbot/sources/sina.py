@@ -25,6 +25,7 @@ carries it (``HEADERS``).
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -178,12 +179,12 @@ def _row(row: Mapping[str, Any]) -> RawItem | None:
     title, url = row.get("title"), row.get("url") or row.get("url_https")
     if not title or not url:
         return None
-    return RawItem(
-        title=str(title),
+    return RawItem(  # the API's text is written for HTML pages: entities decoded here, once
+        title=html.unescape(str(title)),
         url=str(url),
         thumbnail=_json_image(row),
-        snippet=str(row.get("intro") or row.get("summary") or ""),
-        press=str(row.get("media_name") or row.get("media") or ""),
+        snippet=html.unescape(str(row.get("intro") or row.get("summary") or "")),
+        press=html.unescape(str(row.get("media_name") or row.get("media") or "")),
         published=_epoch(row.get("ctime") or row.get("intime")),
     )
 

@@ -224,3 +224,21 @@ def test_raw_items_keep_the_offset() -> None:
     page = _page(PAGES / "sina" / "roll_lid2515_page1.json", ROLL)
     item: RawItem = sina.parse(page, sina.SELECTORS, TODAY)[0]
     assert item.published == "2025-02-04T19:41:00+08:00"
+
+
+def test_roll_api_text_written_for_html_is_decoded_once() -> None:
+    """The roll API's title, intro and media are HTML text: ``&quot;`` is a quote, and
+    ``&amp;lt;`` the visible text ``&lt;``, not a tag."""
+    import json
+
+    row = {
+        "title": "&quot;绵羊大军&quot; AT&amp;T &amp;lt;b&amp;gt;",
+        "url": "https://tech.sina.com.cn/i/2025-02-04/doc-inehtwxy1234567.shtml",
+        "intro": "华为&amp;小米",
+        "media_name": "新浪&nbsp;科技",
+        "ctime": "1738669260",
+    }
+    body = {"result": {"status": {"code": 0, "msg": "succ"}, "data": [row]}}
+    (art,) = _articles(Page(ROLL, json.dumps(body)), TODAY)
+    assert art.title == '"绵羊大军" AT&T &lt;b&gt;'
+    assert (art.snippet, art.press) == ("华为&小米", "新浪 科技")
