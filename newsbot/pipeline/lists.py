@@ -188,14 +188,33 @@ def _accept(
     floor = listing.settings.min_items
     if len(listing.articles) < floor:
         usable = len(listing.articles)
+        if _quiet(listing, req):
+            return
         broken = any(reason in LAYOUT_SIGNS for reason in listing.items_dropped)
-        if req.day < req.now.date() and not broken:  # a past day may be quiet
+        if req.day < req.now.date() and usable and not broken:  # a past day may be short
             why = f"only {usable} items listed for {req.day}, fewer than min_items {floor} "
             why += "(a quiet day, or a new layout)"
         else:
             why = f"only {usable} usable items, fewer than min_items {floor}: layout changed?"
         raise LayoutChanged(listing.ref.name, first, why)
     _check_coverage(listing, first)
+
+
+def _quiet(listing: Listing, req: ListRequest) -> bool:
+    """Whether ``listing`` is a quiet past day (noted so): its pages were read, and no item
+    falls on the day. Each source raises on a page that lists nothing, so no item at all,
+    or only ``undated`` ones, means the list's items are other days'."""
+    if req.day >= req.now.date() or listing.articles:
+        return False
+    if set(listing.items_dropped) - {"undated"}:
+        return False  # the day's items were there, and unusable
+    note = f"{listing.ref.name}: nothing listed on {req.day} "
+    note += "(a quiet day, or one the list no longer reaches): nothing to post"
+    undated = listing.items_dropped.get("undated", 0)
+    if undated:
+        note += f"; {undated} item{'s' if undated > 1 else ''} whose time cannot be read left out"
+    listing.tally.notes.append(note)
+    return True
 
 
 async def _read_with_fallback(

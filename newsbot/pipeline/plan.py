@@ -101,6 +101,8 @@ def select_list(
     have = {b.id for b in kept}
     new, merged = fresh([a for g in groups for a in g], have, known, similarity)
     counts = tally(healthy, new, merged, have, known)
+    if not kept and healthy and not any(r.articles for r in healthy):
+        return Selection(skip=NOTHING_LISTED, counts=counts)
     if not kept and not new:
         return Selection(skip=NOTHING_NEW, counts=counts, merged=tuple(merged))
     return Selection(tuple(new), counts=counts, merged=tuple(merged))
@@ -119,6 +121,8 @@ def select_digest(
     if skip:
         return Selection(skip=skip)
     healthy = usable(results)
+    if not kept and healthy and not any(r.articles for r in healthy):
+        return Selection(skip=NOTHING_LISTED, counts=tally(healthy, [], [], set(), known))
     have = {b.id for b in kept}
     new, merged = fresh([a for r in healthy for a in r.articles], have, known, similarity)
     room = max(0, job.digest.max_articles - len(kept))
@@ -203,7 +207,8 @@ def partial_skip(job: Job, results: Sequence[SourceResult]) -> str:
 NOTHING_NEW = "nothing new: every article was already posted"
 NO_ENTRIES = "nothing new: no article that was not already posted matched the job's keywords"
 UNREADABLE = "not written: no new article matched the job's keywords and could be read"
-QUIET = (NOTHING_NEW, NO_ENTRIES)  # skips that are an ordinary day, not a failure
+NOTHING_LISTED = "nothing to post: no source listed an item for the day"  # a quiet past day
+QUIET = (NOTHING_NEW, NO_ENTRIES, NOTHING_LISTED)  # skips that are an ordinary day
 
 
 def post_time(job: Job, day: date, now: datetime, existing: datetime | None = None) -> datetime:
