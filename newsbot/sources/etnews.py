@@ -37,7 +37,7 @@ from newsbot.extract.rules import Rule
 from newsbot.fetch.page import Page
 from newsbot.models import RawItem
 from newsbot.sources.base import Defaults, ListRequest, SourceOptions
-from newsbot.sources.markup import lazy_image, text
+from newsbot.sources.markup import html_text, lazy_image, text
 
 NAME = "etnews"
 LABEL = "전자신문"
@@ -136,11 +136,11 @@ def _parse_feed(page: Page) -> list[RawItem]:
         raise LayoutChanged(NAME, page.url, "the feed's items have no pubDate")
     return [
         RawItem(
-            title=str(e.title),
+            title=html_text(str(e.title)),
             url=str(e.link),
             thumbnail=_feed_image(e),
-            snippet=_strip_tags(str(e.get("summary", ""))),
-            press=str(e.get("author", "")),
+            snippet=html_text(str(e.get("summary", ""))),
+            press=html_text(str(e.get("author", ""))),
             published=_rfc822(str(e.get("published", ""))),
         )
         for e in entries
@@ -164,10 +164,6 @@ def _rfc822(shown: str) -> str:
         return parsedate_to_datetime(shown).isoformat()
     except (TypeError, ValueError, IndexError):
         return shown
-
-
-def _strip_tags(html: str) -> str:
-    return LexborHTMLParser(f"<div>{html}</div>").text(separator=" ") if "<" in html else html
 
 
 def _parse_list(page: Page, sel: Mapping[str, str]) -> list[RawItem]:

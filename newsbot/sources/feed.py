@@ -28,7 +28,6 @@ from pydantic import (
     ValidatorFunctionWrapHandler,
     WrapValidator,
 )
-from selectolax.lexbor import LexborHTMLParser
 
 from newsbot.errors import LayoutChanged, SourceError
 from newsbot.fetch.page import Page
@@ -36,6 +35,7 @@ from newsbot.models import RawItem
 from newsbot.sources import generic
 from newsbot.sources.base import Defaults, ListRequest
 from newsbot.sources.generic import GenericOptions
+from newsbot.sources.markup import html_text
 
 NAME = "feed"
 LABEL = "feed"  # each feed's own link text is its ``label`` option
@@ -97,21 +97,13 @@ class Entry(BaseModel):
 
 def _item(entry: Entry, opts: GenericOptions, req: ListRequest) -> RawItem:
     return RawItem(
-        title=_text(entry.title),
+        title=html_text(entry.title),
         url=entry.link.strip(),
         thumbnail=entry.image,
-        snippet=_text(entry.summary),
-        press=_text(entry.author),
+        snippet=html_text(entry.summary),
+        press=html_text(entry.author),
         published=generic.aware_time(entry.published, opts.zone, day=req.day, now=req.now),
     )
-
-
-def _text(html: str) -> str:
-    """Feeds put escaped HTML in titles and summaries (``It&#8217;s``, ``<b>``); the text
-    of it, decoded here once (normalize decodes nothing again)."""
-    if "<" not in html and "&" not in html:
-        return html
-    return LexborHTMLParser(f"<div>{html}</div>").text(separator=" ")
 
 
 def _xml_feed(page: Page, text: str) -> list[Entry]:

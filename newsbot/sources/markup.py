@@ -1,4 +1,4 @@
-"""Readers the HTML list adapters share: lazy images, node text, selector checks."""
+"""Readers the list adapters share: lazy images, node text, escaped HTML, selector checks."""
 
 from __future__ import annotations
 
@@ -15,6 +15,14 @@ def lazy_image(img: LexborNode | None) -> str | None:
         if value and not value.startswith("data:"):
             return value
     return None
+
+
+def html_text(escaped: str) -> str:
+    """The text of escaped HTML as feeds put it in titles and summaries (``It&#8217;s``,
+    ``<b>``): decoded here once, as a reader would (normalize decodes nothing again)."""
+    if "<" not in escaped and "&" not in escaped:
+        return escaped
+    return LexborHTMLParser(f"<div>{escaped}</div>").text(separator=" ")
 
 
 def text(node: LexborNode | None, *, strip: bool = False) -> str:

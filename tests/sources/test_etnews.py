@@ -223,3 +223,22 @@ def test_thumbnails_come_from_article_pages_when_the_job_asks(
     fetched = sorted(p for p, _ in page_server.log if p.startswith("/2018"))
     assert "/20180928000251" not in fetched and len(fetched) == 6  # only the imageless
     assert any("have no thumbnail" in n for n in src.notes)
+
+
+def test_feed_text_written_as_escaped_html_is_decoded_once() -> None:
+    """``AT&amp;amp;T`` in the feed is the text ``AT&T``; with normalize no longer decoding,
+    the adapter must (it did, by accident, through normalize's second pass)."""
+    feed = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><item>'
+        "<title>AT&amp;amp;T, 5G &amp;lt;상용&amp;gt; 발표</title>"
+        "<link>https://www.etnews.com/20180928000001</link>"
+        "<description>요금 &amp;amp; 속도</description><author>홍길동&amp;amp;김기자</author>"
+        "<pubDate>Fri, 28 Sep 2018 17:40:12 +0900</pubDate></item></channel></rss>"
+    )
+    req = ListRequest(day=date(2018, 9, 28), section="04", now=TODAY.now)
+    (item,) = etnews.parse(Page(FEED_URL, feed), etnews.SELECTORS, req)
+    assert (item.title, item.snippet, item.press) == (
+        "AT&T, 5G <상용> 발표",
+        "요금 & 속도",
+        "홍길동&김기자",
+    )

@@ -92,7 +92,6 @@ def test_enclosures_give_images_and_media_of_other_kinds_do_not() -> None:
         ('{"version": 1.1, "items": []}', "version: Input should be a valid string"),
         ('[{"url": "https://a.example/1", "title": "T"}]', "the top level is a list"),
         ("{" * 100_000, "not a JSON Feed"),
-        ('{"version": "https://jsonfeed.org/version/1.1", "items": ' + "[" * 100_000, "not a JSON"),
         ("<rss version='2.0'><channel><title>x</title></channel></rss>", "no items"),
         ('{"version": "https://jsonfeed.org/version/1.1", "items": []}', "no items"),
     ],
