@@ -236,10 +236,15 @@ class Fetcher:
             message = f"redirect to {target[:80]} refused: {why}"
             raise FetchError(source, current, message, status="redirect_blocked")
         if not same_site(first, target, self.config.allowed_hosts):
+            home = urlsplit(first)
+            if parts.hostname == home.hostname and parts.port != home.port:
+                why = f"another port than {first[:80]} (a redirect keeps the page's own port)"
+            else:
+                why = "another site, not in [fetch] allowed_hosts"
             raise FetchError(
                 source,
                 current,
-                f"redirect to {parts.hostname} refused: not on the allow-list",
+                f"redirect to {target[:80]} refused: {why}",
                 status="redirect_blocked",
             )
         return target

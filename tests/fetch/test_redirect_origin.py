@@ -126,3 +126,21 @@ def test_a_refused_hop_names_its_url_and_why(
         get(one, two, "https://good.example.com/redirect")
     assert caught.value.status == "redirect_blocked" and two.hits == []
     assert f"redirect to {target} refused" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("location", "why"),
+    [
+        ("https://good.example.com:8443/rss.xml", "another port than https://good.example.com/"),
+        ("https://elsewhere.example.org/rss.xml", "another site, not in [fetch] allowed_hosts"),
+    ],
+)
+def test_a_redirect_off_the_page_names_where_and_what_is_wrong_with_it(
+    mirrors: tuple[FaultServer, FaultServer], location: str, why: str
+) -> None:
+    one, two = mirrors
+    one.routes["/redirect"] = respond(302, Location=location)
+    with pytest.raises(FetchError) as caught:
+        get(one, two, "https://good.example.com/redirect")
+    assert caught.value.status == "redirect_blocked" and two.hits == []
+    assert f"redirect to {location} refused: {why}" in str(caught.value)
