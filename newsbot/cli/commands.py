@@ -126,7 +126,8 @@ def _print_publish(result: DayResult) -> None:
         return
     verb = {"would_commit": "would commit", "committed": "committed", "pushed": "pushed"}
     what = " ".join(x for x in (verb[res.status], res.commit[:12]) if x)
-    print(f"publish: {what} ({', '.join(res.paths)})", file=sys.stderr)
+    files = f" ({', '.join(res.paths)})" if res.paths else " (an earlier run's commit)"
+    print(f"publish: {what}{files}", file=sys.stderr)
     print("\n".join(f"  {line}" for line in res.message.splitlines() if line), file=sys.stderr)
 
 

@@ -81,6 +81,8 @@ def test_a_remote_that_hangs_later_leaves_the_posts_for_the_next_publish(
     done, _ = newsbot(tmp_path, *args, config=fetch_config(site) + publish)
     assert done.returncode == 0, done.stderr
     assert git(origin, "ls-tree", "--name-only", "main", "_posts/") == f"_posts/{post_name(D1)}"
+    assert "publish: pushed " in done.stderr and "(an earlier run's commit)" in done.stderr
+    assert "()" not in done.stderr  # no empty list of files
 
 
 def test_an_ssh_remote_that_hangs_is_ended_with_its_ssh(site: PageServer, tmp_path: Path) -> None:
