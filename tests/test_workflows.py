@@ -234,10 +234,18 @@ HOSTILE_NAMES = ["My Job", 'x"; id; echo "', "x';id;'", "$(id)", "`id`", "a\nb",
 
 @pytest.mark.parametrize("name", HOSTILE_NAMES)
 def test_a_job_name_that_is_not_one_plain_word_never_reaches_the_workflow(name: str) -> None:
+    """Loading refuses such a name first (tests/cli/test_jobs_refused.py); the workflow
+    refuses it again, for a Job made some other way."""
+    with pytest.raises(ValueError, match="must be one word"):
+        job(name, "30 12 * * *", "b")
+
+    def unchecked(schedule: str | None) -> Job:
+        return job("placeholder", schedule, "b").model_copy(update={"name": name})
+
     with pytest.raises(ValueError, match="cannot go into the workflow"):
-        workflow.render([job("ok", "30 12 * * *"), job(name, "30 12 * * *", "b")], install="x")
+        workflow.render([job("ok", "30 12 * * *"), unchecked("30 12 * * *")], install="x")
     with pytest.raises(ValueError, match="cannot go into the workflow"):  # unscheduled too
-        workflow.render([job("ok", "30 12 * * *"), job(name, None, "b")], install="x")
+        workflow.render([job("ok", "30 12 * * *"), unchecked(None)], install="x")
 
 
 @pytest.mark.parametrize(
