@@ -226,6 +226,44 @@ def test_nothing_new_beside_a_failed_source_is_skipped_not_quiet(
     assert job["status"] == "skipped" and "already posted" in job["message"]
 
 
+@pytest.mark.parametrize("style", ["daily_list", "digest"])
+def test_a_partial_job_whose_every_source_failed_says_so(tmp_path: Path, style: str) -> None:
+    """Not "every article was already posted": nothing was read at all (exit 1)."""
+    from tests.servers.faults import start_fault_server
+
+    dead, stop = start_fault_server()
+    stop()  # a port that refuses connections
+    jobs = tmp_path / "jobs"
+    jobs.mkdir()
+    sources = "".join(
+        f'[[sources]]\nname = "feed"\nsection = "{s}"\n'
+        f'options = {{ url = "https://{s}.example.com/rss" }}\n'
+        for s in ("a", "b")
+    )
+    (jobs / "all.toml").write_text(
+        f'title = "x"\nslug = "all"\nstyle = "{style}"\nallow_partial = true\n{sources}'
+    )
+    report = tmp_path / "report.json"
+    done = newsbot(
+        "run", "--jobs-dir", str(jobs), "--output", str(tmp_path / "_posts"),
+        "--report", str(report), "--config", str(_fast(tmp_path)),
+        "--host-map", f"a.example.com={dead.origin}", "--host-map", f"b.example.com={dead.origin}",
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    job = json.loads(report.read_text())["jobs"][0]
+    assert job["status"] == "skipped"
+    assert job["message"] == (
+        "not written: every source failed: feed/a (unreachable), feed/b (unreachable)"
+    )
+    assert "already posted" not in done.stderr
+
+
+def _fast(tmp: Path) -> Path:
+    path = tmp / "fast.toml"
+    path.write_text("[fetch]\nhost_delay = 0.0\nretries = 0\n")
+    return path
+
+
 def test_a_digest_whose_keywords_match_nothing_is_a_quiet_day(
     page_server: PageServer, tmp_path: Path
 ) -> None:
