@@ -43,10 +43,12 @@ def load_config(args: argparse.Namespace) -> Config:
 
 def _jobs(cfg: Config, names: list[str] | None = None) -> list[Job]:
     from newsbot import jobs
-    from newsbot.sources.settings import resolve
+    from newsbot.sources.settings import check_floors, resolve
 
-    resolve(cfg)  # [sources.UNKNOWN] and unknown selectors are refused before any job runs
-    return jobs.load_jobs(jobs.directory(cfg), names, config=cfg)
+    settings = resolve(cfg)  # [sources.UNKNOWN], unknown selectors: refused before any job
+    found = jobs.load_jobs(jobs.directory(cfg), names, config=cfg)
+    check_floors(found, settings)
+    return found
 
 
 DEMO_CONFLICTS = ("job", "date", "record", "replay", "publish", "publish_repo")

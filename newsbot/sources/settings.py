@@ -3,12 +3,12 @@ and ``[extract.NAME]`` applied. Resolved once per run (``resolve``) and passed d
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from newsbot import sources
 from newsbot.config import Config
-from newsbot.errors import ConfigError
+from newsbot.errors import ConfigError, JobError
 from newsbot.extract.rules import Rule, with_overrides
 from newsbot.jobs import Job
 from newsbot.sources.base import SourceOptions
@@ -60,6 +60,20 @@ def for_options(settings: Settings, options: SourceOptions) -> Settings:
         min_items=settings.min_items if floor is None else floor,
         max_items=settings.max_items if cap is None else cap,
     )
+
+
+def check_floors(jobs: Sequence[Job], settings: Mapping[str, Settings]) -> None:
+    """JobError for a source whose floor, once the config's and the source's defaults are
+    applied, is over its cap: it could never pass (``min_items = 60`` under the cap 50)."""
+    for job in jobs:
+        for ref in job.sources:
+            s = for_options(settings[ref.name], ref.parsed)
+            if s.min_items > s.max_items:
+                raise JobError(
+                    f"job {job.name}: {ref.name}/{ref.section} needs min_items {s.min_items} "
+                    f"but keeps at most max_items {s.max_items} (its options, [sources."
+                    f"{ref.name}] or the source's default): it could never pass"
+                )
 
 
 def describe_generic(job: Job, settings: Mapping[str, Settings]) -> list[str]:

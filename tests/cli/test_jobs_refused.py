@@ -438,3 +438,25 @@ def test_a_sources_table_whose_floor_is_over_its_cap_is_refused(tmp_path: Path) 
     done = newsbot("jobs", "--config", str(path))
     assert done.returncode == 64 and "sources.naver" in done.stderr, done.stderr
     assert "min_items 9 is over max_items 3" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("options", "config", "floor", "cap"),
+    [
+        ("min_items = 60", "", 60, 50),  # over the html source's default cap
+        ("max_items = 5", "[sources.html]\nmin_items = 9\n", 9, 5),
+        ("min_items = 9", "[sources.html]\nmax_items = 5\n", 9, 5),
+    ],
+)
+def test_a_floor_over_the_effective_cap_is_refused(
+    tmp_path: Path, options: str, config: str, floor: int, cap: int
+) -> None:
+    """Either side may come from the job, [sources.html] or the source's default."""
+    given = f'url = "https://a.example/l", selectors = {{ item = "li" }}, {options}'
+    path = generic_job(tmp_path / "jobs", "html", given)
+    (tmp_path / "newsbot.toml").write_text(config)
+    done = newsbot(
+        "jobs", "--jobs-dir", str(path.parent), "--config", str(tmp_path / "newsbot.toml")
+    )
+    assert done.returncode == 64 and "Traceback" not in done.stderr
+    assert f"job g: html/s needs min_items {floor} but keeps at most max_items {cap}" in done.stderr
