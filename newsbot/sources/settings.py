@@ -64,7 +64,8 @@ def for_options(settings: Settings, options: SourceOptions) -> Settings:
 
 def check_floors(jobs: Sequence[Job], settings: Mapping[str, Settings]) -> None:
     """JobError for a source whose floor, once the config's and the source's defaults are
-    applied, is over its cap: it could never pass (``min_items = 60`` under the cap 50)."""
+    applied, is over its cap (``min_items = 60`` under the cap 50: it could never pass), or
+    that asks for more list pages than its cap lets it read."""
     for job in jobs:
         for ref in job.sources:
             s = for_options(settings[ref.name], ref.parsed)
@@ -73,6 +74,13 @@ def check_floors(jobs: Sequence[Job], settings: Mapping[str, Settings]) -> None:
                     f"job {job.name}: {ref.name}/{ref.section} needs min_items {s.min_items} "
                     f"but keeps at most max_items {s.max_items} (its options, [sources."
                     f"{ref.name}] or the source's default): it could never pass"
+                )
+            pages = ref.parsed.pages
+            if pages is not None and pages > s.max_pages:
+                raise JobError(
+                    f"job {job.name}: {ref.name}/{ref.section} asks for pages {pages}, over "
+                    f"its cap max_pages {s.max_pages}; [sources.{ref.name}] max_pages raises "
+                    "the cap (at most 20)"
                 )
 
 

@@ -460,3 +460,16 @@ def test_a_floor_over_the_effective_cap_is_refused(
     )
     assert done.returncode == 64 and "Traceback" not in done.stderr
     assert f"job g: html/s needs min_items {floor} but keeps at most max_items {cap}" in done.stderr
+
+
+def test_pages_over_the_sources_cap_are_refused_naming_the_setting_that_raises_it(
+    tmp_path: Path,
+) -> None:
+    given = 'url = "https://a.example/l?p={page}", selectors = { item = "li" }, pages = 8'
+    path = generic_job(tmp_path / "jobs", "html", given)
+    done = newsbot("jobs", "--jobs-dir", str(path.parent))
+    assert done.returncode == 64 and "Traceback" not in done.stderr
+    assert "asks for pages 8, over its cap max_pages 5; [sources.html] max_pages" in done.stderr
+    (tmp_path / "newsbot.toml").write_text("[sources.html]\nmax_pages = 8\n")
+    config = ("--config", str(tmp_path / "newsbot.toml"))
+    assert newsbot("jobs", "--jobs-dir", str(path.parent), *config).returncode == 0
