@@ -196,11 +196,11 @@ def usable(results: Sequence[SourceResult]) -> list[SourceResult]:
 
 
 def partial_skip(job: Job, results: Sequence[SourceResult]) -> str:
-    """Why ``job`` gets no post because a source failed ("" when it may be written):
-    with ``allow_partial`` too, when no source has anything to give."""
+    """Why ``job`` gets no post because a source failed ("" when it may be written);
+    with ``allow_partial``, when no source has anything to give."""
     failed = [r for r in results if not r.ok]
     names = ", ".join(f"{r.source} ({r.status})" for r in failed)
-    if failed and not usable(results):
+    if failed and job.allow_partial and not usable(results):
         each = ", ".join(f"{r.source}/{r.section} ({r.status})" for r in failed)
         return f"not written: every source failed: {each}"
     if not failed or job.allow_partial:
