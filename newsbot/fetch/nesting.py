@@ -15,12 +15,14 @@ deadline (``workers``) bounds what it cannot see.
 
 from __future__ import annotations
 
+import html
 import re
 
 from newsbot.errors import FetchError
 from newsbot.fetch.page import Page
-from newsbot.fetch.tags import BUTTON_SCOPE, RAW_TEXT, P
-from newsbot.fetch.treebuild import Element, Tree, end, start
+from newsbot.fetch.stack import Element, Tree
+from newsbot.fetch.tags import BUTTON_SCOPE, FRAMESET_OFF, RAW_TEXT, P
+from newsbot.fetch.treebuild import attributes, end, html_rules, start
 
 _TAG_NAME = re.compile(rb"[a-zA-Z][^\s/>]*+")
 # A tag's attributes up to its '>', as the tokenizer reads them (atomic: no backtracking)
@@ -32,6 +34,14 @@ _COMMENT_END = re.compile(rb"--!?>")
 # The doctype that puts the parser in no-quirks mode for sure; any other counts as quirks,
 # where <table> does not close an open <p> (deeper, never shallower)
 _STANDARDS = re.compile(rb"!doctype\s+html\s*>", re.I)
+_BLANK = "\t\n\f\r \0"  # text of these only leaves a <frameset> possible
+_SPACE = b"\t\n\f\r "
+
+
+def _blank(text: bytes) -> bool:
+    if b"&" in text:
+        return not html.unescape(text.decode("latin-1")).strip(_BLANK)
+    return not text.strip(_BLANK.encode())
 
 
 def _skip_raw(body: bytes, pos: int, name: bytes) -> int:
@@ -68,7 +78,8 @@ class _Scan:
         self.deepest = self.tree.depth
         self.tagged = False  # a tag was read: a doctype after it changes nothing
         self.frames = 0  # open framesets: a frameset takes only framesets
-        self.framed = False  # a frameset was seen: <title> and the like are no raw text
+        self.frameset_ok = True  # a <frameset> would replace the body (nothing shown yet)
+        self.framed = False  # it did: the rest is ignored, <title> and the like are no raw text
 
     def step(self) -> bool:
         """Read up to the next tag's end; False at the end of the page or past the limit."""
@@ -76,11 +87,13 @@ class _Scan:
         lt = body.find(b"<", self.pos)
         if lt < 0:
             return False
-        if tree.closed and lt > self.pos:
-            tree.reopen()  # text, even a space, reopens formatting elements
+        if lt > self.pos:
+            self._text(self.pos, lt)
         self.pos, kind = lt + 1, body[lt + 1 : lt + 2]
         if body.startswith(b"!--", self.pos):
             self.pos = _comment_end(body, self.pos + 3)
+        elif kind == b"!" and body.startswith(b"![CDATA[", self.pos) and self._foreign():
+            self._cdata()
         elif kind in (b"!", b"?"):  # a doctype or a bogus comment
             if not self.tagged and _STANDARDS.match(body, self.pos):
                 tree.quirks = False
@@ -89,9 +102,46 @@ class _Scan:
             return self._tag(tag, kind == b"/")
         elif kind == b"/" and self.pos + 1 < len(body):  # "</>" is dropped, "</ x>" bogus
             self._past(b">")
-        elif tree.closed:
-            tree.reopen()  # '<' as text
+        else:
+            self._text(lt, lt + 1)  # '<' as text
         return True
+
+    def _text(self, start: int, end: int) -> None:
+        """Text from ``start`` to ``end``."""
+        if self.tree.stack[-1].name == b"colgroup" and self.body[start:end].strip(_SPACE):
+            self.tree.leave_colgroup()
+        if self.tree.closed and not self.tree.in_foreign() and self._shown(start, end):
+            self.tree.reopen()  # text, even a space, reopens formatting elements (not in foreign)
+        if self.frameset_ok and not _blank(self.body[start:end]):
+            self.frameset_ok = False
+
+    def _shown(self, start: int, end: int) -> bool:
+        """Not only NUL characters (which HTML drops)."""
+        return self.body[start] != 0 or bool(self.body[start:end].strip(b"\0"))
+
+    def _foreign(self) -> bool:
+        """The current element is SVG/MathML: ``<![CDATA[`` opens a CDATA section."""
+        return self.tree.stack[-1].foreign and not self.framed
+
+    def _cdata(self) -> None:
+        """Past a CDATA section (SVG/MathML only; in HTML it is a bogus comment): text."""
+        start = self.pos + 8
+        self._past(b"]]>")
+        end = self.pos - 3 if self.body.endswith(b"]]>", 0, self.pos) else self.pos
+        if end > start:
+            self._text(start, end)
+
+    def _frameset(self, name: bytes, closing: bool, attrs: bytes) -> None:
+        """Whether a <frameset> still takes the page: first one does, or a tag rules it out."""
+        if closing:
+            self.frameset_ok = name != b"br"  # </br> is a <br>
+        elif not html_rules(self.tree, name, attrs):
+            return  # an SVG/MathML element
+        elif name == b"frameset":
+            self.framed = True
+        elif name in FRAMESET_OFF:
+            hidden = name == b"input" and attributes(attrs).get(b"type", b"").lower() == b"hidden"
+            self.frameset_ok = hidden
 
     def _past(self, token: bytes) -> None:
         found = self.body.find(token, self.pos)
@@ -103,23 +153,28 @@ class _Scan:
             return False  # a tag cut off by the end of the page: the parser drops it
         tree, name, self.pos = self.tree, tag.group().lower(), attrs.end()
         self.tagged = True
+        if tree.columns and tree.stack[-1].columns and name not in (b"col", b"template"):
+            return True  # a template of <col>s ignores every other tag
+        attributes = b"" if closing else self.body[tag.end() : attrs.start(1)]
+        if self.frameset_ok:
+            self._frameset(name, closing, attributes)
         if name == b"frameset":
             self.frames = max(0, self.frames - 1) if closing else self.frames + 1
-            self.deepest, self.framed = max(self.deepest, self.frames + 1), True
+            self.deepest = max(self.deepest, self.frames + 1)
+            if not closing and html_rules(tree, name, attributes):
+                return True  # it replaced the body (counted apart), or it was ignored
+        elif name in (b"frame", b"noframes") and self.framed and self.frames:
+            self.deepest = max(self.deepest, self.frames + 2)  # inside the open frameset
         if closing:
             # </br> is a <br>, and a </p> with no open p an empty <p>: a level each
             leaf = name == b"br" or (name == b"p" and tree.find(P, BUTTON_SCOPE) < 0)
             end(tree, name)
             self.deepest = max(self.deepest, tree.depth + leaf)
             return True
-        attributes, self_closing = (
-            self.body[tag.end() : attrs.start(1)],
-            attrs.group(1)[-1:] == b"/",
-        )
-        leaf = start(tree, name, attributes, self_closing)
+        leaf = start(tree, name, attributes, attrs.group(1)[-1:] == b"/")
         self.deepest = max(self.deepest, tree.depth + leaf)  # an empty element is a level too
         top = tree.stack[-1]
-        if top.name == name and not top.foreign and not self.framed:
+        if top.name == name and not top.foreign and (not self.framed or name == b"noframes"):
             if name == b"plaintext":
                 return False  # the rest of the page is text
             if name in RAW_TEXT:

@@ -7,8 +7,6 @@ named ``svg:NAME`` and ``math:NAME`` on the stack, so the HTML integration point
 
 from __future__ import annotations
 
-import re
-
 
 def names(text: str) -> frozenset[bytes]:
     return frozenset(text.encode().split())
@@ -20,13 +18,16 @@ VOID = names(
 )
 RAW_TEXT = names("script style xmp iframe noembed noframes textarea title")
 FORMATTING = names("a b big code em font i nobr s small strike strong tt u")
-# SVG and MathML elements are named "svg:name", "math:name" on the stack; in these
-# (integration points) content is HTML again
-INTEGRATION = frozenset(
-    [b"svg:" + n for n in names("foreignobject desc title")]
-    + [b"math:" + n for n in names("mi mo mn ms mtext annotation-xml")]
-)
-SPECIAL = INTEGRATION | names(
+# SVG and MathML elements are named "svg:name", "math:name" on the stack. In these
+# integration points start tags and text are HTML again (end tags stay foreign):
+HTML_POINTS = frozenset(b"svg:" + n for n in names("foreignobject desc title"))
+TEXT_POINTS = frozenset(b"math:" + n for n in names("mi mo mn ms mtext"))  # not for these two:
+TEXT_POINT_FOREIGN = names("mglyph malignmark")
+ANNOTATION = b"math:annotation-xml"  # a point only with encoding="text/html" (or xhtml)
+HTML_ENCODINGS = (b"text/html", b"application/xhtml+xml")
+# The foreign elements the standard counts as special and as scope boundaries
+FOREIGN_SPECIAL = HTML_POINTS | TEXT_POINTS | {ANNOTATION}
+SPECIAL = FOREIGN_SPECIAL | names(
     "address applet area article aside base basefont bgsound blockquote body br button "
     "caption center col colgroup dd details dialog dir div dl dt embed fieldset figcaption "
     "figure footer form frame frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html iframe "
@@ -34,22 +35,31 @@ SPECIAL = INTEGRATION | names(
     "object ol p param plaintext pre script search section select source style summary table "
     "tbody td template textarea tfoot th thead title tr track ul wbr xmp"
 )
-SCOPE = INTEGRATION | names("applet caption html table td th marquee object template")
+# lexbor parses a select's content as the body's, with the select as a scope boundary
+# (<h1><select></h1> closes nothing); a <select> or <input> in its scope closes it
+SCOPE = FOREIGN_SPECIAL | names("applet caption html table td th marquee object template select")
 TABLE_SCOPE = names("html table template")
 BUTTON_SCOPE = SCOPE | names("button")
 CELLS = names("td th")
 MARKERS = names("applet caption marquee object td th template")
+# Their marker goes when they close, however they do; the others' only with their end tag
+CLOSING_CLEARS = names("caption td th template")
+END_CLEARS = MARKERS - CLOSING_CLEARS
 HEADINGS = names("h1 h2 h3 h4 h5 h6")
 CLOSES_P = HEADINGS | names(
     "address article aside blockquote center details dialog dir div dl fieldset figcaption "
     "figure footer form header hgroup hr li dd dt listing main menu nav ol p plaintext pre "
     "search section summary table ul xmp"
 )
-# Special start tags that still reopen formatting elements first (the others are blocks)
+# Special start tags that still reopen formatting elements first (the others are blocks);
+# lexbor parses with scripting off, so <noscript> is an ordinary element
 REOPENS = FORMATTING | names(
-    "applet area br button embed image img input keygen marquee math object optgroup option "
-    "select svg wbr xmp"
+    "applet area br button embed image img input keygen marquee math noscript object optgroup "
+    "option select svg wbr xmp"
 )
+# Ruby's annotations open where they are, closing these first (if a ruby is open)
+RUBY_PARTS = names("rb rp rt rtc")
+IMPLIED_END = names("dd dt li optgroup option p") | RUBY_PARTS
 # A new one of these first closes the open one (and all above it), searching down to a stop
 LIST_STOP = SPECIAL - names("address div p")
 SIBLINGS = {
@@ -65,8 +75,14 @@ TABLE_CONTEXT = {
     b"td": names("tr template") | ROW_GROUPS | {b"table"},
     b"th": names("tr template") | ROW_GROUPS | {b"table"},
     b"tr": ROW_GROUPS | names("table template"),
+    **{n: names("table template") for n in ROW_GROUPS | names("caption col colgroup")},
 }
 FOREIGN_ROOTS = names("svg math")
+# Start tags after which a <frameset> is ignored (as it is after text that is not blank)
+FRAMESET_OFF = names(
+    "applet area body br button dd dt embed hr iframe image img input keygen li listing "
+    "marquee object pre select table template textarea wbr xmp"
+)
 BREAKOUT = names(
     "b big blockquote body br center code dd div dl dt em embed h1 h2 h3 h4 h5 h6 head hr i "
     "img li listing menu meta nobr ol p pre ruby s small span strong strike sub table tt "
@@ -87,7 +103,8 @@ END_SCOPE = {
     b"li": SCOPE | names("ol ul"),
     b"p": BUTTON_SCOPE,
     **{n: TABLE_SCOPE for n in TABLE_PARTS | {b"table"}},
+    b"template": frozenset(),  # it closes all it holds, in any scope
 }
-FONT_ATTRS = re.compile(rb"(?:^|[\s/])(?:color|face|size)(?:[\s/=]|$)", re.I)  # <font> leaves too
+FONT_BREAKOUT = names("color face size")  # a <font> with one of these leaves too
 P = names("p")
 NOAHS_ARK = 3  # the parser reopens at most three identical formatting elements

@@ -1,159 +1,118 @@
-"""The HTML tree builder's stack, reduced to what decides how deep elements nest.
+"""Tags applied to the tree builder's stack, as lexbor builds it, far enough to count depth.
 
-``Tree`` keeps the stack of open elements and the list of active formatting elements;
-``start`` and ``end`` apply a tag as the HTML standard's "in body" rules do (the
-adoption agency once round, table parts, foreign content), far enough to count depth.
+``start`` and ``end`` follow the HTML standard's "in body" rules (with what the table,
+select, template and frameset modes change), and its rules for foreign content where the
+current element is SVG or MathML. lexbor's own ways are followed where it departs from the
+standard; they are named where they are applied.
 """
 
 from __future__ import annotations
 
 import functools
+import html
+import re
 
+from newsbot.fetch.adoption import adopt
+from newsbot.fetch.stack import FOREIGN, HTML_POINT, TEXT_POINT, Element, Tree
 from newsbot.fetch.tags import (
+    ANNOTATION,
     BLOCK_END,
     BREAKOUT,
     BUTTON_SCOPE,
     CELLS,
     CLOSES_P,
+    END_CLEARS,
     END_SCOPE,
-    FONT_ATTRS,
+    FONT_BREAKOUT,
     FOREIGN_ROOTS,
     FORMATTING,
     HEADINGS,
-    INTEGRATION,
-    MARKERS,
+    HTML_ENCODINGS,
+    HTML_POINTS,
+    IMPLIED_END,
     NOAHS_ARK,
     REOPENS,
     ROW_GROUPS,
+    RUBY_PARTS,
     SCOPE,
     SIBLINGS,
     SPECIAL,
     TABLE_CONTEXT,
     TABLE_PARTS,
     TABLE_SCOPE,
+    TEXT_POINTS,
     VOID,
     P,
+    names,
+)
+
+# One attribute as the tokenizer reads it: its name, then its value if it has one
+_ATTRIBUTE = re.compile(
+    rb"[\s/]*+([^\s/>=][^\s/>=]*+|=[^\s/>=]*+)(?:\s*+=\s*+(\"[^\"]*+\"|'[^']*+'|[^\s>]++))?"
 )
 
 
-class Element:
-    __slots__ = ("foreign", "key", "listed", "name", "open")
+def attributes(attrs: bytes) -> dict[bytes, bytes]:
+    """A tag's attributes, lower-cased names to decoded values; the first of a name counts."""
+    found: dict[bytes, bytes] = {}
+    for match in _ATTRIBUTE.finditer(attrs):
+        name, value = match.group(1).lower(), match.group(2) or b""
+        if value[:1] in (b'"', b"'"):
+            value = value[1:-1]
+        if b"&" in value:
+            value = html.unescape(value.decode("latin-1")).encode("utf-8", "replace")
+        found.setdefault(name, value)
+    return found
 
-    def __init__(self, name: bytes, foreign: bool = False, key: bytes = b"") -> None:
-        self.name, self.foreign, self.key = name, foreign, key
-        self.open = False
-        self.listed = False  # in the list of active formatting elements
+
+def _foreign(name: bytes, attrs: bytes) -> Element:
+    """An SVG or MathML element (``name`` with its namespace), and what kind of point it is."""
+    element = Element(name, foreign=True)
+    if name in HTML_POINTS:
+        element.point = HTML_POINT
+    elif name in TEXT_POINTS:
+        element.point = TEXT_POINT
+    elif name == ANNOTATION:
+        encoding = attributes(attrs).get(b"encoding", b"").lower()
+        element.point = HTML_POINT if encoding in HTML_ENCODINGS else FOREIGN
+    return element
 
 
-class Tree:
-    """The stack of open elements and the list of active formatting elements."""
+def _breaks_out(name: bytes, attrs: bytes) -> bool:
+    """An HTML start tag that ends foreign content, as lexbor reads it."""
+    if name == b"font":
+        return not FONT_BREAKOUT.isdisjoint(attributes(attrs))
+    return name in BREAKOUT
 
-    def __init__(self) -> None:
-        self.stack: list[Element] = []
-        self.active: list[Element | None] = []  # None: a marker (a cell, caption, object)
-        self.closed = 0  # listed formatting elements off the stack: content reopens them
-        self.count: dict[bytes, int] = {}
-        self.quirks = True  # until ``<!DOCTYPE html>`` opens the page: then <table> closes a <p>
 
-    @property
-    def depth(self) -> int:
-        return len(self.stack) + self.closed
-
-    def in_foreign(self) -> bool:
-        top = self.stack[-1] if self.stack else None
-        return top is not None and top.foreign and top.name not in INTEGRATION
-
-    def push(self, element: Element) -> None:
-        self.stack.append(element)
-        element.open = True
-        self.count[element.name] = self.count.get(element.name, 0) + 1
-        if element.name in MARKERS and not element.foreign:
-            self.active.append(None)
-
-    def remove(self, index: int) -> None:
-        """Take the element at ``index`` off the stack, and nothing above it."""
-        element = self.stack.pop(index)
-        element.open = False
-        self.count[element.name] -= 1
-        if element.listed:
-            self.closed += 1
-        if element.name in MARKERS and not element.foreign:
-            self._clear_to_marker()
-
-    def pop_to(self, index: int) -> None:
-        """Close the element at ``index`` and everything above it."""
-        while len(self.stack) > index:
-            self.remove(len(self.stack) - 1)
-
-    def find(self, names: frozenset[bytes], stop: frozenset[bytes] = SCOPE) -> int:
-        """The topmost open element in ``names`` before one in ``stop``, or -1."""
-        if not any(self.count.get(n) for n in names):
-            return -1
-        for i in range(len(self.stack) - 1, -1, -1):
-            name = self.stack[i].name
-            if name in names:
-                return i
-            if name in stop:
-                return -1
-        return -1
-
-    def unlist(self, element: Element) -> None:
-        self.active.remove(element)
-        element.listed = False
-        if not element.open:
-            self.closed -= 1
-
-    def listed(self, name: bytes) -> list[Element]:
-        """The active formatting elements called ``name`` since the last marker."""
-        found: list[Element] = []
-        for entry in reversed(self.active):
-            if entry is None:
-                break
-            if entry.name == name:
-                found.append(entry)
-        return found
-
-    def reopen(self) -> None:
-        """Content arrived: the formatting elements since the last marker open again."""
-        for entry in self.active[self._after_marker() :]:
-            if entry is not None and not entry.open:
-                self.closed -= 1
-                self.push(entry)
-
-    def _after_marker(self) -> int:
-        for i in range(len(self.active) - 1, -1, -1):
-            if self.active[i] is None:
-                return i + 1
-        return 0
-
-    def _clear_to_marker(self) -> None:
-        while self.active:
-            entry = self.active.pop()
-            if entry is None:
-                return
-            entry.listed = False
-            if not entry.open:
-                self.closed -= 1
+def html_rules(tree: Tree, name: bytes, attrs: bytes) -> bool:
+    """A start tag ``name`` here is read as HTML (not as an SVG/MathML element)."""
+    return not tree.foreign_start(name) or _breaks_out(name, attrs)
 
 
 def start(tree: Tree, name: bytes, attrs: bytes, self_closing: bool) -> bool:
     """Apply a start tag; True if it made an element that stays empty (void, ``/>``)."""
-    if tree.in_foreign() and (name in BREAKOUT or (name == b"font" and FONT_ATTRS.search(attrs))):
-        while tree.in_foreign():  # an HTML tag leaves SVG/MathML
+    if tree.stack[-1].point != HTML_POINT and tree.foreign_start(name):
+        if not _breaks_out(name, attrs):  # another element of the current one's namespace
+            space = tree.stack[-1].name.split(b":")[0]
+            if not self_closing:
+                tree.push(_foreign(space + b":" + name, attrs))
+            return self_closing
+        while tree.in_foreign():  # an HTML tag leaves SVG/MathML for the nearest point
             tree.remove(len(tree.stack) - 1)
-    if name in FOREIGN_ROOTS or tree.in_foreign():
-        if name in FOREIGN_ROOTS and not tree.in_foreign():
-            tree.reopen()
+    tree.leave_colgroup(name)
+    if name in FOREIGN_ROOTS:
+        tree.reopen()
         if not self_closing:
-            space = name if name in FOREIGN_ROOTS else tree.stack[-1].name.split(b":")[0]
-            tree.push(Element(space + b":" + name, foreign=True))
+            tree.push(_foreign(name + b":" + name, attrs))
         return self_closing
     if name == b"head" or (name in (b"html", b"body") and tree.count.get(name)):
         return False  # the head's few elements are no deeper than the body's
-    if name in TABLE_PARTS and not tree.count.get(b"table"):
+    if name in TABLE_PARTS and not (tree.count.get(b"table") or tree.count.get(b"template")):
         return False  # a cell or row outside any table is dropped
-    _close_before(tree, name)
-    if name not in SPECIAL or name in REOPENS:
+    if name in CLOSE_FIRST and _close_before(tree, name):
+        return False
+    if (name not in SPECIAL and name not in RUBY_PARTS) or name in REOPENS:
         tree.reopen()
     if name in VOID:
         return True
@@ -165,52 +124,101 @@ def start(tree: Tree, name: bytes, attrs: bytes, self_closing: bool) -> bool:
         tree.active.append(element)
         element.listed = True
     tree.push(element)
+    if name == b"form" and not tree.count.get(b"template"):
+        tree.form = element
     return False
 
 
-def _close_before(tree: Tree, name: bytes) -> None:
-    """What a start tag closes before it opens: an open p, its sibling, its table context."""
+RUBY, SELECT = frozenset([b"ruby"]), frozenset([b"select"])
+# The start tags that may close something first
+CLOSE_FIRST = (
+    CLOSES_P
+    | RUBY_PARTS
+    | SIBLINGS.keys()
+    | TABLE_CONTEXT.keys()
+    | names("a form hr input nobr optgroup option select")
+)
+
+
+def _close_before(tree: Tree, name: bytes) -> bool:
+    """What a start tag closes before it opens: an open p, its sibling, its table context.
+    True if the tag opens nothing after all (a <select> in a select, a second <form>)."""
+    if name == b"form" and tree.form is not None and not tree.count.get(b"template"):
+        return True
+    if name == b"table" and (table := _table_mode(tree)) >= 0:
+        tree.pop_to(table)  # a table in a table's own content ends it
+    if name in (b"select", b"input") and (select := tree.find(SELECT)) >= 0:
+        tree.pop_to(select)
+        if name == b"select":
+            return True
+    if name in SIBLINGS and (found := tree.find(*SIBLINGS[name])) >= 0:
+        tree.pop_to(found)
     closes_p = name in CLOSES_P and not (name == b"table" and tree.quirks)
     if closes_p and (p := tree.find(P, BUTTON_SCOPE)) >= 0:
         tree.pop_to(p)
     if name in HEADINGS and tree.stack[-1].name in HEADINGS:
         tree.remove(len(tree.stack) - 1)
-    if name in SIBLINGS and (found := tree.find(*SIBLINGS[name])) >= 0:
-        tree.pop_to(found)
-    if name in (b"option", b"optgroup") and tree.stack[-1].name == b"option":
-        tree.remove(len(tree.stack) - 1)
-    if name in (b"a", b"nobr") and tree.listed(name):
-        end(tree, name)  # a second <a> ends the first
+    if name in (b"option", b"optgroup", b"hr", b"rb", b"rp", b"rt", b"rtc"):
+        _end_implied(tree, name)
+    if name == b"a" and (first := tree.listed(name)):
+        adopt(tree, name)  # a second <a> ends the first, and drops it if that failed
+        tree.ghost(first[0])
+    if name == b"nobr":
+        tree.reopen()
+        if tree.find(_just(name)) >= 0:
+            _end_html(tree, name)  # so does a second <nobr>
     if name in TABLE_CONTEXT:
-        if name != b"tr" and (cell := tree.find(CELLS, TABLE_SCOPE)) >= 0:
-            tree.pop_to(cell)
-        context = tree.find(TABLE_CONTEXT[name], frozenset())
-        tree.pop_to(context + 1)
-        top = tree.stack[-1].name
-        if top == b"table":
+        _table_part(tree, name)
+    return False
+
+
+def _end_implied(tree: Tree, name: bytes) -> None:
+    """An option or hr in a select, a ruby annotation in a ruby, ends what it follows."""
+    if name in RUBY_PARTS:
+        if tree.find(RUBY) < 0:
+            return
+        implied = IMPLIED_END - {b"rtc"} if name in (b"rp", b"rt") else IMPLIED_END
+    elif tree.find(SELECT) >= 0:
+        implied = IMPLIED_END - {b"optgroup"} if name == b"option" else IMPLIED_END
+    elif name != b"hr" and tree.stack[-1].name == b"option":
+        implied = frozenset([b"option"])
+    else:
+        return
+    while tree.stack[-1].name in implied:
+        tree.remove(len(tree.stack) - 1)
+
+
+def _table_part(tree: Tree, name: bytes) -> None:
+    """A cell, row, row group, caption or column closes what is open down to its context,
+    then adds the parts it lacks."""
+    if name != b"tr" and (cell := tree.find(CELLS, TABLE_SCOPE)) >= 0:
+        tree.pop_to(cell)
+    context = tree.find(TABLE_CONTEXT[name], frozenset())
+    tree.pop_to(context + 1)
+    top = tree.stack[-1]
+    if name == b"col" and top.name == b"table":
+        tree.push(Element(b"colgroup"))  # the colgroup it implies stays open
+    elif name == b"col" and top.name == b"template":
+        top.columns = tree.columns = True
+    elif name in (b"td", b"th", b"tr"):
+        if top.name == b"table":
             tree.push(Element(b"tbody"))
-            top = b"tbody"
-        if name != b"tr" and top in ROW_GROUPS:
+        if name != b"tr" and tree.stack[-1].name in ROW_GROUPS:
             tree.push(Element(b"tr"))
 
 
-def _adopt(tree: Tree, element: Element) -> None:
-    """The adoption agency, once round: the end tag of an open formatting element."""
-    if not element.open:
-        return tree.unlist(element)
-    index = tree.stack.index(element)
-    above = tree.stack[index + 1 :]
-    if any(e.name in SCOPE for e in above):
-        return  # not in scope: ignored
-    block = next((k for k, e in enumerate(above) if e.name in SPECIAL), None)
-    if block is None:  # nothing special inside: it closes with all it holds
-        tree.pop_to(index)
-        return tree.unlist(element)
-    # the element moves inside the special block (same depth); what sat between and is
-    # no formatting element is closed
-    for k in range(index + block, index, -1):
-        if not tree.stack[k].listed:
-            tree.remove(k)
+def _table_mode(tree: Tree) -> int:
+    """The open table whose rows (not a cell or caption of it) take the next tag, or -1."""
+    for i in range(len(tree.stack) - 1, -1, -1):
+        name = tree.stack[i].name
+        if name == b"table":
+            return i
+        if name in TABLE_INSIDE:
+            return -1
+    return -1
+
+
+TABLE_INSIDE = names("caption td th template html")
 
 
 @functools.cache
@@ -218,31 +226,56 @@ def _just(name: bytes) -> frozenset[bytes]:
     return frozenset([name])
 
 
-@functools.cache
-def _any_space(name: bytes) -> frozenset[bytes]:
-    """``name`` as an HTML, SVG or MathML element."""
-    return frozenset([name, b"svg:" + name, b"math:" + name])
-
-
 def end(tree: Tree, name: bytes) -> None:
-    if name in (b"br", b"p"):
-        while tree.in_foreign():  # </br> and </p> leave SVG/MathML as <br> and <p> do
-            tree.remove(len(tree.stack) - 1)
+    """Apply an end tag: foreign content's rules if the current element is SVG/MathML."""
+    if tree.stack[-1].foreign:
+        if name in (b"br", b"p"):
+            while tree.in_foreign():  # </br> and </p> leave SVG/MathML as <br> and <p> do
+                tree.remove(len(tree.stack) - 1)
+        else:  # it closes the nearest foreign element of its name above any HTML one
+            i = len(tree.stack) - 1
+            while tree.stack[i].foreign:
+                if tree.stack[i].name.partition(b":")[2] == name:
+                    return tree.pop_to(i)
+                i -= 1
+    _end_html(tree, name)
+
+
+def _end_html(tree: Tree, name: bytes) -> None:
+    """The "in body" rules: only HTML elements match; SVG/MathML ones are passed by."""
+    tree.leave_colgroup(name)
     if name == b"br":
         return tree.reopen()  # </br> is a <br>
-    if name in FORMATTING and (listed := tree.listed(name)):
-        return _adopt(tree, listed[0])
-    if name == b"form":
-        if tree.stack[-1].name == b"form":
-            tree.remove(len(tree.stack) - 1)  # a misnested </form> may close nothing at all
+    if name in FORMATTING and tree.listed(name):
+        adopt(tree, name)
         return
-    if tree.stack[-1].name in _any_space(name) and name not in (b"body", b"html"):
-        tree.remove(len(tree.stack) - 1)  # e.g. a script's end tag after its text
-        return
-    if name in BLOCK_END or name == b"p":
+    if name == b"form" and not tree.count.get(b"template"):
+        return _end_form(tree)
+    if tree.stack[-1].name == name and name not in (b"body", b"html"):
+        found = len(tree.stack) - 1  # e.g. a script's end tag after its text
+    elif name in BLOCK_END or name in (b"p", b"form"):
         names = HEADINGS if name in HEADINGS else _just(name)
         found = tree.find(names, END_SCOPE.get(name, SCOPE))
-    else:  # </body>, </br> and the like close nothing; any other stops at a special one
-        found = -1 if name in SPECIAL else tree.find(_any_space(name), SPECIAL)
-    if found >= 0:
+    elif name in (b"body", b"html"):
+        found = -1  # they close nothing: what follows goes on in the body
+    else:  # any other end tag stops at a special element not of its name
+        found = tree.find(_just(name), SPECIAL)
+    if found >= 0 and name == b"template":
+        tree.pop_to(found, markers=False)  # one marker goes, though cells inside had theirs
+        tree.clear_to_marker()
+    elif found >= 0:
         tree.pop_to(found)
+        if name in END_CLEARS:
+            tree.clear_to_marker()  # </object> and the like
+
+
+def _end_form(tree: Tree) -> None:
+    """``</form>`` closes the open form, and that element alone: what it holds stays open."""
+    form, tree.form = tree.form, None
+    if form is None or not form.open:
+        return
+    if tree.find(_just(b"form")) != tree.stack.index(form):
+        return  # out of scope
+    while tree.stack[-1].name in IMPLIED_END:
+        tree.remove(len(tree.stack) - 1)  # <form><p></form> ends the p too
+    tree.ghost(form)

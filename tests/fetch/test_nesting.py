@@ -1,15 +1,17 @@
 """The nesting guard counts depth as lexbor builds it: never shallower, exact on real pages.
 
 lexbor itself is the oracle: its tree's depth is walked in Python and compared.
+NEWSBOT_NESTING_EXAMPLES sets how many cases each property test tries (300 by default).
 Catalogue: S14.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
@@ -63,7 +65,17 @@ def lexbor_depth(html: bytes) -> int:
         (b"<p><b>x</p>" * 100, 7),  # at most three identical ones are reopened
         (b"<div></body>" * 50, 52),  # </body> closes nothing
         (b"<span><div></span>" * 50, 102),  # a span does not close across a div
-        (b"<frameset>" * 30, 32),  # one over: a frameset replaces the body
+        (b"<frameset>" * 30, 31),  # a frameset replaces the body
+        (b"<math><mi><b/></mi>" * 30, 92),  # </mi> does not close an open HTML <b>
+        (b"<svg><![CDATA[></svg>]]>" * 30, 32),  # CDATA is text in SVG: no </svg> there
+        (b"<![CDATA[<div>]]>" * 30, 2),  # ... and a bogus comment in HTML
+        (b"<math><svg><mo><b>" * 30, 122),  # an <svg> in MathML is MathML: its <mo> takes HTML
+        (b'<svg><g><font x=" color ">' * 30, 92),  # only a real color/face/size leaves SVG
+        (b"<svg><g><font color=red>" * 30, 33),
+        (b"<math><annotation-xml><div>", 4),  # HTML only with an HTML encoding
+        (b"<math><annotation-xml encoding='text&#47;HTML'><div>", 5),
+        (b"<math><mi><mglyph/><mglyph><b>", 5),  # <mglyph> is MathML even in <mi>
+        (b"<a><svg><a></a>" * 30, 63),  # </a> closes the SVG <a>
     ],
 )
 def test_S14_depth_is_counted_as_the_parser_builds_it(html: bytes, depth: int) -> None:
@@ -123,19 +135,79 @@ TAGS = [
 ]
 PIECES = ["x", " ", "<!--", "-->", "<!-->", '"', "'", "=", "/>", ">", "<", "</", "<!DOCTYPE html>"]
 ATTRS = ["", " id=1", " id=2", " a=x/", ' a="y"', " /"]
-token = st.one_of(
-    st.builds(lambda t, a: f"<{t}{a}>", st.sampled_from(TAGS), st.sampled_from(ATTRS)),
-    st.builds(lambda t: f"<{t}/>", st.sampled_from(TAGS)),
-    st.builds(lambda t: f"</{t}>", st.sampled_from(TAGS)),
-    st.sampled_from(PIECES),
-)
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(token, min_size=1, max_size=12), st.sampled_from([1, 30]))
+def tokens(tags: list[str], attrs: list[str], pieces: list[str]) -> st.SearchStrategy[str]:
+    """Start tags (with attributes), self-closing ones, end tags and loose pieces."""
+    return st.one_of(
+        st.builds(lambda t, a: f"<{t}{a}>", st.sampled_from(tags), st.sampled_from(attrs)),
+        st.builds(lambda t: f"<{t}/>", st.sampled_from(tags)),
+        st.builds(lambda t: f"</{t}>", st.sampled_from(tags)),
+        st.sampled_from(pieces),
+    )
+
+
+EXAMPLES = int(os.environ.get("NEWSBOT_NESTING_EXAMPLES", "300"))
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.lists(tokens(TAGS, ATTRS, PIECES), min_size=1, max_size=12), st.sampled_from([1, 30]))
 def test_S14_the_guard_never_counts_shallower_than_lexbor(parts: list[str], times: int) -> None:
     """Tag soup, once and repeated: a repeated fragment is how depth is made to grow."""
     html = "".join(parts).encode() * times
+    assert nesting(html) >= lexbor_depth(html)
+
+
+# SVG and MathML, their integration points (where HTML is read again) and HTML inside them:
+# formatting elements, self-closing HTML tags (which open), stray end tags, CDATA
+FOREIGN = ["svg", "math", "foreignObject", "mi", "mo", "mn", "ms", "mtext", "annotation-xml",
+           "desc", "title", "g", "path", "mglyph"]  # fmt: skip
+INSIDE = ["b", "i", "a", "nobr", "font", "em", "div", "p", "span", "br", "img", "table", "td",
+          "li", "select"]  # fmt: skip
+FOREIGN_ATTRS = ["", "", " color=red", " face=x", ' x=" color "', " encoding=text/html",
+                 " encoding='application/xhtml+xml'", " encoding=x encoding=text/html", " id=1"]  # fmt: skip
+FOREIGN_PIECES = ["x", " ", "<![CDATA[", "]]>", "<![CDATA[x]]>", "<!--", "-->", ">", "</"]
+foreign_soup = st.lists(
+    tokens(FOREIGN * 2 + INSIDE, FOREIGN_ATTRS, FOREIGN_PIECES), min_size=1, max_size=14
+)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@example(["<math>", "<mi>", "<b/>", "</mi>"], 30)
+@example(["<svg>", "<![CDATA[", ">", "</svg>", "]]>"], 30)
+@example(["<math>", "<svg>", "<mo>", "<b>"], 30)
+@example(["<svg>", "<desc>", "<b>", "</desc>"], 30)
+@example(["<math>", "<mtext>", "<g/>", "</mtext>"], 30)
+@example(["<math>", "<annotation-xml>", "<iframe>"], 30)
+@example(["<svg>", "<g>", '<font x=" color ">'], 30)
+@given(foreign_soup, st.sampled_from([1, 5, 30]))
+def test_S14_svg_and_mathml_never_count_shallower(parts: list[str], times: int) -> None:
+    """Foreign content: lexbor's rules there are not the body's, and a guess must err deeper."""
+    html = "".join(parts).encode() * times
+    assert nesting(html) >= lexbor_depth(html)
+
+
+@pytest.mark.parametrize(
+    "fragment",
+    [
+        b"<ul><a><strong/><menu><font/><malignmark><mrow/><strong>",  # lexbor's adoption agency
+        b"<b><s><menu><u><x><y><z><ul></b>Q",  # ... leaves a <b> to reopen
+        b"<rt><s><nobr></s>",  # a ruby annotation reopens nothing
+        b"<p><b></p><noscript><li>",  # scripting is off: <noscript> reopens the <b>
+        b"<dd><p><noscript>",  # a <dd> looks for an open one before it closes the <p>
+        b"<button><select><button>",  # lexbor scopes a select's content
+        b"<select><p><optgroup><p><marquee>",
+        b"<form><p></form><mi><path><pre>",  # </form> closes the p and the form alone
+        b"<object></table><a><table>",  # a marker stays when its element is popped
+        b"<u><nobr></u>\0<rb><nobr/><ul>",  # a NUL is no text: it reopens nothing
+        b"<frameset/><noframes><!--</noframes>",  # noframes is raw text in a frameset
+        b"<template><col><script></template><listing>",  # a template of columns ignores tags
+        b"<i><noscript/><code></noscript><nobr><code><tt><mtext/><g/>",  # </noscript> closes one
+    ],
+)
+def test_S14_what_once_counted_shallower_does_not(fragment: bytes) -> None:
+    """Outside SVG and MathML too: lexbor's table, select, form, frameset and template ways."""
+    html = fragment * 30
     assert nesting(html) >= lexbor_depth(html)
 
 
