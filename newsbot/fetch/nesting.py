@@ -2,15 +2,20 @@
 
 A cheap pass before parsing, so markup that would make lexbor's tree and selector
 matching run long is refused up front. It follows the HTML tokenizer (comments,
-raw-text elements, quoted attributes) and the parts of tree building that change
-depth: ``<div/>`` opens a div (only SVG and MathML honour ``/>``, and a ``<div>``
-there leaves them), void elements never open, an end tag closes only what the
-parser would close (a stray closer closes nothing, ``</body>`` nothing either),
-``<p>``/``<li>``/``<td>``/``<tr>`` close their open predecessor (``<table>`` closes a
-``<p>`` only after ``<!DOCTYPE html>``: without it the parser is in quirks mode), and formatting
-elements closed implicitly (``<p><b></p>``) count as open, because the parser
-reopens them. Where it must guess it counts deeper, never shallower; the parse
-deadline (``workers``) bounds what it cannot see.
+raw-text elements, quoted attributes, CDATA in SVG and MathML) and the tree builder's
+rules that change depth (``treebuild``), lexbor's own where it departs from the standard:
+``<div/>`` opens a div (only SVG and MathML honour ``/>``), void elements never open, an
+end tag closes only what the parser would close, ``<p>``/``<li>``/``<td>``/``<tr>`` close
+their open predecessor (``<table>`` closes a ``<p>`` only after ``<!DOCTYPE html>``:
+without it the parser is in quirks mode), formatting elements closed implicitly
+(``<p><b></p>``) are reopened; in SVG and MathML an HTML tag leaves for the nearest
+integration point and an end tag closes only their own elements; the head, tables,
+selects, templates and framesets have their own rules.
+
+Where it must guess it counts deeper, never shallower, and where it knows it over-counts
+it says so: what a table moves out of itself is counted inside it, a template's content
+(outside the document's tree) is counted, and so are tags after a frameset, which the
+parser ignores. The parse deadline (``workers``) bounds what it cannot see.
 """
 
 from __future__ import annotations
@@ -35,13 +40,21 @@ _COMMENT_END = re.compile(rb"--!?>")
 # where <table> does not close an open <p> (deeper, never shallower)
 _STANDARDS = re.compile(rb"!doctype\s+html\s*>", re.I)
 _BLANK = "\t\n\f\r \0"  # text of these only leaves a <frameset> possible
-_SPACE = b"\t\n\f\r "
+_SPACE = "\t\n\f\r "
+# What the head takes: any other tag begins the body. A <noscript> there (scripting is off)
+# takes only some of them; any other tag, or text, closes it first
+_HEAD = frozenset(b"base basefont bgsound head html link meta noframes noscript script style "
+                  b"template title".split())  # fmt: skip
+_HEAD_NOSCRIPT = frozenset(b"basefont bgsound head html link meta noframes noscript style".split())
+_HEAD_NOSCRIPT_IGNORES = frozenset([b"head", b"html", b"noscript"])
+_TABLE_TEXT = frozenset(b"colgroup table tbody tfoot thead tr".split())
 
 
-def _blank(text: bytes) -> bool:
+def _blank(text: bytes, blank: str = _BLANK) -> bool:
+    """Only characters of ``blank`` once character references are read."""
     if b"&" in text:
-        return not html.unescape(text.decode("latin-1")).strip(_BLANK)
-    return not text.strip(_BLANK.encode())
+        return not html.unescape(text.decode("latin-1")).strip(blank)
+    return not text.strip(blank.encode())
 
 
 def _skip_raw(body: bytes, pos: int, name: bytes) -> int:
@@ -76,10 +89,13 @@ class _Scan:
         for implied in (b"html", b"body"):  # the parser makes them, written or not
             self.tree.push(Element(implied))
         self.deepest = self.tree.depth
-        self.tagged = False  # a tag was read: a doctype after it changes nothing
+        self.tagged = False  # a tag or text was read: a doctype after it changes nothing
         self.frames = 0  # open framesets: a frameset takes only framesets
         self.frameset_ok = True  # a <frameset> would replace the body (nothing shown yet)
         self.framed = False  # it did: the rest is ignored, <title> and the like are no raw text
+        self.head = True  # nothing has begun the body yet: a <noscript> goes in the head
+        self.noscript: Element | None = None  # that <noscript>, which takes head elements only
+        self.headed = False  # </head> was read
 
     def step(self) -> bool:
         """Read up to the next tag's end; False at the end of the page or past the limit."""
@@ -87,8 +103,10 @@ class _Scan:
         lt = body.find(b"<", self.pos)
         if lt < 0:
             return False
-        if lt > self.pos:
-            self._text(self.pos, lt)
+        if lt > self.pos and (
+            self.head or tree.closed or self.frameset_ok or tree.stack[-1].name == b"colgroup"
+        ):
+            self._text(self.pos, lt)  # text that may change something
         self.pos, kind = lt + 1, body[lt + 1 : lt + 2]
         if body.startswith(b"!--", self.pos):
             self.pos = _comment_end(body, self.pos + 3)
@@ -108,16 +126,29 @@ class _Scan:
 
     def _text(self, start: int, end: int) -> None:
         """Text from ``start`` to ``end``."""
-        if self.tree.stack[-1].name == b"colgroup" and self.body[start:end].strip(_SPACE):
+        if self.head and not _blank(self.body[start:end], _SPACE):
+            self._leave_noscript()
+            self.head, self.tagged = False, True  # a doctype after text changes nothing
+        if self.tree.stack[-1].name == b"colgroup" and not _blank(self.body[start:end], _SPACE):
             self.tree.leave_colgroup()
-        if self.tree.closed and not self.tree.in_foreign() and self._shown(start, end):
-            self.tree.reopen()  # text, even a space, reopens formatting elements (not in foreign)
-        if self.frameset_ok and not _blank(self.body[start:end]):
+        if self.tree.closed and self._reopens(start, end):
+            self.tree.reopen()  # text, even a space, reopens formatting elements
+        if self.frameset_ok and not self._blank_for_frameset(self.body[start:end]):
             self.frameset_ok = False
 
-    def _shown(self, start: int, end: int) -> bool:
-        """Not only NUL characters (which HTML drops)."""
-        return self.body[start] != 0 or bool(self.body[start:end].strip(b"\0"))
+    def _blank_for_frameset(self, text: bytes) -> bool:
+        if not self.tree.in_foreign():
+            return _blank(text)
+        # lexbor passes over replacement characters there too, even from &#0;
+        return _blank(text.replace("\ufffd".encode(), b""), _BLANK + "\ufffd")
+
+    def _reopens(self, start: int, end: int) -> bool:
+        """Text that reopens formatting elements: not in SVG/MathML, not only NULs (HTML
+        drops them), not only spaces among a table's rows (they stay there)."""
+        text, top = self.body[start:end], self.tree.stack[-1].name
+        if self.tree.in_foreign() or not text.strip(b"\0"):
+            return False
+        return top not in _TABLE_TEXT or not _blank(text, _SPACE)
 
     def _foreign(self) -> bool:
         """The current element is SVG/MathML: ``<![CDATA[`` opens a CDATA section."""
@@ -131,10 +162,39 @@ class _Scan:
         if end > start:
             self._text(start, end)
 
+    def _in_head(self, name: bytes, closing: bool) -> bool:
+        """Before the body: whether the tag begins it; True if a head <noscript> ignores it."""
+        if self.noscript is self.tree.stack[-1]:  # not in its <style>'s text
+            if closing and name not in (b"noscript", b"br"):
+                return True  # ignored there
+            if not closing and name in _HEAD_NOSCRIPT_IGNORES:
+                return True
+            if not (closing or name in _HEAD_NOSCRIPT) or (closing and name == b"br"):
+                self._leave_noscript()
+        self.head = name not in (b"body", b"html", b"br") if closing else name in _HEAD
+        if closing and name == b"head":
+            self.headed = True  # after it, a <noscript> begins the body
+        if name == b"noscript" and not closing and self.headed:
+            self.head = False
+        elif name == b"noscript" and not closing and self.head:
+            self.noscript = Element(b"noscript")
+            self.tree.push(self.noscript)
+            self.deepest = max(self.deepest, self.tree.depth)
+            return True
+        if closing and name == b"noscript" and self.noscript is not None:
+            self._leave_noscript()
+            return True
+        return False
+
+    def _leave_noscript(self) -> None:
+        if self.noscript is not None:
+            self.tree.remove(self.tree.stack.index(self.noscript))
+            self.noscript = None
+
     def _frameset(self, name: bytes, closing: bool, attrs: bytes) -> None:
         """Whether a <frameset> still takes the page: first one does, or a tag rules it out."""
         if closing:
-            self.frameset_ok = name != b"br"  # </br> is a <br>
+            self.frameset_ok = self.frameset_ok and name != b"br"  # </br> is a <br>
         elif not html_rules(self.tree, name, attrs):
             return  # an SVG/MathML element
         elif name == b"frameset":
@@ -153,18 +213,24 @@ class _Scan:
             return False  # a tag cut off by the end of the page: the parser drops it
         tree, name, self.pos = self.tree, tag.group().lower(), attrs.end()
         self.tagged = True
-        if tree.columns and tree.stack[-1].columns and name not in (b"col", b"template"):
-            return True  # a template of <col>s ignores every other tag
+        before_body = False
+        if self.head:
+            # before the body a <frameset> replaces it, whatever came (unless in a <template>)
+            before_body = not tree.count.get(b"template")
+            if self._in_head(name, closing):
+                return True
         attributes = b"" if closing else self.body[tag.end() : attrs.start(1)]
-        if self.frameset_ok:
+        if self.frameset_ok or before_body:
             self._frameset(name, closing, attributes)
         if name == b"frameset":
             self.frames = max(0, self.frames - 1) if closing else self.frames + 1
             self.deepest = max(self.deepest, self.frames + 1)
             if not closing and html_rules(tree, name, attributes):
                 return True  # it replaced the body (counted apart), or it was ignored
-        elif name in (b"frame", b"noframes") and self.framed and self.frames:
+        elif self.framed and self.frames and name in (b"frame", b"noframes"):
             self.deepest = max(self.deepest, self.frames + 2)  # inside the open frameset
+        if tree.columns and tree.stack[-1].content == b"col" and name not in (b"col", b"template"):
+            return True  # a template of <col>s ignores every other tag
         if closing:
             # </br> is a <br>, and a </p> with no open p an empty <p>: a level each
             leaf = name == b"br" or (name == b"p" and tree.find(P, BUTTON_SCOPE) < 0)

@@ -13,14 +13,16 @@ FOREIGN, TEXT_POINT, HTML_POINT = 0, 1, 2
 
 
 class Element:
-    __slots__ = ("columns", "foreign", "key", "listed", "name", "open", "point")
+    __slots__ = ("content", "foreign", "key", "listed", "name", "open", "point")
 
     def __init__(self, name: bytes, foreign: bool = False, key: bytes = b"") -> None:
         self.name, self.foreign, self.key = name, foreign, key
         self.open = False
         self.listed = False  # in the list of active formatting elements
         self.point = FOREIGN if foreign else HTML_POINT
-        self.columns = False  # a template of <col>s: it takes nothing else
+        # for a template, what its first tag made it: b"col" (it takes <col>s only), b"table"
+        # (it takes table parts), b"body" (it takes no table parts); b"" before any
+        self.content = b""
 
 
 class Tree:
@@ -33,7 +35,7 @@ class Tree:
         self.count: dict[bytes, int] = {}
         self.quirks = True  # until ``<!DOCTYPE html>`` opens the page: then <table> closes a <p>
         self.form: Element | None = None  # the open form: another <form> is ignored
-        self.columns = False  # a template took a <col>: see Element.columns
+        self.columns = False  # a template took a <col>: see Element.content
         self.ghosts = 0  # elements left in place, named b"": see ghost()
 
     @property

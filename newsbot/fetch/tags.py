@@ -69,6 +69,8 @@ SIBLINGS = {
     b"button": (names("button"), SCOPE),
 }
 TABLE_PARTS = names("caption col colgroup tbody td tfoot th thead tr")
+# What a template takes as the head would, before its first tag decides what it holds
+TEMPLATE_HEAD = names("base basefont bgsound link meta noframes script style template title")
 # Table parts close what is open down to their context, then add the parts they lack
 ROW_GROUPS = names("tbody thead tfoot")
 TABLE_CONTEXT = {

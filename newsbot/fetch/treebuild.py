@@ -40,6 +40,7 @@ from newsbot.fetch.tags import (
     TABLE_CONTEXT,
     TABLE_PARTS,
     TABLE_SCOPE,
+    TEMPLATE_HEAD,
     TEXT_POINTS,
     VOID,
     P,
@@ -92,24 +93,26 @@ def html_rules(tree: Tree, name: bytes, attrs: bytes) -> bool:
 
 def start(tree: Tree, name: bytes, attrs: bytes, self_closing: bool) -> bool:
     """Apply a start tag; True if it made an element that stays empty (void, ``/>``)."""
-    if tree.stack[-1].point != HTML_POINT and tree.foreign_start(name):
+    top = tree.stack[-1]
+    if top.point != HTML_POINT and tree.foreign_start(name):
         if not _breaks_out(name, attrs):  # another element of the current one's namespace
-            space = tree.stack[-1].name.split(b":")[0]
             if not self_closing:
-                tree.push(_foreign(space + b":" + name, attrs))
+                tree.push(_foreign(top.name.split(b":")[0] + b":" + name, attrs))
             return self_closing
         while tree.in_foreign():  # an HTML tag leaves SVG/MathML for the nearest point
             tree.remove(len(tree.stack) - 1)
-    tree.leave_colgroup(name)
+        top = tree.stack[-1]
+    if top.name == b"template" and not top.content and name not in TEMPLATE_HEAD:
+        top.content = b"col" if name == b"col" else b"table" if name in TABLE_PARTS else b"body"
+    elif top.name == b"colgroup":
+        tree.leave_colgroup(name)
     if name in FOREIGN_ROOTS:
         tree.reopen()
         if not self_closing:
             tree.push(_foreign(name + b":" + name, attrs))
         return self_closing
-    if name == b"head" or (name in (b"html", b"body") and tree.count.get(name)):
-        return False  # the head's few elements are no deeper than the body's
-    if name in TABLE_PARTS and not (tree.count.get(b"table") or tree.count.get(b"template")):
-        return False  # a cell or row outside any table is dropped
+    if name in OPENS_NOTHING and (empty := _opens_nothing(tree, name)) is not None:
+        return empty
     if name in CLOSE_FIRST and _close_before(tree, name):
         return False
     if (name not in SPECIAL and name not in RUBY_PARTS) or name in REOPENS:
@@ -120,13 +123,32 @@ def start(tree: Tree, name: bytes, attrs: bytes, self_closing: bool) -> bool:
     if name in FORMATTING:
         same = [e for e in tree.listed(name) if e.key == element.key]
         if len(same) >= NOAHS_ARK:
-            tree.unlist(same[-1])  # the earliest of them
+            tree.unlist(same[-1])  # the earliest of them: at most three alike since a marker
         tree.active.append(element)
         element.listed = True
     tree.push(element)
     if name == b"form" and not tree.count.get(b"template"):
         tree.form = element
     return False
+
+
+OPENS_NOTHING = TABLE_PARTS | names("body form head html image")
+
+
+def _opens_nothing(tree: Tree, name: bytes) -> bool | None:
+    """For a tag that opens no element here, whether it makes an empty one; else None."""
+    if name == b"head" or (name in (b"html", b"body") and tree.count.get(name)):
+        return False  # the head's few elements are no deeper than the body's
+    if name in TABLE_PARTS and not _takes_table_parts(tree):
+        return False  # a cell or row outside any table is dropped
+    if name == b"image" and _table_mode(tree) >= 0:
+        return False  # lexbor drops an <image> among a table's rows
+    if name == b"form" and tree.form is None and _table_mode(tree) >= 0:
+        if tree.count.get(b"template"):
+            return False  # ignored
+        tree.form = Element(name)  # among a table's rows a form opens and closes at once
+        return True
+    return None
 
 
 RUBY, SELECT = frozenset([b"ruby"]), frozenset([b"select"])
@@ -166,7 +188,7 @@ def _close_before(tree: Tree, name: bytes) -> bool:
     if name == b"nobr":
         tree.reopen()
         if tree.find(_just(name)) >= 0:
-            _end_html(tree, name)  # so does a second <nobr>
+            end(tree, name, foreign=False)  # so does a second <nobr>
     if name in TABLE_CONTEXT:
         _table_part(tree, name)
     return False
@@ -199,12 +221,24 @@ def _table_part(tree: Tree, name: bytes) -> None:
     if name == b"col" and top.name == b"table":
         tree.push(Element(b"colgroup"))  # the colgroup it implies stays open
     elif name == b"col" and top.name == b"template":
-        top.columns = tree.columns = True
+        tree.columns = True
     elif name in (b"td", b"th", b"tr"):
         if top.name == b"table":
             tree.push(Element(b"tbody"))
         if name != b"tr" and tree.stack[-1].name in ROW_GROUPS:
             tree.push(Element(b"tr"))
+
+
+def _takes_table_parts(tree: Tree) -> bool:
+    """A table is open, or a template that began with a table part, whichever is nearer."""
+    if not (tree.count.get(b"table") or tree.count.get(b"template")):
+        return False
+    for element in reversed(tree.stack):
+        if element.name == b"table":
+            return True
+        if element.name == b"template":
+            return element.content != b"body"
+    return False
 
 
 def _table_mode(tree: Tree) -> int:
@@ -226,9 +260,10 @@ def _just(name: bytes) -> frozenset[bytes]:
     return frozenset([name])
 
 
-def end(tree: Tree, name: bytes) -> None:
-    """Apply an end tag: foreign content's rules if the current element is SVG/MathML."""
-    if tree.stack[-1].foreign:
+def end(tree: Tree, name: bytes, foreign: bool = True) -> None:
+    """Apply an end tag: foreign content's rules first if the current element is SVG/MathML
+    (and ``foreign``), then the "in body" rules, where only HTML elements match."""
+    if foreign and tree.stack[-1].foreign:
         if name in (b"br", b"p"):
             while tree.in_foreign():  # </br> and </p> leave SVG/MathML as <br> and <p> do
                 tree.remove(len(tree.stack) - 1)
@@ -238,12 +273,8 @@ def end(tree: Tree, name: bytes) -> None:
                 if tree.stack[i].name.partition(b":")[2] == name:
                     return tree.pop_to(i)
                 i -= 1
-    _end_html(tree, name)
-
-
-def _end_html(tree: Tree, name: bytes) -> None:
-    """The "in body" rules: only HTML elements match; SVG/MathML ones are passed by."""
-    tree.leave_colgroup(name)
+    if tree.stack[-1].name == b"colgroup":
+        tree.leave_colgroup(name)
     if name == b"br":
         return tree.reopen()  # </br> is a <br>
     if name in FORMATTING and tree.listed(name):
