@@ -57,8 +57,8 @@ def clean_text(text: str) -> str:
     """NFC, without invisible characters, whitespace collapsed. Entities are the parser's
     business: text read from HTML is decoded already, and decoding it again would turn
     a page's visible ``&lt;b&gt;`` into ``<b>``."""
-    text = SURROGATE.sub("", text)
-    text = unicodedata.normalize("NFC", text)
+    if not text.isascii():  # ASCII is NFC already and holds no surrogate
+        text = unicodedata.normalize("NFC", SURROGATE.sub("", text))
     text = INVISIBLE.sub("", text)
     return SPACE.sub(" ", text).strip()
 

@@ -33,21 +33,29 @@ HIDDEN = (
     '[style*="display:none" i], [style*="display: none" i], [style*="visibility:hidden" i], '
     '[style*="visibility: hidden" i]'
 )
-_WORDS = (
-    r"comments?|comment-list|commentlist|disqus|reply|replies|sidebar|side-bar|widget|widgets|"
-    r"related|recommend|recommended|recommendation|more-stories|morestories|popular|most-read|"
-    r"mostread|trending|ranking|rank|share|sharing|sharebar|social|sns|newsletter|subscribe|"
-    r"subscription|signup|promo|promotion|advert|advertisement|ad|ads|adslot|ad-slot|sponsor|"
-    r"sponsored|banner|breadcrumb|breadcrumbs|pagination|paging|pager|navbar|nav|navi|menu|"
-    r"footer|cookie|cookies|consent|gdpr|modal|popup|overlay|toolbar|tags|tag-list|taglist|"
-    r"keywords|copyright|gnb|lnb|snb|bd_lst|board_list|list_board|skip|jump|print|"
-    r"author-bio|author-box|bio|newsletter-signup|outbrain|taboola|caption|credit|credits|"
-    r"sharedaddy|relatedposts|likes|post-views"
-)
-NOISE_TOKEN = re.compile(rf"^({_WORDS})($|[-_])|[-_]({_WORDS})$", re.I)
+# a class or id token is noise when it is one of these, or starts or ends with one at a
+# separator (``related-posts``, ``article-share``; not ``l-article-body-segment``)
+NOISE_WORDS = frozenset(
+    {
+        "comment", "comments", "comment-list", "commentlist", "disqus", "reply", "replies",
+        "sidebar", "side-bar", "widget", "widgets", "related", "recommend", "recommended",
+        "recommendation", "more-stories", "morestories", "popular", "most-read", "mostread",
+        "trending", "ranking", "rank", "share", "sharing", "sharebar", "social", "sns",
+        "newsletter", "subscribe", "subscription", "signup", "promo", "promotion", "advert",
+        "advertisement", "ad", "ads", "adslot", "ad-slot", "sponsor", "sponsored", "banner",
+        "breadcrumb", "breadcrumbs", "pagination", "paging", "pager", "navbar", "nav", "navi",
+        "menu", "footer", "cookie", "cookies", "consent", "gdpr", "modal", "popup", "overlay",
+        "toolbar", "tags", "tag-list", "taglist", "keywords", "copyright", "gnb", "lnb", "snb",
+        "bd_lst", "board_list", "list_board", "skip", "jump", "print", "author-bio", "author-box",
+        "bio", "newsletter-signup", "outbrain", "taboola", "caption", "credit", "credits",
+        "sharedaddy", "relatedposts", "likes", "post-views",
+    }
+)  # fmt: skip
+_NOISE_EDGES = tuple(NOISE_WORDS)
 # Page builders wrap every block in a "widget" or "module": only what follows says what it is
 # (``elementor-widget-theme-post-content``, ``elementor-widget-share-buttons``)
 BUILDER = re.compile(r"^(elementor|et_pb|vc|fl)[-_]((widget|module|element)s?([-_]|$))*", re.I)
+BUILDER_PREFIXES = ("elementor", "et_pb", "vc", "fl")
 # ``no_caption``, ``non-ad``: the opposite of noise; ``no-print`` (left out of a printout) is not
 NEGATED = re.compile(r"(no|non|not|without)[-_](?!print)", re.I)
 # Inside the article: captions, credits, galleries and embedded promos
@@ -98,12 +106,22 @@ def text_size(node: LexborNode) -> int:
     return len("".join((node.text(deep=True) or "").split()))
 
 
-def link_density(node: LexborNode, size: int | None = None) -> float:
-    """The share of ``node``'s text that sits in links (1.0 for an empty node)."""
+def link_density(
+    node: LexborNode, size: int | None = None, links: dict[int, int] | None = None
+) -> float:
+    """The share of ``node``'s text that sits in links (1.0 for an empty node). ``links``
+    keeps each link's size across calls on nested boxes, which share their links."""
     total = text_size(node) if size is None else size
     if not total:
         return 1.0
-    linked = sum(text_size(a) for a in node.css("a"))
+    if links is None:
+        links = {}
+    linked = 0
+    for a in node.css("a"):
+        key = a.mem_id
+        if key not in links:
+            links[key] = text_size(a)
+        linked += links[key]
     return min(1.0, linked / total)
 
 
@@ -112,15 +130,32 @@ def is_noise_name(node: LexborNode) -> bool:
     if node.tag in KEEP_TAGS:
         return False
     attrs = node.attributes
-    return _noisy(f"{attrs.get('class') or ''} {attrs.get('id') or ''}")
+    ident = attrs.get("id")
+    return _noisy(attrs.get("class") or "") or any(map(_noise_token, (ident or "").split()))
 
 
 @lru_cache(maxsize=4096)
 def _noisy(names: str) -> bool:
-    # pages repeat the same class strings hundreds of times: each is matched once
-    return any(
-        NOISE_TOKEN.search(BUILDER.sub("", t)) and not NEGATED.match(t) for t in names.split()
-    )
+    # a page repeats its class strings hundreds of times (an id, once: not cached here)
+    return any(map(_noise_token, names.split()))
+
+
+@lru_cache(maxsize=16384)
+def _noise_token(token: str) -> bool:
+    """Whether one class or id token names boilerplate: a noise word whole, or before its
+    first separator… up to one of them, or after one (``related-posts``, ``article-share``).
+    Set lookups, not a regex: a page holds thousands of tokens, most of them its own."""
+    if token[:1] in "nNwW" and NEGATED.match(token):
+        return False
+    name = token.lower()
+    if name.startswith(BUILDER_PREFIXES):
+        name = BUILDER.sub("", name)
+    if not (name.startswith(_NOISE_EDGES) or name.endswith(_NOISE_EDGES)):
+        return False  # most tokens: one C call
+    if name in NOISE_WORDS:
+        return True
+    cuts = [i for i, ch in enumerate(name) if ch in "-_"]
+    return any(name[:i] in NOISE_WORDS or name[i + 1 :] in NOISE_WORDS for i in cuts)
 
 
 def strip_page(root: LexborNode, runs: dict[int, int]) -> None:
@@ -202,7 +237,8 @@ def strip_inside(node: LexborNode) -> None:
     boxes = node.css("div, span, figure")
     remove([n for n in boxes if _image_box(n) and not _in_sentence(n)])
     lists = node.css("ul, ol, dl, table, div, section, p")
-    remove([n for n in lists if _link_box(n)])
+    links: dict[int, int] = {}
+    remove([n for n in lists if _link_box(n, links)])
 
 
 def _image_box(node: LexborNode) -> bool:
@@ -218,12 +254,14 @@ def _image_box(node: LexborNode) -> bool:
     return len(lines) >= LABELS and max(map(len, lines)) < LABEL
 
 
-def _link_box(node: LexborNode) -> bool:
+def _link_box(node: LexborNode, links: dict[int, int]) -> bool:
     """A list of links (related stories, tags, share buttons) rather than text."""
+    if node.tag not in ("ul", "ol", "dl") and node.css_first("a") is None:
+        return False  # no links, and not an empty list
     size = text_size(node)
     if size == 0:
         return node.css_first("img, video, p") is None and node.tag in ("ul", "ol", "dl")
-    density = link_density(node, size)
+    density = link_density(node, size, links)
     if node.tag in ("div", "section", "p"):  # a <p> of a link: "Related: …", "Lea más: …"
         return density > 0.7 and size < 300
     return density > 0.5

@@ -34,7 +34,7 @@ def paragraphs(node: LexborNode) -> list[str]:
     """Text of ``node`` split at block boundaries and <br>, cleaned, empties dropped."""
     parts: list[str] = []
     _walk(node, parts)
-    lines = (clean_text(line) for line in "".join(parts).split("\n"))
+    lines = (clean_text(line) for line in "".join(parts).split("\n") if not line.isspace())
     return [line for line in lines if line]
 
 

@@ -161,8 +161,24 @@ def _inside(node: LexborNode, tags: tuple[str, ...]) -> bool:
     return False
 
 
+def _unlinked_block(node: LexborNode) -> LexborNode | None:
+    """``_block_parent(node)``, or None when a link holds ``node``: one walk up for both."""
+    block, parent = None, node.parent
+    while parent is not None and parent.tag not in ("body", "html"):
+        if parent.tag == "a":
+            return None
+        if block is None and parent.tag in BLOCKS:
+            block = parent
+        parent = parent.parent
+    if block is None and parent is not None and parent.tag == "body":
+        return parent
+    return block
+
+
 def _mostly_urls(text: str) -> bool:
     """Half the text or more is addresses (a gallery's data, a link list): no credit as prose."""
+    if "://" not in text:
+        return False
     return 2 * sum(len(m) for m in URL.findall(text)) >= len(text) > 0
 
 
@@ -187,8 +203,10 @@ def _article(root: LexborNode) -> list[LexborNode]:
     if not scores:
         return []
     ranked = sorted(scores, key=lambda k: scores[k], reverse=True)[:TOP]
+    links: dict[int, int] = {}
     final = {
-        k: scores[k] * (1 - clean.link_density(nodes[k])) + _name_bonus(nodes[k]) for k in ranked
+        k: scores[k] * (1 - clean.link_density(nodes[k], links=links)) + _name_bonus(nodes[k])
+        for k in ranked
     }
     best = nodes[max(final, key=lambda k: final[k])]
     parts = _with_siblings(best, scores, final[best.mem_id])
@@ -238,9 +256,9 @@ def _scores(root: LexborNode) -> tuple[dict[int, float], dict[int, LexborNode]]:
         if not text_node.is_text_node:
             continue
         text = (text_node.text_content or "").strip()
-        if len(text) < MIN_TEXT or _inside(text_node, ("a",)) or _mostly_urls(text):
+        if len(text) < MIN_TEXT or _mostly_urls(text):
             continue
-        block = _block_parent(text_node)
+        block = _unlinked_block(text_node)
         if block is None:
             continue
         sizes[block.mem_id] = sizes.get(block.mem_id, 0.0) + 1 + len(COMMAS.findall(text))

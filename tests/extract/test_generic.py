@@ -73,6 +73,38 @@ def test_a_negated_noise_word_is_not_noise_but_no_print_is() -> None:
     assert got.startswith(lead) and "Questions" not in got
 
 
+# The rule as first written, one regex; ``clean`` reads it as set lookups for speed
+_NOISE = "|".join(sorted(map(re.escape, clean.NOISE_WORDS), key=len, reverse=True))
+NOISE_TOKEN = re.compile(rf"^({_NOISE})($|[-_])|[-_]({_NOISE})$", re.I)
+TOKEN_PARTS = st.sampled_from(
+    [*clean.NOISE_WORDS, "article", "body", "l", "x", "no", "non", "not", "without", "print",
+     "elementor", "widget", "module", "et_pb", "vc", "fl", "Ad", "SHARE", "2", ""]
+)  # fmt: skip
+
+
+@given(st.lists(st.tuples(TOKEN_PARTS, st.sampled_from(["-", "_", ""])), min_size=1, max_size=5))
+def test_a_noise_token_is_what_the_rule_says(parts: list[tuple[str, str]]) -> None:
+    """A token is noise when it starts or ends with a noise word at a separator (a page
+    builder's prefix read past, a negation not): the lookups agree with the rule's regex."""
+    token = "".join(word + sep for word, sep in parts)
+    assume(token and not token.isspace())
+    expected = bool(NOISE_TOKEN.search(clean.BUILDER.sub("", token))) and not clean.NEGATED.match(
+        token
+    )
+    assert clean._noise_token(token) is expected
+
+
+@pytest.mark.parametrize(
+    ("token", "noise"),
+    [("elementor-widget-theme-post-content", False), ("elementor-widget-share-buttons", True),
+     ("elementor-widget", False), ("no_caption", False), ("no-print", True),
+     ("Page-ad-margins", False), ("l-article-body-segment", False), ("article-share", True),
+     ("Related_Posts", True), ("side-bar-left", True), ("comments", True), ("bd_lst", True)],
+)  # fmt: skip
+def test_noise_tokens_of_real_pages(token: str, noise: bool) -> None:
+    assert clean._noise_token(token) is noise
+
+
 def test_a_rubys_reading_aids_are_not_text() -> None:
     """Furigana and pinyin (``<rt>``, and ``<rp>`` for browsers without ruby) annotate the
     text: "子こども" is "子ども"."""
