@@ -40,10 +40,17 @@ def extract(page: Page, rules: Mapping[str, Rule]) -> Extracted:
     tz = rule.tz if rule is not None else KST
     title = meta.title(tree)
     published = meta.published(tree, meta.PUBLISHED, tz) or meta.text_date(tree, tz)
-    reading = generic.read(tree)
+    reading = generic.read(tree, keep_below=consensus.SURE)
     paras = reading.paras
     if reading.share < consensus.SURE:  # another box could be the article: ask trafilatura
-        paras = consensus.check(paras, page.text, page.url, reading.running)
+        paras = consensus.check(
+            paras,
+            page.text,
+            page.url,
+            reading.running,
+            stripped=reading.stripped,
+            before=reading.before,
+        )
     return _result(page.url, title, _without_headline(paras, title), published, images, "generic")
 
 

@@ -69,6 +69,8 @@ class Reading(NamedTuple):
     paras: list[str]
     share: float
     running: int = 0  # characters of running text on the page, boilerplate aside
+    before: int = 0  # ... and before the boilerplate went
+    stripped: str = ""  # the page once the boilerplate went, when asked for (``read``)
 
 
 def body(tree: LexborHTMLParser) -> list[str]:
@@ -76,19 +78,26 @@ def body(tree: LexborHTMLParser) -> list[str]:
     return read(tree).paras
 
 
-def read(tree: LexborHTMLParser) -> Reading:
-    """The main text's paragraphs and the share of the page's running text they come from."""
+def read(tree: LexborHTMLParser, keep_below: float = 0.0) -> Reading:
+    """The main text's paragraphs and the share of the page's running text they come from;
+    with the page as the boilerplate strip left it when that share is under ``keep_below``
+    (a second opinion reads it in half the time)."""
     root = tree.body
     if root is None:
         return Reading([], 0.0)
     remove(root.css(ALWAYS_DROP))
-    clean.strip_page(root, clean.running_text(root, MIN_TEXT))
+    runs = clean.running_text(root, MIN_TEXT)
+    before = runs.get(root.mem_id, 0)
+    clean.strip_page(root, runs)
     remove([a for a in root.css('a[href^="#"]') if SKIP_LINK.search(a.text())])
     parts = _article(root)
     if not parts:
         return Reading(_stub(root), 0.0)
     running = clean.running_total(root, MIN_TEXT)
     share = sum(clean.running_total(p, MIN_TEXT) for p in parts) / max(1, running)  # disjoint
+    stripped = ""
+    if share < keep_below:  # before the article's own captions and link lists go
+        stripped = f"<html>{tree.head.html if tree.head else ''}{root.html or ''}</html>"
     lead = _lead(root, parts[0], first_text(tree, DESCRIPTION))
     out: list[str] = []
     links: set[str] = set()
@@ -104,7 +113,7 @@ def read(tree: LexborHTMLParser) -> Reading:
     out = out[: last + 1]
     text = " ".join(out)
     paras = _trim_edges([line for line in lead if line not in text] + out, links)
-    return Reading(paras, share, running)
+    return Reading(paras, share, running, before, stripped)
 
 
 def _label(line: str) -> bool:

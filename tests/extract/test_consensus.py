@@ -134,6 +134,38 @@ def test_a_page_whose_article_holds_its_running_text_is_not_checked(
     assert len(asked) == 1
 
 
+def test_its_fast_pass_reads_the_page_our_strip_left_unless_the_strip_took_much(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The fast pass reads the page without the boilerplate our strip removed (half the
+    elements: half its time). When the strip took more than ``KEPT`` of the page's running
+    text, it may have taken the story: then trafilatura reads the page as it came, and its
+    fallbacks always do."""
+    asked: list[tuple[bool, str]] = []
+
+    def record(html: str, url: str, *, fast: bool = False) -> list[str]:
+        asked.append((fast, html))
+        return LONG if not fast else []
+
+    monkeypatch.setattr(consensus, "second_opinion", record)
+    menu = (
+        "<nav>"
+        + "".join(f"<a href='/s{i}'>Section number {i}</a>" for i in range(30))
+        + "</nav>"
+    )
+    letters = OTHER_BOX.replace("class='letters'", "class='sidebar'")
+    story = "<article>" + "".join(f"<p>{p}</p>" for p in LONG) + "</article>"
+    raw = page(menu + story + OTHER_BOX)
+    extract(raw)  # unsure (another box of text); the strip took only the menu
+    (fast, lighter), (full, whole) = asked
+    assert fast and "Section number" not in lighter and all(p in lighter for p in LONG)
+    assert lighter.startswith("<html><head>") and not full and whole == raw.text
+    asked.clear()
+    raw = page(letters * 3 + story + OTHER_BOX)  # the strip took half the running text
+    extract(raw)
+    assert [html for _, html in asked] == [raw.text, raw.text]
+
+
 def test_its_fallbacks_run_only_when_its_fast_pass_reads_short(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
