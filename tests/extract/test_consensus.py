@@ -149,9 +149,7 @@ def test_its_fast_pass_reads_the_page_our_strip_left_unless_the_strip_took_much(
 
     monkeypatch.setattr(consensus, "second_opinion", record)
     menu = (
-        "<nav>"
-        + "".join(f"<a href='/s{i}'>Section number {i}</a>" for i in range(30))
-        + "</nav>"
+        "<nav>" + "".join(f"<a href='/s{i}'>Section number {i}</a>" for i in range(30)) + "</nav>"
     )
     letters = OTHER_BOX.replace("class='letters'", "class='sidebar'")
     story = "<article>" + "".join(f"<p>{p}</p>" for p in LONG) + "</article>"
