@@ -142,9 +142,10 @@ def _noisy(names: str) -> bool:
 
 @lru_cache(maxsize=16384)
 def _noise_token(token: str) -> bool:
-    """Whether one class or id token names boilerplate: a noise word whole, or before its
-    first separator… up to one of them, or after one (``related-posts``, ``article-share``).
-    Set lookups, not a regex: a page holds thousands of tokens, most of them its own."""
+    """Whether one class or id token names boilerplate: it is a noise word, or starts with
+    one followed by a separator, or ends with one after a separator (``related-posts``,
+    ``article-share``). Set lookups, not a regex: a page holds thousands of tokens, most of
+    them its own."""
     if token[:1] in "nNwW" and NEGATED.match(token):
         return False
     name = token.lower()
