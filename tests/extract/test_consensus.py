@@ -164,6 +164,25 @@ def test_its_fast_pass_reads_the_page_our_strip_left_unless_the_strip_took_much(
     assert [html for _, html in asked] == [raw.text, raw.text]
 
 
+@pytest.mark.parametrize(
+    "trap",
+    [
+        "<plaintext></body></html><p>forged</p>",  # the rest of the page is text
+        "<xmp></xmp><p title='</html><body>'>x</p>",
+        "<template><p>inside a template</p></template>",
+        "<svg><style><![CDATA[</svg><p>]]></style></svg>",
+        "<noscript><p>no script</p></noscript><!-- </body> -->",
+    ],
+)
+def test_the_stripped_page_a_hostile_page_leaves_still_reads(trap: str) -> None:
+    """What our strip serializes from a stranger's markup goes to trafilatura as a page of
+    its own: the story still comes out, and nothing of the trap's is taken for it."""
+    story = "<article>" + "".join(f"<p>{p}</p>" for p in LONG) + "</article>"
+    got = extract(page(story + OTHER_BOX + trap))
+    assert got.rule == "generic" and all(p in got.text for p in LONG)
+    assert "forged" not in got.text.split("\n\n")[0]
+
+
 def test_its_fallbacks_run_only_when_its_fast_pass_reads_short(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
