@@ -14,9 +14,11 @@ BLOCKS = frozenset(
     {
         "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
         "blockquote", "section", "article", "pre", "dd", "dt", "dl", "figure", "figcaption",
-        "header", "footer", "main",
+        "header", "footer", "main", "aside", "nav", "address", "caption", "details", "summary",
+        "fieldset", "legend", "form", "hgroup", "center", "menu", "hr",
     }
 )  # fmt: skip
+CELLS = frozenset({"td", "th"})  # a row reads as one line, its cells apart
 
 
 def remove(nodes: list[LexborNode]) -> None:
@@ -58,6 +60,8 @@ def _walk(node: LexborNode, out: list[str]) -> None:
             inner = child.tag in BLOCKS
             if inner:
                 out.append("\n")
+            elif child.tag in CELLS:
+                out.append(" ")
             stack.append((child.iter(include_text=True), inner))
 
 

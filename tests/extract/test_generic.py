@@ -117,6 +117,23 @@ def test_a_rubys_reading_aids_are_not_text() -> None:
     assert got.startswith("子どもへの虐待をなくすための法律")
 
 
+def test_a_tables_cells_are_apart_and_its_rows_are_lines() -> None:
+    """A row is one line, its cells words apart: "1State Farm107,764,591" is no one's text."""
+    table = (
+        "<table><caption>Largest insurers</caption><thead><tr><th>Rank</th><th>Group</th>"
+        "<th>Premiums</th></tr></thead><tbody><tr><td>1</td><td>State Farm</td>"
+        "<td>107,764,591</td></tr><tr><td><b>2</b></td><td>Berkshire</td><td>80,324,255</td>"
+        "</tr></tbody></table>"
+    )
+    got = text_of(f"<article>{para(0)}{table}{para(1)}</article>").split("\n\n")
+    assert got[1:5] == [
+        "Largest insurers",
+        "Rank Group Premiums",
+        "1 State Farm 107,764,591",
+        "2 Berkshire 80,324,255",
+    ]
+
+
 def test_a_page_builders_widgets_are_read_by_what_follows_widget() -> None:
     """Elementor, Divi and the like call every block a widget or a module."""
     story = "".join(para(i) for i in range(4))
