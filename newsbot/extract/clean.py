@@ -7,7 +7,8 @@ Words inside a token do not count, so ``l-article-body-segment``,
 builder's prefix is read past (``elementor-widget-theme-post-content`` is content), and so
 is a negation (``no_caption``).
 Nothing that holds most of the running text a reader sees (hidden boxes aside) is removed,
-whatever its name, nor a section whose id spells out its own heading
+whatever its name, nor three or more boxes of one class side by side that hold it together (a
+review's product cards), nor a section whose id spells out its own heading
 (``sharing-with-a-single-developer``). Hidden text goes unless it holds three quarters of
 the page's (a story a script will reveal), and so does a slideshow's list of captions.
 """
@@ -72,6 +73,7 @@ LABEL = 60  # a label is shorter than this (characters)
 ANCHOR_WORDS = 4  # an id of this many words may be a heading's anchor, not a widget's name
 HIDDEN_SHARE = 0.75  # a hidden box holding more of the page's running text stays
 KEEP_SHARE = 0.5  # a box holding more of the page's running text than this stays
+SIDE_BY_SIDE = 3  # boxes of one class under one parent that may hold that text together
 # a slide's counter, at the start of each item of a slideshow's captions: "1/50", "2 of 12"
 COUNTER = re.compile(r"\s*(\d{1,3})\s*(?:/|of)\s*(\d{1,3})\b", re.I)
 SLIDES = 3  # items in a row numbered 1, 2, 3… of one total that make a list a slideshow
@@ -182,12 +184,32 @@ def strip_page(root: LexborNode, runs: dict[int, int]) -> None:
         for n in root.css("[class], [id]")
         if is_noise_name(n) and small(n) and not _in_sentence(n) and not _heading_anchor(n)
     ]
+    named = _without_runs(named, runs, KEEP_SHARE * page_text)
     remove([n for n in named if n.css_first("h1") is None])
     # a slideshow's captions can outweigh the story they illustrate (fifty of them)
     remove([n for n in root.css("ul, ol") if _slideshow(n) and runs.get(n.mem_id, 0) <= hidden])
     # ASP.NET pages wrap the whole page in one <form>: only a small form is a form
     remove([f for f in root.css("form") if f.css_first("input, textarea") and small(f)])
     remove(root.css("label, input"))  # form controls' captions ("自动播放", "Remember me")
+
+
+def _without_runs(
+    nodes: list[LexborNode], runs: dict[int, int], most: int | float
+) -> list[LexborNode]:
+    """``nodes`` less three or more sibling boxes of one class that together hold over ``most``
+    of the text: a review's product cards (``c-product-widget``), each small, are the review."""
+    groups: dict[tuple[int, str], list[LexborNode]] = {}
+    for n in nodes:
+        parent = n.parent
+        key = (parent.mem_id if parent is not None else 0, n.attributes.get("class") or "")
+        groups.setdefault(key, []).append(n)
+    keep = {
+        n.mem_id
+        for (_, name), group in groups.items()
+        if name and len(group) >= SIDE_BY_SIDE and sum(runs.get(n.mem_id, 0) for n in group) > most
+        for n in group
+    }
+    return [n for n in nodes if n.mem_id not in keep] if keep else nodes
 
 
 def _slideshow(node: LexborNode) -> bool:

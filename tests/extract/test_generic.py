@@ -181,6 +181,23 @@ def test_a_noise_named_wrapper_that_holds_the_headline_stays() -> None:
     assert "Paragraph 2" in got and "A reader" not in got
 
 
+def test_boxes_of_one_noise_named_class_that_hold_most_of_the_text_together_stay() -> None:
+    """A review's product cards (``c-product-widget``): each is small, all of them are the
+    review. Three small widgets of a sidebar still go."""
+    cards = "".join(
+        f"<div class='c-product-widget'><h3>Pick {i}</h3>{para(2 * i)}{para(2 * i + 1)}</div>"
+        for i in range(4)
+    )
+    sidebar = "".join(
+        "<div class='widget'><p>Popular this week: a story about the city's trams.</p></div>"
+        for _ in range(3)
+    )
+    body = f"<div class='review'><h1>Best buses</h1>{para(9)}{cards}</div><div>{sidebar}</div>"
+    got = text_of(body)
+    assert all(f"Paragraph {i}," in got for i in range(8)), got
+    assert "Popular this week" not in got
+
+
 def test_a_story_split_over_sibling_blocks_comes_out_whole() -> None:
     blocks = "".join(
         f"<div class='body__inner-container'>{para(2 * i)}{para(2 * i + 1)}</div>" for i in range(4)
