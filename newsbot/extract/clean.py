@@ -184,7 +184,7 @@ def strip_page(root: LexborNode, runs: dict[int, int]) -> None:
         for n in root.css("[class], [id]")
         if is_noise_name(n) and small(n) and not _in_sentence(n) and not _heading_anchor(n)
     ]
-    named = _without_runs(named, runs, KEEP_SHARE * page_text)
+    named = _less_cards(named, runs, KEEP_SHARE * page_text)
     remove([n for n in named if n.css_first("h1") is None])
     # a slideshow's captions can outweigh the story they illustrate (fifty of them)
     remove([n for n in root.css("ul, ol") if _slideshow(n) and runs.get(n.mem_id, 0) <= hidden])
@@ -193,7 +193,7 @@ def strip_page(root: LexborNode, runs: dict[int, int]) -> None:
     remove(root.css("label, input"))  # form controls' captions ("自动播放", "Remember me")
 
 
-def _without_runs(
+def _less_cards(
     nodes: list[LexborNode], runs: dict[int, int], most: int | float
 ) -> list[LexborNode]:
     """``nodes`` less three or more sibling boxes of one class that together hold over ``most``
