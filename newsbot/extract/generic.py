@@ -78,10 +78,11 @@ def body(tree: LexborHTMLParser) -> list[str]:
     return read(tree).paras
 
 
-def read(tree: LexborHTMLParser, keep_below: float = 0.0) -> Reading:
+def read(tree: LexborHTMLParser, keep_below: float = 0.0, kept: float = 0.0) -> Reading:
     """The main text's paragraphs and the share of the page's running text they come from;
     with the page as the boilerplate strip left it when that share is under ``keep_below``
-    (a second opinion reads it in half the time)."""
+    and the strip kept ``kept`` of the running text (a second opinion reads it in half the
+    time)."""
     root = tree.body
     if root is None:
         return Reading([], 0.0)
@@ -96,7 +97,7 @@ def read(tree: LexborHTMLParser, keep_below: float = 0.0) -> Reading:
     running = clean.running_total(root, MIN_TEXT)
     share = sum(clean.running_total(p, MIN_TEXT) for p in parts) / max(1, running)  # disjoint
     stripped = ""
-    if share < keep_below:  # before the article's own captions and link lists go
+    if share < keep_below and running >= kept * before:  # before the article's captions go
         stripped = f"<html>{tree.head.html if tree.head else ''}{root.html or ''}</html>"
     lead = _lead(root, parts[0], first_text(tree, DESCRIPTION))
     out: list[str] = []

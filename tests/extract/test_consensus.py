@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
 
-from newsbot.extract import consensus
+from newsbot.extract import consensus, generic
 from newsbot.extract.consensus import combine, second_opinion
 from newsbot.fetch.page import Page
 from tests.extract.test_extract import extract
@@ -162,6 +163,9 @@ def test_its_fast_pass_reads_the_page_our_strip_left_unless_the_strip_took_much(
     raw = page(letters * 3 + story + OTHER_BOX)  # the strip took half the running text
     extract(raw)
     assert [html for _, html in asked] == [raw.text, raw.text]
+    # and the stripped page is not written out for nothing
+    reading = generic.read(LexborHTMLParser(raw.text), consensus.SURE, consensus.KEPT)
+    assert reading.share < consensus.SURE and reading.stripped == ""
 
 
 @pytest.mark.parametrize(
