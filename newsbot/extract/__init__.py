@@ -49,7 +49,6 @@ def extract(page: Page, rules: Mapping[str, Rule]) -> Extracted:
             page.url,
             reading.running,
             stripped=reading.stripped,
-            before=reading.before,
         )
     return _result(page.url, title, _without_headline(paras, title), published, images, "generic")
 

@@ -49,20 +49,19 @@ for _name in ("trafilatura", "htmldate", "courlan"):  # they log every odd page 
 
 
 def check(
-    ours: list[str], html: str, url: str, running: int = 0, *, stripped: str = "", before: int = 0
+    ours: list[str], html: str, url: str, running: int = 0, *, stripped: str = ""
 ) -> list[str]:
     """Our paragraphs of ``html``, checked against trafilatura's (module docstring).
 
-    Its fast pass reads the page as our boilerplate strip left it (``stripped``) when the
-    strip kept ``KEPT`` of the page's running text (``before`` it, in characters): about half
-    the elements, so half the time, for scores as good. A strip that took more may have taken
-    the story, and then the fast pass reads ``html``. Its fallbacks (a Readability port,
-    jusText) cost as much again and rescue pages its own pass reads short, so they run, on
-    ``html``, only when the fast answer is under ``FULL`` of our length, or of ``PAGE`` of
-    the page's ``running`` text (characters, the generic pass's count): when both of us read
-    a sliver of a long page."""
-    lighter = stripped and running >= KEPT * before
-    theirs = second_opinion(stripped if lighter else html, url, fast=True)
+    Its fast pass reads the page as our boilerplate strip left it (``stripped``), which the
+    generic pass hands over only when the strip kept ``KEPT`` of the page's running text:
+    about half the elements, so half the time, for scores as good. A strip that took more
+    may have taken the story, and then the fast pass reads ``html``. Its fallbacks (a
+    Readability port, jusText) cost as much again and rescue pages its own pass reads short,
+    so they run, on ``html``, only when the fast answer is under ``FULL`` of our length, or
+    of ``PAGE`` of the page's ``running`` text (characters, the generic pass's count): when
+    both of us read a sliver of a long page."""
+    theirs = second_opinion(stripped or html, url, fast=True)
     if len(" ".join(theirs)) < FULL * max(len(" ".join(ours)), PAGE * running):
         theirs = second_opinion(html, url, fast=False)
     return combine(ours, theirs)

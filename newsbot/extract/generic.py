@@ -69,7 +69,6 @@ class Reading(NamedTuple):
     paras: list[str]
     share: float
     running: int = 0  # characters of running text on the page, boilerplate aside
-    before: int = 0  # ... and before the boilerplate went
     stripped: str = ""  # the page once the boilerplate went, when asked for (``read``)
 
 
@@ -114,7 +113,7 @@ def read(tree: LexborHTMLParser, keep_below: float = 0.0, kept: float = 0.0) -> 
     out = out[: last + 1]
     text = " ".join(out)
     paras = _trim_edges([line for line in lead if line not in text] + out, links)
-    return Reading(paras, share, running, before, stripped)
+    return Reading(paras, share, running, stripped)
 
 
 def _label(line: str) -> bool:
