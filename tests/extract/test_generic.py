@@ -17,7 +17,9 @@ from selectolax.lexbor import LexborHTMLParser
 
 from newsbot.dates import KST
 from newsbot.extract import clean, generic
+from newsbot.extract.dom import paragraphs
 from newsbot.fetch.page import Page
+from newsbot.normalize import clean_text
 from tests.extract.test_extract import REAL_PAGES, extract
 
 STORY = (
@@ -179,6 +181,25 @@ def test_a_noise_named_wrapper_that_holds_the_headline_stays() -> None:
     body = f"<div class='and-w-sidebar'><h1>Bus network grows</h1>{para(0)}{para(1)}{para(2)}</div>"
     got = text_of(body + comments(7))  # each box under half the text
     assert "Paragraph 2" in got and "A reader" not in got
+
+
+CELL_TEXT = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")).filter(lambda c: c not in "<&"),
+    max_size=12,
+)
+
+
+@given(st.lists(st.lists(CELL_TEXT, min_size=1, max_size=5), min_size=1, max_size=5))
+def test_any_tables_rows_read_as_their_cells_words_apart(rows: list[list[str]]) -> None:
+    """Whatever a stranger's cells hold, each row is its cells' text joined by a space
+    (empty cells aside), one line a row, and no cell's words run into the next's."""
+    markup = "".join(
+        "<tr>" + "".join(f"<td><span>{c}</span></td>" for c in row) + "</tr>" for row in rows
+    )
+    node = LexborHTMLParser(f"<html><body><table>{markup}</table></body></html>").body
+    assert node is not None
+    want = [" ".join(t for c in row if (t := clean_text(c))) for row in rows]
+    assert paragraphs(node) == [clean_text(w) for w in want if clean_text(w)]
 
 
 def test_boxes_of_one_noise_named_class_that_hold_most_of_the_text_together_stay() -> None:
