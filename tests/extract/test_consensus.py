@@ -140,8 +140,8 @@ def test_its_fast_pass_reads_the_page_our_strip_left_unless_the_strip_took_much(
 ) -> None:
     """The fast pass reads the page without the boilerplate our strip removed (half the
     elements: half its time). When the strip took more than ``KEPT`` of the page's running
-    text, it may have taken the story: then trafilatura reads the page as it came, and its
-    fallbacks always do."""
+    text, it may have taken the story: then trafilatura reads the page as it came, less the
+    scripts and styles it drops unread, and its fallbacks read it as it came."""
     asked: list[tuple[bool, str]] = []
 
     def record(html: str, url: str, *, fast: bool = False) -> list[str]:
@@ -160,9 +160,15 @@ def test_its_fast_pass_reads_the_page_our_strip_left_unless_the_strip_took_much(
     assert fast and "Section number" not in lighter and all(p in lighter for p in LONG)
     assert lighter.startswith("<html><head>") and not full and whole == raw.text
     asked.clear()
-    raw = page(letters * 3 + story + OTHER_BOX)  # the strip took half the running text
+    script = "<script>var story = 'a long line of script text that is not the story';</script>"
+    style = "<style>.sidebar { float: right; }</style>"
+    raw = page(letters * 3 + script + story + style + OTHER_BOX)  # the strip took half the text
     extract(raw)
-    assert [html for _, html in asked] == [raw.text, raw.text]
+    (fast, lean), (full, whole) = asked
+    assert fast and not full and whole == raw.text
+    assert "<script" not in lean and "<style" not in lean and "float: right" not in lean
+    assert all(p in lean for p in LONG)
+    assert lean.count("<p") == raw.text.count("<p")  # nothing else went
     # and the stripped page is not written out for nothing
     reading = generic.read(LexborHTMLParser(raw.text), consensus.SURE, consensus.KEPT)
     assert reading.share < consensus.SURE and reading.stripped == ""
@@ -178,11 +184,19 @@ def test_its_fast_pass_reads_the_page_our_strip_left_unless_the_strip_took_much(
         "<noscript><p>no script</p></noscript><!-- </body> -->",
     ],
 )
-def test_the_stripped_page_a_hostile_page_leaves_still_reads(trap: str) -> None:
-    """What our strip serializes from a stranger's markup goes to trafilatura as a page of
-    its own: the story still comes out, and nothing of the trap's is taken for it."""
+@pytest.mark.parametrize("strip_took_much", [False, True])
+def test_the_page_we_reserialize_from_a_hostile_page_still_reads(
+    trap: str, strip_took_much: bool
+) -> None:
+    """What we serialize from a stranger's markup (the stripped page, or the page less its
+    scripts when the strip took much) goes to trafilatura as a page of its own: the story
+    still comes out, and nothing of the trap's is taken for it."""
     story = "<article>" + "".join(f"<p>{p}</p>" for p in LONG) + "</article>"
-    got = extract(page(story + OTHER_BOX + trap))
+    letters = OTHER_BOX.replace("class='letters'", "class='sidebar'") * 3
+    raw = page((letters if strip_took_much else "") + story + OTHER_BOX + trap)
+    reading = generic.read(LexborHTMLParser(raw.text), consensus.SURE, consensus.KEPT)
+    assert reading.share < consensus.SURE and (reading.stripped == "") is strip_took_much
+    got = extract(raw)
     assert got.rule == "generic" and all(p in got.text for p in LONG)
     assert "forged" not in got.text.split("\n\n")[0]
 
