@@ -97,7 +97,10 @@ def read(tree: LexborHTMLParser, keep_below: float = 0.0, kept: float = 0.0) -> 
     share = sum(clean.running_total(p, MIN_TEXT) for p in parts) / max(1, running)  # disjoint
     stripped = ""
     if share < keep_below and running >= kept * before:  # before the article's captions go
-        stripped = f"<html>{tree.head.html if tree.head else ''}{root.html or ''}</html>"
+        head = tree.head
+        if head is not None:
+            remove(head.css(ALWAYS_DROP))  # its scripts and styles: often most of the page
+        stripped = f"<html>{head.html if head else ''}{root.html or ''}</html>"
     lead = _lead(root, parts[0], first_text(tree, DESCRIPTION))
     out: list[str] = []
     links: set[str] = set()

@@ -154,11 +154,13 @@ def test_its_fast_pass_reads_the_page_our_strip_left_unless_the_strip_took_much(
     )
     letters = OTHER_BOX.replace("class='letters'", "class='sidebar'")
     story = "<article>" + "".join(f"<p>{p}</p>" for p in LONG) + "</article>"
-    raw = page(menu + story + OTHER_BOX)
+    head = "<title>A story</title><script>var tracking = 'x'.repeat(90000);</script>"
+    raw = page(menu + story + OTHER_BOX, head=head)
     extract(raw)  # unsure (another box of text); the strip took only the menu
     (fast, lighter), (full, whole) = asked
     assert fast and "Section number" not in lighter and all(p in lighter for p in LONG)
     assert lighter.startswith("<html><head>") and not full and whole == raw.text
+    assert "<title>A story</title>" in lighter and "tracking" not in lighter  # nor head scripts
     asked.clear()
     script = "<script>var story = 'a long line of script text that is not the story';</script>"
     style = "<style>.sidebar { float: right; }</style>"
