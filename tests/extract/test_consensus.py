@@ -224,6 +224,28 @@ def test_its_fallbacks_run_only_when_its_fast_pass_reads_short(
     assert asked == [True, True, False]
 
 
+def test_its_fallbacks_run_when_its_fast_pass_reads_another_box_than_ours(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One of us read the wrong box, and its fast pass, without fallbacks, is the likelier:
+    a list of one restaurant each is read whole by its fallbacks, its intro by its fast pass,
+    one entry by us. A stub of ours ("Test") is no box to disagree with: no second call."""
+    intro = ["Houston has no shortage of great restaurants, and new ones keep opening."] * 3
+    entries = [f"{STORY[i % 3]} Restaurant {i} opened this year downtown." for i in range(8)]
+    asked: list[bool] = []
+
+    def opinion(html: str, url: str, *, fast: bool = False) -> list[str]:
+        asked.append(fast)
+        return intro if fast else intro + entries
+
+    monkeypatch.setattr(consensus, "second_opinion", opinion)
+    assert consensus.check(entries[3:4], "<p>x</p>", "https://a.example/") == intro + entries
+    assert asked == [True, False]
+    asked.clear()
+    assert consensus.check(["Test"], "<p>x</p>", "https://a.example/") == intro
+    assert asked == [True]
+
+
 def test_its_fallbacks_run_when_both_read_a_sliver_of_a_long_page(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
