@@ -76,6 +76,7 @@ KEEP_SHARE = 0.5  # a box holding more of the page's running text than this stay
 SIDE_BY_SIDE = 3  # boxes of one class under one parent that may hold that text together
 # a slide's counter, at the start of each item of a slideshow's captions: "1/50", "2 of 12"
 COUNTER = re.compile(r"\s*(\d{1,3})\s*(?:/|of)\s*(\d{1,3})\b", re.I)
+SAID = 3  # words outside its links that make a list item a sentence of its own
 SLIDES = 3  # items in a row numbered 1, 2, 3… of one total that make a list a slideshow
 
 
@@ -287,4 +288,16 @@ def _link_box(node: LexborNode, links: dict[int, int]) -> bool:
     density = link_density(node, size, links)
     if node.tag in ("div", "section", "p"):  # a <p> of a link: "Related: …", "Lea más: …"
         return density > 0.7 and size < 300
-    return density > 0.5
+    return density > 0.5 and not _sentences(node)
+
+
+def _sentences(node: LexborNode) -> bool:
+    """A list whose items are mostly sentences of their own, links inside them ("This hotel
+    features in my lists of the 10 best hotels in Bangkok."): text, not a list of links."""
+    items = [li for li in node.iter() if li.tag in ("li", "dd")]
+    said = 0
+    for li in items:
+        text = (li.text() or "").strip()
+        linked = sum(len(WORD.findall(a.text() or "")) for a in li.css("a"))
+        said += len(WORD.findall(text)) - linked >= SAID and text[-1:] in ".!?。！？"
+    return bool(items) and 2 * said > len(items)

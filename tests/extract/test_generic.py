@@ -312,6 +312,31 @@ def test_a_line_that_is_a_link_to_another_story_goes() -> None:
     assert "a report on the outer districts that found" in got and got.endswith("long enough.")
 
 
+def test_a_list_of_sentences_with_links_in_them_stays_and_a_list_of_links_goes() -> None:
+    """Most of a guide's list can sit in links and still be its text: each item a sentence of
+    its own. A list of headlines, one link an item, is another story's teaser list."""
+    guide = (
+        "<ul><li><strong>Official website</strong>: <a href='/ph'>Park Hyatt</a></li>"
+        "<li>It features in my lists of the <a href='/bkk'>ten best luxury hotels in "
+        "Bangkok for a long weekend</a> and the <a href='/pools'>most stunning indoor hotel "
+        "pools in the whole world</a>.</li>"
+        "<li>Read my review of <a href='/review'>the Park Hyatt New York on Central Park "
+        "South</a> here.</li></ul>"
+    )
+    teasers = (
+        "<ul>"
+        + "".join(
+            f"<li><a href='/s{i}'>Another story about the harbour, part {i}</a> today.</li>"
+            for i in range(3)
+        )
+        + "</ul>"
+    )
+    got = text_of(f"<article>{para(0)}{guide}{para(1)}{teasers}{para(2)}</article>")
+    assert "in Bangkok for a long weekend and the most stunning indoor hotel pools" in got
+    assert "Read my review of the Park Hyatt New York on Central Park South here." in got
+    assert "Another story" not in got and got.endswith("long enough.")
+
+
 def test_a_blogs_like_button_view_count_and_related_posts_title_go() -> None:
     """WordPress's sharing plugin leaves its boxes' titles in the page and fills them later."""
     tail = (
