@@ -76,6 +76,7 @@ KEEP_SHARE = 0.5  # a box holding more of the page's running text than this stay
 SIDE_BY_SIDE = 3  # boxes of one class under one parent that may hold that text together
 # a slide's counter, at the start of each item of a slideshow's captions: "1/50", "2 of 12"
 COUNTER = re.compile(r"\s*(\d{1,3})\s*(?:/|of)\s*(\d{1,3})\b", re.I)
+LINK_POST = 0.4  # link lists holding more of the article's text than this are its text
 SAID = 3  # words outside its links that make a list item a sentence of its own
 SLIDES = 3  # items in a row numbered 1, 2, 3… of one total that make a list a slideshow
 
@@ -254,15 +255,32 @@ def _in_sentence(node: LexborNode) -> bool:
     return False
 
 
-def strip_inside(node: LexborNode) -> None:
-    """Remove what sits inside an article but is not its text: captions, link lists and
-    lines that are a link to another story."""
-    remove(node.css(INNER_DROP))
-    boxes = node.css("div, span, figure")
-    remove([n for n in boxes if _image_box(n) and not _in_sentence(n)])
-    lists = node.css("ul, ol, dl, table, div, section, p")
+def strip_inside(parts: list[LexborNode]) -> None:
+    """Remove what sits inside an article (its ``parts``) but is not its text: captions, link
+    lists and lines that are a link to another story. Link lists holding over ``LINK_POST``
+    of the article's text are its text, and stay: a post of links, a catalogue of courses."""
+    found: list[LexborNode] = []
     links: dict[int, int] = {}
-    remove([n for n in lists if _link_box(n, links)])
+    for node in parts:
+        remove(node.css(INNER_DROP))
+        boxes = node.css("div, span, figure")
+        remove([n for n in boxes if _image_box(n) and not _in_sentence(n)])
+        lists = node.css("ul, ol, dl, table, div, section, p")
+        found.extend(n for n in lists if _link_box(n, links))
+    marked = {n.mem_id for n in found}
+    listed = sum(text_size(n) for n in found if not _under(n, marked))
+    if listed <= LINK_POST * sum(map(text_size, parts)):
+        remove(found)
+
+
+def _under(node: LexborNode, marked: set[int]) -> bool:
+    """Whether an element above ``node`` is one of ``marked``."""
+    parent = node.parent
+    while parent is not None:
+        if parent.mem_id in marked:
+            return True
+        parent = parent.parent
+    return False
 
 
 def _image_box(node: LexborNode) -> bool:

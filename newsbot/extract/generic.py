@@ -8,9 +8,9 @@
    story split over sibling blocks scores for the parent that holds them all.
 3. Siblings of the winner with text of their own join it, in page order, and so do blocks
    like it under its parent's siblings (a story cut into chunks).
-4. Inside, captions, credits and link lists go (``clean.strip_inside``), and so do
-   lines that only label an ad slot ("ADVERTISEMENT") and headings left at the end with
-   nothing under them ("Comments", "Meistgelesen").
+4. Inside, captions, credits and link lists go (``clean.strip_inside``; link lists that
+   are most of the text stay: a post of links), and so do lines that only label an ad slot
+   ("ADVERTISEMENT") and headings left at the end with nothing under them ("Comments").
 5. A standfirst above the winner (a block that says what the page's description says)
    opens the text: story headers often hold it outside the article's container.
 
@@ -105,8 +105,8 @@ def read(tree: LexborHTMLParser, keep_below: float = 0.0, kept: float = 0.0) -> 
     out: list[str] = []
     links: set[str] = set()
     heads: set[str] = set()
+    clean.strip_inside(parts)
     for part in parts:
-        clean.strip_inside(part)
         out.extend(paragraphs(part))
         links.update(t for a in part.css("a") if len(t := clean_text(a.text())) > 1)
         heads.update(clean_text(h.text()) for h in part.css("h1, h2, h3, h4, h5, h6"))

@@ -337,6 +337,25 @@ def test_a_list_of_sentences_with_links_in_them_stays_and_a_list_of_links_goes()
     assert "Another story" not in got and got.endswith("long enough.")
 
 
+def test_a_post_made_of_links_keeps_them_and_a_story_loses_its_teaser_list() -> None:
+    """A link blog's post (or a catalogue of courses) is its list of links: when link lists
+    hold most of the article's text they stay. Under a story they are its teasers."""
+    links = (
+        "<ul>"
+        + "".join(
+            f"<li><a href='https://other.example/{i}'>{STORY[i % 3]} Link {i}</a></li>"
+            for i in range(6)
+        )
+        + "</ul>"
+    )
+    post = f"<article><h2>Links of the day</h2>{links}<p>Posted from my bookmarks.</p></article>"
+    got = text_of(post)
+    assert all(f"Link {i}" in got for i in range(6)) and "Posted from" in got
+    head, tail = "".join(para(i) for i in range(4)), "".join(para(i) for i in range(4, 8))
+    got = text_of(f"<article>{head}{links}{tail}</article>")
+    assert "Link 0" not in got and got.endswith("long enough.")
+
+
 def test_a_blogs_like_button_view_count_and_related_posts_title_go() -> None:
     """WordPress's sharing plugin leaves its boxes' titles in the page and fills them later."""
     tail = (
