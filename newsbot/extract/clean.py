@@ -10,7 +10,8 @@ Nothing that holds most of the running text a reader sees (hidden boxes aside) i
 whatever its name, nor three or more boxes of one class side by side that hold it together (a
 review's product cards), nor a section whose id spells out its own heading
 (``sharing-with-a-single-developer``). Hidden text goes unless it holds three quarters of
-the page's (a story a script will reveal), and so does a slideshow's list of captions.
+the page's (a story a script will reveal), alone or as a gallery's slides of one class side
+by side, and so does a slideshow's list of captions.
 """
 
 from __future__ import annotations
@@ -175,9 +176,11 @@ def strip_page(root: LexborNode, runs: dict[int, int]) -> None:
     remove([n for n in root.css(STRUCTURE) if n.tag not in KEEP_TAGS and small(n)])
     # hidden text is not read, unless it is plainly the story (a paywall's, until a script)
     hidden = HIDDEN_SHARE * page_text
-    remove(
-        [n for n in root.css(HIDDEN) if n.tag not in KEEP_TAGS and runs.get(n.mem_id, 0) <= hidden]
-    )
+    # and a gallery's slides, each hidden until a script shows it, are its story together
+    unseen = [
+        n for n in root.css(HIDDEN) if n.tag not in KEEP_TAGS and runs.get(n.mem_id, 0) <= hidden
+    ]
+    remove(_less_cards(unseen, runs, hidden))
     # what is left is what a reader sees: "most of the text" means most of that
     page_text = running_total(root)
     # a layout wrapper (``and-w-sidebar``) holds the headline; a sidebar or comments do not

@@ -586,6 +586,19 @@ def test_a_hidden_box_with_more_than_half_the_text_still_goes() -> None:
     assert got.startswith("Shown") and "Paragraph 0" not in got and "Paragraph 4" in got
 
 
+def test_a_gallerys_slides_each_hidden_until_a_script_shows_it_are_its_story() -> None:
+    """Slides of one class, each hidden and small, that together hold three quarters of the
+    page's running text are the story a script reveals slide by slide. Three hidden boxes of
+    one class that hold less of it (old drafts beside the shown story) still go."""
+    slide = "<div class='gallery-section hidden' style='display: none;'>{}</div>"
+    slides = "".join(slide.format(f"<h2>{i}. Item</h2>{para(i)}{para(i + 1)}") for i in range(8))
+    got = text_of(f"<article><p>Posted on 21 September by the editors</p>{slides}</article>")
+    assert all(f"Paragraph {i}," in got for i in range(9))
+    drafts = "".join(slide.format(para(i)) for i in range(3))
+    got = text_of(f"<article>{drafts}<h2>Shown</h2>{para(3)}{para(4)}{para(5)}</article>")
+    assert got.startswith("Shown") and "Paragraph 0," not in got
+
+
 def test_a_page_of_short_lines_only_is_read_whole() -> None:
     """No line of running text: a stub page's lines are its text (the digest's ``min_chars``
     decides whether that is enough); a script link is text, not a link."""
