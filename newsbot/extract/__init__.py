@@ -40,9 +40,9 @@ def extract(page: Page, rules: Mapping[str, Rule]) -> Extracted:
     tz = rule.tz if rule is not None else KST
     title = meta.title(tree)
     published = meta.published(tree, meta.PUBLISHED, tz) or meta.text_date(tree, tz)
-    reading = generic.read(tree, keep_below=consensus.SURE, kept=consensus.KEPT)
+    reading = generic.read(tree, unsure=consensus.unsure, kept=consensus.KEPT)
     paras = reading.paras
-    if reading.share < consensus.SURE:  # another box could be the article: ask trafilatura
+    if consensus.unsure(reading.share, reading.running):  # ask trafilatura
         paras = consensus.check(
             paras,
             page.text,

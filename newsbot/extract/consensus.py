@@ -13,7 +13,8 @@ it is strong beats both:
   bylines, "no ratings yet").
 
 It is asked only when the generic pass is unsure: when the box it chose holds less than
-``SURE`` of the page's running text, so that another box could have been the article. On
+``SURE`` of the page's running text, so that another box could have been the article, or
+when the page is left with under ``LITTLE`` characters of running text to hold. On
 the other pages (57–81 % of each public set) it changed little, and it costs several times
 the generic pass. Its fast pass is asked first, and in full (with its fallbacks) only when
 the fast answer is much shorter than ours, or than the page's running text, or reads
@@ -45,6 +46,7 @@ LONG_LINE = 80
 EDGE_LINE = 100  # our lines at the edges shorter than this, absent from theirs, go
 MIN_TEXT = 25  # a line this long is running text (the generic pass's own measure)
 SURE = 0.8  # a generic answer holding this share of the page's running text is not checked
+LITTLE = 200  # ... unless the page has less running text than this (characters) to hold
 FULL = 0.5  # trafilatura's fast answer under this share of our length: ask it in full
 PAGE = 0.3  # ... or under FULL of this share of the page's running text
 KEPT = 0.7  # our strip kept this share of the page's running text: the fast pass reads its page
@@ -54,6 +56,14 @@ UNREAD = "script, style, svg, iframe, object, template"
 
 for _name in ("trafilatura", "htmldate", "courlan"):  # they log every odd page at WARNING
     logging.getLogger(_name).setLevel(logging.CRITICAL)
+
+
+def unsure(share: float, running: int) -> bool:
+    """Whether the generic pass's answer needs a second opinion: another box could have been
+    the article (its box holds under ``SURE`` of the page's ``running`` text), or the page is
+    left with so little running text that any share of it says nothing (the strip may have
+    taken a story of short lines, a script's gallery)."""
+    return share < SURE or running < LITTLE
 
 
 def check(

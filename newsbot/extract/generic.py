@@ -20,6 +20,7 @@ A page without one line of running text (a stub: "Test") reads as its lines, lin
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -77,11 +78,13 @@ def body(tree: LexborHTMLParser) -> list[str]:
     return read(tree).paras
 
 
-def read(tree: LexborHTMLParser, keep_below: float = 0.0, kept: float = 0.0) -> Reading:
+def read(
+    tree: LexborHTMLParser, unsure: Callable[[float, int], bool] | None = None, kept: float = 0.0
+) -> Reading:
     """The main text's paragraphs and the share of the page's running text they come from;
-    with the page as the boilerplate strip left it when that share is under ``keep_below``
-    and the strip kept ``kept`` of the running text (a second opinion reads it in half the
-    time)."""
+    with the page as the boilerplate strip left it when ``unsure`` of that share and the
+    page's running text, and the strip kept ``kept`` of the running text (a second opinion
+    reads it in half the time)."""
     root = tree.body
     if root is None:
         return Reading([], 0.0)
@@ -96,7 +99,8 @@ def read(tree: LexborHTMLParser, keep_below: float = 0.0, kept: float = 0.0) -> 
     running = clean.running_total(root, MIN_TEXT)
     share = sum(clean.running_total(p, MIN_TEXT) for p in parts) / max(1, running)  # disjoint
     stripped = ""
-    if share < keep_below and running >= kept * before:  # before the article's captions go
+    # written out before the article's captions go
+    if unsure is not None and unsure(share, running) and running >= kept * before:
         head = tree.head
         if head is not None:
             remove(head.css(ALWAYS_DROP))  # its scripts and styles: often most of the page

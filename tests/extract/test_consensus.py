@@ -135,6 +135,29 @@ def test_a_page_whose_article_holds_its_running_text_is_not_checked(
     assert len(asked) == 1
 
 
+def test_a_page_left_with_little_running_text_is_checked_whatever_its_share(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A box holding all of a page's running text holds nothing much when that is one line:
+    the strip may have taken a story told in widgets, or one of short lines. trafilatura is
+    asked, and its longer reading wins."""
+    asked: list[str] = []
+    theirs = [f"{STORY[i % 3]} Item {i} of the guide, hidden in a widget box." for i in range(6)]
+
+    def record(html: str, url: str, *, fast: bool = False) -> list[str]:
+        asked.append(html)
+        return theirs
+
+    monkeypatch.setattr(consensus, "second_opinion", record)
+    widgets = "".join(f"<div class='widget w{i}'><p>{p}</p></div>" for i, p in enumerate(theirs))
+    got = extract(page(f"<h1>Price guide</h1><p>Rated 4.9 out of 26048 reviews</p>{widgets}"))
+    assert asked and got.paragraphs == tuple(theirs)
+    asked.clear()
+    story = "".join(f"<p>{p}</p>" for p in LONG)  # 600 characters: enough to be sure of
+    assert extract(page(f"<article>{story}</article>")).paragraphs == tuple(LONG)
+    assert asked == []
+
+
 def test_its_fast_pass_reads_the_page_our_strip_left_unless_the_strip_took_much(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -172,7 +195,7 @@ def test_its_fast_pass_reads_the_page_our_strip_left_unless_the_strip_took_much(
     assert all(p in lean for p in LONG)
     assert lean.count("<p") == raw.text.count("<p")  # nothing else went
     # and the stripped page is not written out for nothing
-    reading = generic.read(LexborHTMLParser(raw.text), consensus.SURE, consensus.KEPT)
+    reading = generic.read(LexborHTMLParser(raw.text), consensus.unsure, consensus.KEPT)
     assert reading.share < consensus.SURE and reading.stripped == ""
 
 
@@ -196,7 +219,7 @@ def test_the_page_we_reserialize_from_a_hostile_page_still_reads(
     story = "<article>" + "".join(f"<p>{p}</p>" for p in LONG) + "</article>"
     letters = OTHER_BOX.replace("class='letters'", "class='sidebar'") * 3
     raw = page((letters if strip_took_much else "") + story + OTHER_BOX + trap)
-    reading = generic.read(LexborHTMLParser(raw.text), consensus.SURE, consensus.KEPT)
+    reading = generic.read(LexborHTMLParser(raw.text), consensus.unsure, consensus.KEPT)
     assert reading.share < consensus.SURE and (reading.stripped == "") is strip_took_much
     got = extract(raw)
     assert got.rule == "generic" and all(p in got.text for p in LONG)
