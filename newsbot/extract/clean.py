@@ -3,9 +3,10 @@
 Class and id names are read as whole tokens: a token is noise when it *starts*
 or *ends* with a noise word (``related-posts``, ``article-share``, ``comments``).
 Words inside a token do not count, so ``l-article-body-segment``,
-``Page-ad-margins``, ``non-ad-column`` or ``header-style-header-2`` are kept. A page
-builder's prefix is read past (``elementor-widget-theme-post-content`` is content), and so
-is a negation (``no_caption``).
+``Page-ad-margins``, ``non-ad-column`` or ``header-style-header-2`` are kept; a camelCase
+hump is a separator (``relatedArticles``, ``socialShareBar``). A page builder's prefix is
+read past (``elementor-widget-theme-post-content`` is content), and so is a negation
+(``no_caption``).
 Nothing that holds most of the running text a reader sees (hidden boxes aside) is removed,
 whatever its name, nor three or more boxes of one class side by side that hold it together (a
 review's product cards), nor a section whose id spells out its own heading
@@ -57,6 +58,7 @@ _NOISE_EDGES = tuple(NOISE_WORDS)
 # Page builders wrap every block in a "widget" or "module": only what follows says what it is
 # (``elementor-widget-theme-post-content``, ``elementor-widget-share-buttons``)
 BUILDER = re.compile(r"^(elementor|et_pb|vc|fl)[-_]((widget|module|element)s?([-_]|$))*", re.I)
+CAMEL = re.compile(r"([a-z])([A-Z])")  # ``relatedArticles`` reads as ``related-articles``
 BUILDER_PREFIXES = ("elementor", "et_pb", "vc", "fl")
 # ``no_caption``, ``non-ad``: the opposite of noise; ``no-print`` (left out of a printout) is not
 NEGATED = re.compile(r"(no|non|not|without)[-_](?!print)", re.I)
@@ -153,7 +155,7 @@ def _noise_token(token: str) -> bool:
     them its own."""
     if token[:1] in "nNwW" and NEGATED.match(token):
         return False
-    name = token.lower()
+    name = CAMEL.sub(r"\1-\2", token).lower()
     if name.startswith(BUILDER_PREFIXES):
         name = BUILDER.sub("", name)
     if not (name.startswith(_NOISE_EDGES) or name.endswith(_NOISE_EDGES)):

@@ -87,10 +87,12 @@ TOKEN_PARTS = st.sampled_from(
 @given(st.lists(st.tuples(TOKEN_PARTS, st.sampled_from(["-", "_", ""])), min_size=1, max_size=5))
 def test_a_noise_token_is_what_the_rule_says(parts: list[tuple[str, str]]) -> None:
     """A token is noise when it starts or ends with a noise word at a separator (a page
-    builder's prefix read past, a negation not): the lookups agree with the rule's regex."""
+    builder's prefix read past, a negation not, a camelCase hump read as a separator): the
+    lookups agree with the rule's regex."""
     token = "".join(word + sep for word, sep in parts)
     assume(token and not token.isspace())
-    expected = bool(NOISE_TOKEN.search(clean.BUILDER.sub("", token))) and not clean.NEGATED.match(
+    humps = clean.CAMEL.sub(r"\1-\2", token)
+    expected = bool(NOISE_TOKEN.search(clean.BUILDER.sub("", humps))) and not clean.NEGATED.match(
         token
     )
     assert clean._noise_token(token) is expected
@@ -101,7 +103,9 @@ def test_a_noise_token_is_what_the_rule_says(parts: list[tuple[str, str]]) -> No
     [("elementor-widget-theme-post-content", False), ("elementor-widget-share-buttons", True),
      ("elementor-widget", False), ("no_caption", False), ("no-print", True),
      ("Page-ad-margins", False), ("l-article-body-segment", False), ("article-share", True),
-     ("Related_Posts", True), ("side-bar-left", True), ("comments", True), ("bd_lst", True)],
+     ("Related_Posts", True), ("side-bar-left", True), ("comments", True), ("bd_lst", True),
+     ("relatedArticles", True), ("socialShareBar", True), ("headerAd", True),
+     ("articleBody", False), ("mainContent", False), ("loadMore", False), ("iPad", False)],
 )  # fmt: skip
 def test_noise_tokens_of_real_pages(token: str, noise: bool) -> None:
     assert clean._noise_token(token) is noise
