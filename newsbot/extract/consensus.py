@@ -75,12 +75,12 @@ def check(
     generic pass hands over only when the strip kept ``KEPT`` of the page's running text:
     about half the elements, so half the time, for scores as good. A strip that took more
     may have taken the story, and then the fast pass reads ``html`` less its scripts and
-    styles (``lean``). Its fallbacks (a
-    Readability port, jusText) cost as much again and rescue pages its own pass reads short,
-    so they run, on ``html``, only when the fast answer is under ``FULL`` of our length, or
-    of ``PAGE`` of the page's ``running`` text (characters, the generic pass's count): when
-    both of us read a sliver of a long page; or when it reads another box than ours (one of
-    us is wrong, and the fast pass, without its fallbacks, is the likelier)."""
+    styles (``lean``). Its fallbacks (a Readability port, jusText) cost as much again and
+    rescue pages its own pass reads short, so they run, on ``html``, only when the fast
+    answer is under ``FULL`` of our length, or of ``PAGE`` of the page's ``running`` text
+    (characters, the generic pass's count): when both of us read a sliver of a long page;
+    or when it reads another box than ours (one of us is wrong, and the fast pass, without
+    its fallbacks, is the likelier)."""
     theirs = second_opinion(stripped or lean(html), url, fast=True)
     our_text, their_text = " ".join(ours), " ".join(theirs)
     short = len(their_text) < FULL * max(len(our_text), PAGE * running)
