@@ -10,7 +10,8 @@
    like it under its parent's siblings (a story cut into chunks).
 4. Inside, captions, credits and link lists go (``clean.strip_inside``; link lists that
    are most of the text stay: a post of links), and so do lines that only label an ad slot
-   ("ADVERTISEMENT") and headings left at the end with nothing under them ("Comments").
+   ("ADVERTISEMENT") or credit a picture ("Foto: dpa"), and headings left at the end with
+   nothing under them ("Comments").
 5. A standfirst above the winner (a block that says what the page's description says)
    opens the text: story headers often hold it outside the article's container.
 
@@ -52,6 +53,12 @@ LABELS = frozenset(  # words that, alone on a line, label an ad slot or the comm
      "reklama", "reklam", "mainos", "реклама", "iklan", "sponsored", "광고", "广告", "廣告",
      "広告", "comment", "comments", "kommentare"}
 )  # fmt: skip
+CREDIT = re.compile(  # a line that opens with one of these and a colon credits a picture
+    r"(fotos?|photos?|bild(er)?|titelbild|credits?|crédits?|images?|imagen|pictures?|source|"
+    r"quelle|fuente|illustration|grafik|사진|图片|图|写真)\s*[:：©=]",
+    re.I,
+)
+CREDIT_LINE = 120  # characters a credit line has at most
 COMMAS = re.compile(r"[,，、。;；]")
 URL = re.compile(r"https?://\S+")
 MIN_TEXT = 25  # characters a paragraph needs to count as running text
@@ -114,7 +121,7 @@ def read(
         out.extend(paragraphs(part))
         links.update(t for a in part.css("a") if len(t := clean_text(a.text())) > 1)
         heads.update(clean_text(h.text()) for h in part.css("h1, h2, h3, h4, h5, h6"))
-    out = [line for line in out if not _label(line)]
+    out = [line for line in out if not _label(line) and not _credit(line)]
     # a heading with nothing after it introduced a box that went ("Comments"): it goes too
     last = max((i for i, line in enumerate(out) if line not in heads), default=len(out) - 1)
     out = out[: last + 1]
@@ -132,6 +139,12 @@ def _label(line: str) -> bool:
         elif not word[0].isdigit():
             return False
     return labelled
+
+
+def _credit(line: str) -> bool:
+    """A picture's credit or source, on a line of its own: "Foto: Ingo Pertramer",
+    "Titelbild: dpa", "Source: Reuters", "사진=연합뉴스"."""
+    return len(line) < CREDIT_LINE and CREDIT.match(line) is not None
 
 
 def _stub(root: LexborNode) -> list[str]:

@@ -294,6 +294,28 @@ def test_lines_that_only_label_an_ad_slot_or_the_comments_go() -> None:
     assert "Advertisement spending" in text_of(f"<article>{para(0)}{said}</article>")
 
 
+@pytest.mark.parametrize(
+    "credit",
+    ["Foto: Ingo Pertramer", "Titelbild: dpa/picture alliance", "Photo: AP", "Source: Reuters",
+     "Fuente: EFE", "Crédits : AFP", "사진=연합뉴스", "图：新华社", "Bild © Stadt Zürich"],
+)  # fmt: skip
+def test_a_line_that_credits_a_picture_goes(credit: str) -> None:
+    got = text_of(
+        f"<article>{para(0)}<p>{credit}</p>{para(1)}<div>{credit}</div>{para(2)}</article>"
+    )
+    assert got.count("\n\n") == 2 and credit not in got, got
+
+
+def test_a_sentence_that_opens_with_a_credit_word_stays() -> None:
+    said = [
+        "Photos of the new trams were shown to the council on Tuesday, with the routes.",
+        "Source: a council report, published in full on Tuesday, says the routes were chosen "
+        "after two years of counting riders at every stop of the old network in the city.",
+    ]
+    got = text_of(f"<article>{para(0)}{''.join(f'<p>{p}</p>' for p in said)}</article>")
+    assert all(p in got for p in said)
+
+
 def test_headings_left_with_nothing_under_them_at_the_end_go() -> None:
     tail = "<h3>Comments</h3><div class='x'><h4>Das könnte dich auch interessieren</h4></div>"
     got = text_of(f"<article><h2>How it began</h2>{para(0)}{para(1)}{tail}</article>")
