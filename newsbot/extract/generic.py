@@ -55,7 +55,8 @@ LABELS = frozenset(  # words that, alone on a line, label an ad slot or the comm
 )  # fmt: skip
 CREDIT = re.compile(  # a line that opens with one of these and a colon credits a picture
     r"(fotos?|photos?|bild(er)?|titelbild|credits?|crédits?|images?|imagen|pictures?|source|"
-    r"quelle|fuente|illustration|grafik|사진|图片|图|写真)\s*[:：©=]",
+    r"quelle|fuente|illustration|grafik|사진|图片|图|写真)\s*[:：©=]|"
+    r"(photo|image|picture|foto|bild)\s+(by|courtesy|via|von)\b",
     re.I,
 )
 CREDIT_LINE = 120  # characters a credit line has at most

@@ -297,7 +297,8 @@ def test_lines_that_only_label_an_ad_slot_or_the_comments_go() -> None:
 @pytest.mark.parametrize(
     "credit",
     ["Foto: Ingo Pertramer", "Titelbild: dpa/picture alliance", "Photo: AP", "Source: Reuters",
-     "Fuente: EFE", "Crédits : AFP", "사진=연합뉴스", "图：新华社", "Bild © Stadt Zürich"],
+     "Fuente: EFE", "Crédits : AFP", "사진=연합뉴스", "图：新华社", "Bild © Stadt Zürich",
+     "Photo by Jane Doe for the Herald", "Image courtesy of the city archive"],
 )  # fmt: skip
 def test_a_line_that_credits_a_picture_goes(credit: str) -> None:
     got = text_of(
@@ -309,6 +310,8 @@ def test_a_line_that_credits_a_picture_goes(credit: str) -> None:
 def test_a_sentence_that_opens_with_a_credit_word_stays() -> None:
     said = [
         "Photos of the new trams were shown to the council on Tuesday, with the routes.",
+        "Images from the cameras on the new buses will be kept for thirty days.",
+        "Photos by readers of the flooded station reached the council within the hour.",
         "Source: a council report, published in full on Tuesday, says the routes were chosen "
         "after two years of counting riders at every stop of the old network in the city.",
     ]
