@@ -155,7 +155,9 @@ def _noise_token(token: str) -> bool:
     them its own."""
     if token[:1] in "nNwW" and NEGATED.match(token):
         return False
-    name = CAMEL.sub(r"\1-\2", token).lower()
+    name = token.lower()
+    if name != token:  # capitals: a camelCase hump may part two words
+        name = CAMEL.sub(r"\1-\2", token).lower()
     if name.startswith(BUILDER_PREFIXES):
         name = BUILDER.sub("", name)
     if not (name.startswith(_NOISE_EDGES) or name.endswith(_NOISE_EDGES)):
@@ -272,6 +274,8 @@ def strip_inside(parts: list[LexborNode]) -> None:
         remove([n for n in boxes if _image_box(n) and not _in_sentence(n)])
         lists = node.css("ul, ol, dl, table, div, section, p")
         found.extend(n for n in lists if _link_box(n, links))
+    if not found:
+        return
     marked = {n.mem_id for n in found}
     listed = sum(text_size(n) for n in found if not _under(n, marked))
     if listed <= LINK_POST * sum(map(text_size, parts)):
@@ -318,9 +322,14 @@ def _sentences(node: LexborNode) -> bool:
     """A list whose items are mostly sentences of their own, links inside them ("This hotel
     features in my lists of the 10 best hotels in Bangkok."): text, not a list of links."""
     items = [li for li in node.iter() if li.tag in ("li", "dd")]
-    said = 0
+    said, left = 0, len(items)
     for li in items:
+        if 2 * (said + left) <= len(items):
+            return False  # the rest cannot make a majority
+        left -= 1
         text = (li.text() or "").strip()
+        if text[-1:] not in ".!?。！？":  # most links of a list end without a full stop
+            continue
         linked = sum(len(WORD.findall(a.text() or "")) for a in li.css("a"))
-        said += len(WORD.findall(text)) - linked >= SAID and text[-1:] in ".!?。！？"
-    return bool(items) and 2 * said > len(items)
+        said += len(WORD.findall(text)) - linked >= SAID
+    return 2 * said > len(items)
