@@ -23,7 +23,7 @@ from itertools import islice
 
 from selectolax.lexbor import LexborNode
 
-from newsbot.extract.dom import paragraphs, remove
+from newsbot.extract.dom import outermost, paragraphs, remove
 from newsbot.normalize import WORD
 
 STRUCTURE = (
@@ -276,20 +276,9 @@ def strip_inside(parts: list[LexborNode]) -> None:
         found.extend(n for n in lists if _link_box(n, links))
     if not found:
         return
-    marked = {n.mem_id for n in found}
-    listed = sum(text_size(n) for n in found if not _under(n, marked))
-    if listed <= LINK_POST * sum(map(text_size, parts)):
+    found = outermost(found)
+    if sum(map(text_size, found)) <= LINK_POST * sum(map(text_size, parts)):
         remove(found)
-
-
-def _under(node: LexborNode, marked: set[int]) -> bool:
-    """Whether an element above ``node`` is one of ``marked``."""
-    parent = node.parent
-    while parent is not None:
-        if parent.mem_id in marked:
-            return True
-        parent = parent.parent
-    return False
 
 
 def _image_box(node: LexborNode) -> bool:

@@ -23,13 +23,21 @@ CELLS = frozenset({"td", "th"})  # a row reads as one line, its cells apart
 
 def remove(nodes: list[LexborNode]) -> None:
     """Decompose the outermost of ``nodes`` (a node inside a removed one goes with it)."""
+    for node in outermost(nodes):
+        node.decompose()
+
+
+def outermost(nodes: list[LexborNode]) -> list[LexborNode]:
+    """Those of ``nodes`` that no other of them holds, in their order."""
     marked = {n.mem_id for n in nodes}
+    found = []
     for node in nodes:
         parent = node.parent
         while parent is not None and parent.mem_id not in marked:
             parent = parent.parent
         if parent is None:
-            node.decompose()
+            found.append(node)
+    return found
 
 
 def paragraphs(node: LexborNode) -> list[str]:
