@@ -322,6 +322,12 @@ def test_a_failing_second_opinion_costs_nothing(monkeypatch: pytest.MonkeyPatch)
         # 3,000 nested slideshows, and one of 20,000 slides
         "<ul><li>1/3 <ul><li>1/3 " * 1500 + "</li><li>2/3</li><li>3/3" * 3000,
         "<ul>" + "".join(f"<li>{k}/20000 {'v ' * 20}</li>" for k in range(1, 20001)) + "</ul>",
+        # 20,000 items of links that read as sentences, 3,000 link lists nested, the article
+        # a post of links; a camelCase class 20,000 humps long; 5,000 hidden slides of a class
+        "<article><ul>" + "<li>See <a href='/x'>the story</a> of the day here.</li>" * 20000,
+        "<article>" + "<ul><li><a href='/y'>a link of a list</a>" * 3000,
+        f"<div class='{'aB' * 20000}'><p>{'u, ' * 100}</p></div>",
+        "<div class='slide' hidden><p>" + "s " * 30 + "</p></div>" * 5000,
     ],
 )
 def test_hostile_markup_gets_an_answer_not_an_exception(html: str) -> None:
