@@ -53,7 +53,7 @@ LABELS = frozenset(  # words that, alone on a line, label an ad slot or the comm
      "reklama", "reklam", "mainos", "реклама", "iklan", "sponsored", "광고", "广告", "廣告",
      "広告", "comment", "comments", "kommentare"}
 )  # fmt: skip
-CREDIT = re.compile(  # a line that opens with one of these and a colon credits a picture
+CREDIT = re.compile(  # a line opening so ("Foto:", "Photo by") credits a picture
     r"(fotos?|photos?|bild(er)?|titelbild|credits?|crédits?|images?|imagen|pictures?|source|"
     r"quelle|fuente|illustration|grafik|사진|图片|图|写真)\s*[:：©=]|"
     r"(photo|image|picture|foto|bild)\s+(by|courtesy|via|von)\b",
