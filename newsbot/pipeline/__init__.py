@@ -63,7 +63,9 @@ def run(
     replaces the network (tests, ``--record``/``--replay``). A ``dry_run`` takes no
     lock and writes nothing, the state store included. A run refused by the lock is
     put in the run history (``locked``) before Busy is raised. A Ctrl-C (or SIGTERM)
-    raises RunInterrupted (a KeyboardInterrupt) once the lock and the store are let go.
+    raises RunInterrupted (a KeyboardInterrupt) once the lock and the store are let go,
+    its report put in the run history first (what finished as it was, the rest
+    ``interrupted``; a dry run's is not).
     """
     now = (now or datetime.now(KST)).astimezone(KST).replace(microsecond=0)
     if day > today_kst(now):
@@ -75,7 +77,11 @@ def run(
         raise
     except KeyboardInterrupt as exc:
         signum = asyncrun.signal_of(exc)
-        raise RunInterrupted(finished.report(jobs, day, now), signum) from None
+        report = finished.report(jobs, day, now)
+        if not dry_run and not finished.recorded:  # status shows the night it was stopped
+            note = memory.record_stopped(config, report, exit_code=128 + signum)
+            report = replace(report, notes=(*report.notes, note)) if note else report
+        raise RunInterrupted(report, signum) from None
 
 
 def _locked(
@@ -114,6 +120,7 @@ def _with_store(
         report, rendered = _run(jobs, ctx)
         report = replace(report, notes=(*notes, *report.notes))
         note = memory.record_run(store, report) if ctx.write else ""
+        ctx.finished.recorded = ctx.write
         if note:
             report = replace(report, notes=(*report.notes, note))
     finally:

@@ -128,6 +128,13 @@ def record_run(store: Store, report: RunReport) -> str:
     return ""
 
 
+def record_stopped(config: Config, report: RunReport, *, exit_code: int) -> str:
+    """Put a run a signal stopped in the history: ``report`` says what had finished, the
+    rest ``interrupted``; ``exit_code`` is the one it exits with (130, 143). The run has let
+    the store go. Returns "" or a note saying why it was not saved."""
+    return _append(config, report, exit_code)
+
+
 def record_not_run(
     config: Config,
     jobs: Sequence[Job],
@@ -156,10 +163,16 @@ def record_not_run(
         )
         for job in jobs
     )
+    return _append(config, RunReport(started_at=started, jobs=results), NOT_RUN_EXIT)
+
+
+def _append(config: Config, report: RunReport, exit_code: int) -> str:
+    """``report`` added to the history from outside a run: a store another run holds is
+    waited for briefly (``NOT_RUN_TIMEOUT``), then left. "" or why it was not saved."""
     try:
         store = Store(state_path(config), timeout=NOT_RUN_TIMEOUT)
         try:
-            store.record_run(RunReport(started_at=started, jobs=results), exit_code=NOT_RUN_EXIT)
+            store.record_run(report, exit_code=exit_code)
         finally:
             store.close()
     except StoreError as exc:

@@ -25,6 +25,7 @@ class Finished:
 
     listings: dict[tuple[str, int], Listing] = field(default_factory=dict)  # (job, source #)
     jobs: dict[str, JobResult] = field(default_factory=dict)
+    recorded: bool = False  # the run's own report is in the run history already
 
     def listing(self, job: Job, index: int, listing: Listing) -> None:
         """Source number ``index`` of ``job`` has its list read."""

@@ -3,7 +3,8 @@
 It reads rows from ``store.read_history`` (never writing) and returns a
 ``StatusReport``. Per (job, source, section) the run kept for a day is the last
 real one for that day; a run that did not happen (``locked``, ``missed``,
-``skipped``) counts only for a day with no real run. Every source that ever ran
+``skipped``) or a source a stopped run never finished (``interrupted``) counts only
+for a day with no real run. Every source that ever ran
 is listed, so one that stopped long before the window still warns.
 """
 
@@ -24,7 +25,8 @@ from newsbot.store import read_history
 BLOCKS = "▁▂▃▄▅▆▇█"
 NO_RUN = "·"
 FAILED = "✗"  # a day whose run failed, or did not happen
-NOT_RUN = frozenset({"locked", "missed", "skipped"})  # history statuses of runs not made
+# history statuses of runs not made, or not finished (a Ctrl-C, a scheduler's SIGTERM)
+NOT_RUN = frozenset({"locked", "missed", "skipped", "interrupted"})
 DROP_RATIO = 0.5  # latest count under half the baseline median is a warning
 BASELINE_RUNS = 7  # the baseline: this many earlier days' successful counts
 MIN_BASELINE = 3  # fewer earlier successes than this: too little to judge a drop

@@ -17,11 +17,13 @@ import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
+from newsbot.store import default_path, read_history
 from tests.conftest import FAST_FETCH_TOML, ROOT
 from tests.servers.loopback import reply, serving
 
@@ -131,6 +133,31 @@ def test_ctrl_c_writes_the_report_with_what_had_not_finished(
     assert done.returncode == 130, done.stderr
     assert "newsbot: interrupted\n" in done.stderr and "Traceback" not in done.stderr
     _check_report(report, 130, "interrupted")
+
+
+def test_a_stopped_run_is_in_the_history_and_status_says_what_did_not_finish(
+    hanging: Hanging, tmp_path: Path
+) -> None:
+    """The morning after a run a scheduler killed, ``newsbot status`` says so: the feed that
+    had answered ran, the one the run never finished did not run for that day."""
+    done, _ = _interrupted_run(hanging, tmp_path, signum=signal.SIGTERM)
+    assert done.returncode == 143, done.stderr
+    blog = tmp_path / "blog"
+    rows = read_history(default_path(blog / "_posts"), date(2026, 12, 1))
+    got = {(r["job"], r["section"]): (r["job_status"], r["status"]) for r in rows}
+    assert got == {
+        ("one", "good"): ("interrupted", "ok"),
+        ("two", "slow"): ("interrupted", "interrupted"),
+    }
+    status = subprocess.run(
+        [sys.executable, "-m", "newsbot", "status", "--days", "3660",
+         "--config", str(blog / "newsbot.toml"), "--output", str(blog / "_posts")],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert status.returncode == 2, status.stderr
+    said = status.stdout + status.stderr
+    assert "two feed/slow: did not run for 2026-12-02 (interrupted: interrupted before it" in said
+    assert "one feed/good: did not run" not in said and "one feed/good: failing" not in said
 
 
 def test_sigterm_is_a_ctrl_c_with_exit_143_and_the_next_run_goes_ahead(

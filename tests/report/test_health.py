@@ -8,11 +8,13 @@ import sys
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+import pytest
+
 from newsbot.dates import KST
 from newsbot.models import JobResult, RunReport, SourceResult
 from newsbot.report.health import StatusReport, sparkline
 from newsbot.store import Store, read_history
-from tests.conftest import PAGES, ROOT, PageServer
+from tests.conftest import FAST_FETCH, PAGES, ROOT, PageServer
 
 TODAY = datetime.now(KST).date()
 
@@ -244,7 +246,53 @@ def test_a_real_run_of_a_day_wins_over_a_run_that_did_not_happen() -> None:
     for runs in (
         [row(9, "ok", 12), row(10, "locked", 0)],
         [row(9, "missed", 0), row(10, "ok", 12)],
+        [row(9, "ok", 12), row(10, "interrupted", 0)],  # a rerun of the day, stopped
     ):
         report = build(runs, first=TODAY, last=TODAY, store="s", now=datetime.now(KST))
         assert report.sources[0].status == "ok" and report.sources[0].sparkline == "█"
         assert report.warnings == []
+    # a day whose only run was stopped: it did not run, and no drop is claimed
+    earlier = [
+        {**row(9, "ok", 12), "day": (TODAY - timedelta(days=d)).isoformat()} for d in (3, 2, 1)
+    ]
+    report = build(
+        [*earlier, row(10, "interrupted", 0)], first=TODAY, last=TODAY, store="s",
+        now=datetime.now(KST),
+    )  # fmt: skip
+    assert report.sources[0].status == "interrupted"
+    assert report.warnings == [f"j naver/105: did not run for {TODAY} (interrupted: )"]
+
+
+def test_a_stop_after_the_run_saved_its_history_saves_it_once(
+    page_server: PageServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Ctrl-C that lands once the run's own report is in the history (as the store
+    closes) adds no second, ``interrupted`` row for the same run."""
+    from newsbot import pipeline
+    from newsbot.config import Config
+    from newsbot.jobs import load_job
+
+    page_server.add(
+        "/breakingnews/section/105/230",
+        (PAGES / "naver" / "breakingnews_105_230_20250204.html").read_bytes(),
+        Content_Type="text/html; charset=UTF-8",
+    )
+    close, stopped = Store.close, []
+
+    def then_ctrl_c(store: Store) -> None:
+        close(store)
+        if not stopped:  # once: the run's own store
+            stopped.append(True)
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(Store, "close", then_ctrl_c)
+    cfg = Config.model_validate(
+        {"fetch": {"host_map": {"news.naver.com": page_server.origin}, **FAST_FETCH},
+         "output": {"dir": str(tmp_path / "_posts")}}
+    )  # fmt: skip
+    job = load_job(ROOT / "jobs" / "krnews-it.toml")
+    with pytest.raises(pipeline.RunInterrupted):
+        pipeline.run([job], date(2025, 2, 4), config=cfg, now=datetime(2025, 2, 6, 9, tzinfo=KST))
+    monkeypatch.setattr(Store, "close", close)
+    rows = read_history(tmp_path / ".newsbot-state.sqlite", date(2025, 1, 1))
+    assert [(r["job_status"], r["status"]) for r in rows] == [("written", "ok")], rows[0]["message"]
