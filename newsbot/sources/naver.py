@@ -160,11 +160,11 @@ def _card(node: LexborNode, sel: Mapping[str, str], prefix: str = "") -> RawItem
     """One item; the legacy layout (``prefix="legacy_"``) has its title in the link."""
     link = node.css_first(sel[f"{prefix}link"])
     title = node.css_first(sel["title"]) if not prefix else link
-    if link is None or title is None:
+    if link is None and title is None:
         return None
     return RawItem(
-        title=title.text(),
-        url=link.attributes.get("href") or "",
+        title=title.text() if title is not None else "",
+        url=(link.attributes.get("href") or "") if link is not None else "",
         thumbnail=lazy_image(node.css_first(sel[f"{prefix}thumbnail"])),
         snippet=text(node.css_first(sel[f"{prefix}lede"])),
         press=text(node.css_first(sel[f"{prefix}press"])),

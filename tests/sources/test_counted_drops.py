@@ -231,3 +231,53 @@ def test_a_page_of_nothing_but_links_that_are_no_articles_is_parse_empty(
     assert (code, source["status"]) == (1, "parse_empty"), source["message"]
     assert source["items_dropped"] == {"bad_scheme": 6, "self_link": 1}
     assert "only 0 usable items" in source["message"] and "## [" not in source["stdout"]
+
+
+def naver_section(good: int, no_title: int, no_link: int) -> str:
+    """Naver's section page (its headline cards), some cards without a title or a link."""
+
+    def card(n: int, title: bool, link: bool) -> str:
+        head = f"<strong class='sa_text_strong'>기사 제목 {n}</strong>" if title else ""
+        url = f"https://n.news.naver.com/mnews/article/001/{n:010d}"
+        anchor = f"<a class='sa_text_title' href='{url}'>{head}</a>" if link else head
+        return f"<li class='sa_item'><div class='sa_text'>{anchor}<div class='sa_text_lede'>요약 {n}</div></div></li>"
+
+    cards = [card(n, True, True) for n in range(good)]
+    cards += [card(good + n, False, True) for n in range(no_title)]
+    cards += [card(good + no_title + n, True, False) for n in range(no_link)]
+    return f"<html><body><ul id='_SECTION_HEADLINE_LIST_x'>{''.join(cards)}</ul></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("counts", "status", "dropped"),
+    [
+        ((19, 0, 1), "ok", {"no_link": 1}),
+        ((7, 1, 2), "incomplete", {"empty_title": 1, "no_link": 2}),  # 7 usable: over min_items
+    ],
+)
+def test_a_naver_card_without_a_title_or_link_is_counted_too(
+    page_server: PageServer,
+    tmp_path: Path,
+    counts: tuple[int, int, int],
+    status: str,
+    dropped: dict[str, int],
+) -> None:
+    """A built-in source hands a broken card on like a feed does: a link selector that
+    stops matching shows as ``no_link``, never as a list silently shorter."""
+    page_server.add("/section/105", naver_section(*counts), Content_Type="text/html; charset=UTF-8")
+    jobs = tmp_path / "jobs"
+    jobs.mkdir()
+    (jobs / "j.toml").write_text(
+        'title = "{date} j"\nslug = "j"\n[[sources]]\nname = "naver"\nsection = "105"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "newsbot.toml").write_text(FAST_FETCH_TOML)
+    report = tmp_path / "r.json"
+    newsbot(
+        "run", "--date", datetime.now(KST).date().isoformat(), "--dry-run",
+        "--jobs-dir", str(jobs), "--config", str(tmp_path / "newsbot.toml"),
+        "--host-map", f"news.naver.com={page_server.origin}", "--report", str(report),
+    )  # fmt: skip
+    (source,) = json.loads(report.read_text())["jobs"][0]["sources"]
+    assert (source["items_found"], source["status"]) == (sum(counts), status), source["message"]
+    assert source["items_dropped"] == dropped
