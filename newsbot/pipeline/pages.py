@@ -47,9 +47,11 @@ async def thumbnails(
 ) -> list[Article]:
     """``articles`` with og:image thumbnails added where they had none; order kept."""
     gate = asyncio.Semaphore(THUMBNAIL_CONCURRENCY)
-    refused: list[tuple[str, str]] = []  # (og:image, why) the URL gate turned away
+    # (og:image, why) the URL gate turned away, per article: the note names the first in
+    # list order, not whichever page happened to answer first
+    refused: dict[int, list[tuple[str, str]]] = {}
 
-    async def one(article: Article) -> Article:
+    async def one(n: int, article: Article) -> Article:
         if article.thumbnail:
             return article
         async with gate:
@@ -67,19 +69,19 @@ async def thumbnails(
                 )
             except SourceError:
                 return article
-        usable, turned_away = items.first_image(images, fetcher.gate)
-        refused.extend(turned_away)
+        usable, refused[n] = items.first_image(images, fetcher.gate)
         return article.model_copy(update={"thumbnail": usable}) if usable else article
 
     started = time.monotonic()
     try:
-        filled = await asyncio.gather(*(one(a) for a in articles))
+        filled = await asyncio.gather(*(one(n, a) for n, a in enumerate(articles)))
     finally:
         tally.elapsed_s += time.monotonic() - started  # wall time, however many at once
-    if refused:
-        first, why = refused[0]
+    turned_away = [r for n in sorted(refused) for r in refused[n]]
+    if turned_away:
+        first, why = turned_away[0]
         tally.notes.append(
-            f"{source}: {len(refused)} og:image URL(s) left out, first {first} ({why})"
+            f"{source}: {len(turned_away)} og:image URL(s) left out, first {first} ({why})"
         )
     missing = sum(1 for a in filled if not a.thumbnail)
     if missing:
