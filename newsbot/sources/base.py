@@ -10,7 +10,7 @@ in returns ``[]`` from ``fallback_urls``, one with no special headers has ``{}``
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Protocol, Self
 
@@ -42,6 +42,9 @@ class SourceOptions(BaseModel):
         return cls.model_validate(data)
 
 
+UNDATED = "undated"  # the drop reason of an item a past day cannot place
+
+
 @dataclass(frozen=True)
 class ListRequest:
     """Which list a job wants from a source: a day, a section and the source's options."""
@@ -61,9 +64,18 @@ class ListRequest:
     def is_today(self) -> bool:
         return self.day >= self.now.date()
 
-    def on_day(self, published: str) -> bool:
-        """Whether a time as the list printed it falls on ``day`` in Seoul (undated: no)."""
-        return self.day_of(published) == self.day
+    def that_day(self, items: Sequence[RawItem]) -> list[RawItem]:
+        """The items of ``day`` (in Seoul). One whose time cannot be read may be that day's
+        or not: it is handed on marked ``undated``, so the report counts it instead of
+        losing it. Items of other days are simply not that day's list."""
+        kept = []
+        for item in items:
+            day = self.day_of(item.published)
+            if day is None:
+                kept.append(replace(item, dropped=UNDATED))
+            elif day == self.day:
+                kept.append(item)
+        return kept
 
     def day_of(self, published: str) -> date | None:
         """The day in Seoul a time as the list printed it falls on; None if none can be read."""

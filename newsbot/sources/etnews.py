@@ -121,7 +121,7 @@ def parse(page: Page, sel: Mapping[str, str], req: ListRequest) -> list[RawItem]
     is_feed = page.text.lstrip().startswith("<?xml") or "<rss" in page.text[:512]
     items = _parse_feed(page) if is_feed else _parse_list(page, sel)
     if not req.is_today:
-        items = [i for i in items if req.on_day(i.published)]
+        items = req.that_day(items)  # an undated item is counted, not lost
     return items
 
 

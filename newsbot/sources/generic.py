@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 from typing import Self
@@ -53,7 +52,6 @@ EN_FORMATS = (
     "%d %B %Y",
     "%Y/%m/%d %H:%M",
 )
-UNDATED = "undated"  # the drop reason of an item a past day cannot place
 NO_RULE = Rule("generic", (), {"title": "", "body": "", "published": "", "drop": ""})
 
 
@@ -181,22 +179,11 @@ def past_day_note(name: str, options: GenericOptions, req: ListRequest) -> list[
 
 
 def on_day(items: Sequence[RawItem], options: GenericOptions, req: ListRequest) -> list[RawItem]:
-    """All items today or from a dated list; for a past day otherwise, that day's only.
-
-    An item whose time cannot be read may be that day's or not: it is handed on
-    marked ``undated``, so the report counts it instead of losing it. Items of
-    other days are simply not that day's list.
-    """
+    """All items today or from a dated list; for a past day otherwise, that day's only
+    (``ListRequest.that_day``: an undated item is counted, not lost)."""
     if req.is_today or options.dated:
         return list(items)
-    kept = []
-    for item in items:
-        day = req.day_of(item.published)
-        if day is None:
-            kept.append(replace(item, dropped=UNDATED))
-        elif day == req.day:
-            kept.append(item)
-    return kept
+    return req.that_day(items)
 
 
 def aware_time(shown: str, tz: ZoneInfo, *, day: date, now: datetime) -> str:

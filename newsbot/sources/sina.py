@@ -154,7 +154,7 @@ def parse(page: Page, sel: Mapping[str, str], req: ListRequest) -> list[RawItem]
     else:
         items = _parse_html(page, sel)
     if not req.is_today and not Options.of(req.options).list_url:
-        items = [i for i in items if req.on_day(i.published)]
+        items = req.that_day(items)  # an undated item is counted, not lost
     return items
 
 

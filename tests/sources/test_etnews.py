@@ -242,3 +242,15 @@ def test_feed_text_written_as_escaped_html_is_decoded_once() -> None:
         "요금 & 속도",
         "홍길동&김기자",
     )
+
+
+def test_a_past_day_hands_on_an_item_without_a_time_as_undated() -> None:
+    """An item whose time cannot be read is counted as ``undated``, not silently dropped."""
+    text, _ = decode(FEED.read_bytes())
+    text = text.replace(
+        "<pubDate>Fri, 28 Sep 2018 16:55:03 +0900</pubDate>", "<pubDate>soon</pubDate>"
+    )
+    past = replace(TODAY, now=datetime(2018, 9, 30, 9, 0, tzinfo=KST))
+    got = etnews.parse(Page(FEED_URL, text), etnews.SELECTORS, past)
+    assert [i.dropped for i in got].count("undated") == 1 and len(got) == 6
+    assert got[[i.dropped for i in got].index("undated")].title.endswith("12월 1일 <상용 전파>")

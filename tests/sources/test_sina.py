@@ -242,3 +242,17 @@ def test_roll_api_text_written_for_html_is_decoded_once() -> None:
     (art,) = _articles(Page(ROLL, json.dumps(body)), TODAY)
     assert art.title == '"绵羊大军" AT&T &lt;b&gt;'
     assert (art.snippet, art.press) == ("华为&小米", "新浪 科技")
+
+
+def test_a_past_day_hands_on_a_row_without_a_time_as_undated() -> None:
+    """A row whose time is missing or unreadable may be that day's or not: it is handed on
+    marked ``undated`` (the report counts it), not silently dropped."""
+    raw = (PAGES / "sina" / "roll_lid2515_page1.json").read_text(encoding="utf-8")
+    raw = raw.replace('"ctime":"1738669260","intime":"1738669262"', '"ctime":"soon"', 1)
+    page = Page(ROLL, raw, encoding="utf-8")
+    past = ListRequest(
+        day=date(2025, 2, 4), section="2515", now=datetime(2025, 2, 6, 9, tzinfo=KST)
+    )
+    got = sina.parse(page, sina.SELECTORS, past)
+    assert [i.dropped for i in got] == ["undated", "", ""]
+    assert "DeepSeek" in got[0].title
