@@ -4,8 +4,8 @@ It reads rows from ``store.read_history`` (never writing) and returns a
 ``StatusReport``. Per (job, source, section) the run kept for a day is the last
 real one for that day; a run that did not happen (``locked``, ``missed``,
 ``skipped``) or a source a stopped run never finished (``interrupted``) counts only
-for a day with no real run. Every source that ever ran
-is listed, so one that stopped long before the window still warns.
+for a day with no real run. Every source that ever ran is listed, so one that
+stopped long before the window still warns.
 """
 
 from __future__ import annotations
