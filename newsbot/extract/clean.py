@@ -12,7 +12,8 @@ whatever its name, nor three or more boxes of one class side by side that hold i
 review's product cards), nor a section whose id spells out its own heading
 (``sharing-with-a-single-developer``). Hidden text goes unless it holds three quarters of
 the page's (a story a script will reveal), alone or as a gallery's slides of one class side
-by side, and so does a slideshow's list of captions.
+by side, and so does a slideshow's list of captions. Of sibling boxes that say the same
+paragraphs word for word (a story rendered once per screen size), only the first is read.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ STRUCTURE = (
 HIDDEN = (
     '[aria-hidden="true"], [hidden], '
     '[style*="display:none" i], [style*="display: none" i], [style*="visibility:hidden" i], '
-    '[style*="visibility: hidden" i]'
+    '[style*="visibility: hidden" i], '
+    ".w-condition-invisible"  # Webflow's conditional visibility: display none, at every width
 )
 # a class or id token is noise when it is one of these, or starts or ends with one at a
 # separator (``related-posts``, ``article-share``; not ``l-article-body-segment``)
@@ -81,6 +83,9 @@ SIDE_BY_SIDE = 3  # boxes of one class under one parent that may hold that text 
 COUNTER = re.compile(r"\s*(\d{1,3})\s*(?:/|of)\s*(\d{1,3})\b", re.I)
 LINK_POST = 0.4  # link lists holding more of the article's text than this are its text
 SAID = 3  # words outside its links that make a list item a sentence of its own
+VARIANT = 200  # running text (characters) a box needs to count as a copy of its sibling
+VARIANT_TAGS = "div, section, article"
+VARIANT_PARAS = "p, li, h1, h2, h3, h4, h5, h6, blockquote"  # a copy holds two of these or more
 SLIDES = 3  # items in a row numbered 1, 2, 3… of one total that make a list a slideshow
 
 
@@ -185,6 +190,8 @@ def strip_page(root: LexborNode, runs: dict[int, int]) -> None:
         n for n in root.css(HIDDEN) if n.tag not in KEEP_TAGS and runs.get(n.mem_id, 0) <= hidden
     ]
     remove(_less_cards(unseen, runs, hidden))
+    # a responsive page can render its story once per screen size, each copy shown by CSS
+    remove(_variants(root, runs))
     # what is left is what a reader sees: "most of the text" means most of that
     page_text = running_total(root)
     # a layout wrapper (``and-w-sidebar``) holds the headline; a sidebar or comments do not
@@ -200,6 +207,30 @@ def strip_page(root: LexborNode, runs: dict[int, int]) -> None:
     # ASP.NET pages wrap the whole page in one <form>: only a small form is a form
     remove([f for f in root.css("form") if f.css_first("input, textarea") and small(f)])
     remove(root.css("label, input"))  # form controls' captions ("自动播放", "Remember me")
+
+
+def _variants(root: LexborNode, runs: dict[int, int]) -> list[LexborNode]:
+    """Boxes that repeat an earlier sibling's text word for word (``VARIANT`` characters of
+    running text or more): one layout per screen size, which CSS alone tells apart."""
+    seen: dict[tuple[int, int], list[LexborNode]] = {}
+    copies = []
+    for node in root.css(VARIANT_TAGS):
+        size = runs.get(node.mem_id, 0)
+        parent = node.parent
+        if size < VARIANT or parent is None:
+            continue
+        twins = seen.setdefault((parent.mem_id, size), [])
+        text = node.text(deep=True)
+        if any(t.text(deep=True) == text for t in twins) and _paragraphed(node):
+            copies.append(node)
+        else:
+            twins.append(node)
+    return copies
+
+
+def _paragraphed(node: LexborNode) -> bool:
+    """Whether ``node`` is a layout of paragraphs, not a paragraph (a ``div`` of text)."""
+    return len(node.css(VARIANT_PARAS)) >= 2
 
 
 def _less_cards(

@@ -114,6 +114,11 @@ OTHER_BOX = (
     )
     + "</div>"
 )
+# three sidebars of letters (each its own: the same box thrice reads as one), half the text
+SIDEBARS = "".join(
+    OTHER_BOX.replace("class='letters'", "class='sidebar'").replace("Letter ", f"Letter {n}.")
+    for n in range(3)
+)
 
 
 def test_a_page_whose_article_holds_its_running_text_is_not_checked(
@@ -175,7 +180,6 @@ def test_its_fast_pass_reads_the_page_our_strip_left_unless_the_strip_took_much(
     menu = (
         "<nav>" + "".join(f"<a href='/s{i}'>Section number {i}</a>" for i in range(30)) + "</nav>"
     )
-    letters = OTHER_BOX.replace("class='letters'", "class='sidebar'")
     story = "<article>" + "".join(f"<p>{p}</p>" for p in LONG) + "</article>"
     head = "<title>A story</title><script>var tracking = 'x'.repeat(90000);</script>"
     raw = page(menu + story + OTHER_BOX, head=head)
@@ -187,7 +191,7 @@ def test_its_fast_pass_reads_the_page_our_strip_left_unless_the_strip_took_much(
     asked.clear()
     script = "<script>var story = 'a long line of script text that is not the story';</script>"
     style = "<style>.sidebar { float: right; }</style>"
-    raw = page(letters * 3 + script + story + style + OTHER_BOX)  # the strip took half the text
+    raw = page(SIDEBARS + script + story + style + OTHER_BOX)  # the strip took half the text
     extract(raw)
     (fast, lean), (full, whole) = asked
     assert fast and not full and whole == raw.text
@@ -217,8 +221,7 @@ def test_the_page_we_reserialize_from_a_hostile_page_still_reads(
     scripts when the strip took much) goes to trafilatura as a page of its own: the story
     still comes out, and nothing of the trap's is taken for it."""
     story = "<article>" + "".join(f"<p>{p}</p>" for p in LONG) + "</article>"
-    letters = OTHER_BOX.replace("class='letters'", "class='sidebar'") * 3
-    raw = page((letters if strip_took_much else "") + story + OTHER_BOX + trap)
+    raw = page((SIDEBARS if strip_took_much else "") + story + OTHER_BOX + trap)
     reading = generic.read(LexborHTMLParser(raw.text), consensus.unsure, consensus.KEPT)
     assert reading.share < consensus.SURE and (reading.stripped == "") is strip_took_much
     got = extract(raw)

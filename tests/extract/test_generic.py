@@ -595,7 +595,8 @@ def test_nothing_readable_gives_no_text() -> None:
 @pytest.mark.parametrize(
     "hidden",
     ["style='display:none'", "style='display: none'", "style='visibility:hidden'",
-     "style='color: red; visibility: hidden;'", "style='DISPLAY:NONE'", "hidden", "aria-hidden='true'"],
+     "style='color: red; visibility: hidden;'", "style='DISPLAY:NONE'", "hidden", "aria-hidden='true'",
+     "class='summary w-condition-invisible'"],
 )  # fmt: skip
 def test_a_hidden_box_beside_the_story_goes_unless_it_is_the_story(hidden: str) -> None:
     other = "<p>An older version of this story, kept for scripts, with other words in it.</p>"
@@ -604,6 +605,25 @@ def test_a_hidden_box_beside_the_story_goes_unless_it_is_the_story(hidden: str) 
     assert "older version" not in got and got.startswith(STORY[0])
     revealed = text_of(f"<article><div {hidden}>{story}</div>{other}</article>")
     assert revealed.startswith(STORY[0])  # a paywall a script lifts: the story, hidden
+
+
+def test_a_story_rendered_once_per_screen_size_is_read_once() -> None:
+    """A site builder renders the story once per breakpoint and lets CSS show one copy: the
+    copies are siblings with the same text, and only the first is read. Paragraphs that repeat
+    word for word inside one story stay, and so do sibling boxes that only look alike."""
+    story = "<h2>How much it costs</h2>" + "".join(para(i) for i in range(4))
+    copies = "".join(f"<div class='ssr-variant hidden-{i}'>{story}</div>" for i in "abc")
+    got = text_of(f"<main><section>{copies}</section></main>")
+    assert got.count("Paragraph 1,") == 1 and got.count("How much it costs") == 1
+    assert "Paragraph 3," in got
+    # a refrain: the same paragraph twice in one box, and two boxes of two plain divs
+    refrain = "<div><div>" + STORY[0] * 3 + "</div><div>" + STORY[0] * 3 + "</div></div>"
+    assert text_of(f"<article>{para(0)}{para(0)}{para(1)}</article>").count("Paragraph 0,") == 2
+    assert text_of(f"<article>{refrain}</article>").count(STORY[0]) == 6
+    # boxes of the same length but other words are not copies
+    twin = story.replace("Paragraph", "Paragraf")
+    got = text_of(f"<main><div>{story}</div><div>{twin}</div></main>")
+    assert "Paragraph 1," in got and "Paragraf 1," in got
 
 
 def test_a_hidden_box_with_more_than_half_the_text_still_goes() -> None:
