@@ -5,7 +5,8 @@ or *ends* with a noise word (``related-posts``, ``article-share``, ``comments``)
 Words inside a token do not count, so ``l-article-body-segment``,
 ``Page-ad-margins``, ``non-ad-column`` or ``header-style-header-2`` are kept; a camelCase
 hump is a separator (``relatedArticles``, ``socialShareBar``). A page builder's prefix is
-read past (``elementor-widget-theme-post-content`` is content), and so is a negation
+read past (``elementor-widget-theme-post-content`` is content; HubSpot's grid,
+``widget-span widget-type-cell``, says nothing), and so is a negation
 (``no_caption``).
 Nothing that holds most of the running text a reader sees (hidden boxes aside) is removed,
 whatever its name, nor three or more boxes of one class side by side that hold it together (a
@@ -58,10 +59,15 @@ NOISE_WORDS = frozenset(
 )  # fmt: skip
 _NOISE_EDGES = tuple(NOISE_WORDS)
 # Page builders wrap every block in a "widget" or "module": only what follows says what it is
-# (``elementor-widget-theme-post-content``, ``elementor-widget-share-buttons``)
-BUILDER = re.compile(r"^(elementor|et_pb|vc|fl)[-_]((widget|module|element)s?([-_]|$))*", re.I)
+# (``elementor-widget-theme-post-content``, ``elementor-widget-share-buttons``; HubSpot's
+# ``widget-span widget-type-cell``, ``hs_cos_wrapper_widget``, ``widget-type-social_sharing``)
+BUILDER = re.compile(
+    r"^(elementor|et_pb|vc|fl)[-_]((widget|module|element)s?([-_]|$))*"
+    r"|^widget-(span$|type-(custom_(widget|module)$)?)|^hs_cos_wrapper(_type|_widget)?(_|$)",
+    re.I,
+)
 CAMEL = re.compile(r"([a-z])([A-Z])")  # ``relatedArticles`` reads as ``related-articles``
-BUILDER_PREFIXES = ("elementor", "et_pb", "vc", "fl")
+BUILDER_PREFIXES = ("elementor", "et_pb", "vc", "fl", "widget-span", "widget-type-", "hs_cos_")
 # ``no_caption``, ``non-ad``: the opposite of noise; ``no-print`` (left out of a printout) is not
 NEGATED = re.compile(r"(no|non|not|without)[-_](?!print)", re.I)
 # Inside the article: captions, credits, galleries and embedded promos

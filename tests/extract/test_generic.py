@@ -56,7 +56,8 @@ def comments(n: int) -> str:
 @pytest.mark.parametrize(
     "wrapper",
     ["l-sidebar-fixed l-article-body-segment", "Page-ad-margins", "non-ad-column",
-     "header-style-header-2", "article-header"],
+     "header-style-header-2", "article-header", "span12 widget-span widget-type-cell",
+     "hs_cos_wrapper hs_cos_wrapper_widget hs_cos_wrapper_type_module"],
 )  # fmt: skip
 def test_class_names_are_whole_tokens_so_wrappers_stay(wrapper: str) -> None:
     body = f"<h1>Bus network grows</h1><div class='{wrapper}'>{''.join(para(i) for i in range(4))}</div>"
@@ -105,7 +106,11 @@ def test_a_noise_token_is_what_the_rule_says(parts: list[tuple[str, str]]) -> No
      ("Page-ad-margins", False), ("l-article-body-segment", False), ("article-share", True),
      ("Related_Posts", True), ("side-bar-left", True), ("comments", True), ("bd_lst", True),
      ("relatedArticles", True), ("socialShareBar", True), ("headerAd", True),
-     ("articleBody", False), ("mainContent", False), ("loadMore", False), ("iPad", False)],
+     ("articleBody", False), ("mainContent", False), ("loadMore", False), ("iPad", False),
+     ("widget-span", False), ("widget-type-cell", False), ("widget-type-custom_widget", False),
+     ("hs_cos_wrapper_widget", False), ("hs_cos_wrapper_type_rich_text", False),
+     ("widget-type-social_sharing", True), ("hs_cos_wrapper_type_social_sharing", True),
+     ("widget-area", True), ("widget-spanner", True)],
 )  # fmt: skip
 def test_noise_tokens_of_real_pages(token: str, noise: bool) -> None:
     assert clean._noise_token(token) is noise
