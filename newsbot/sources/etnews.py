@@ -129,15 +129,17 @@ def _parse_feed(page: Page) -> list[RawItem]:
     import feedparser  # imported lazily: only feed pages need it
 
     parsed = feedparser.parse(XML_DECL.sub("", page.text, count=1))  # text is decoded already
-    entries = [e for e in parsed.entries if e.get("title") and e.get("link")]
-    if not entries:
+    # an entry without a title or a link is handed on and counted as what it lacks
+    entries = [e for e in parsed.entries if e.get("title") or e.get("link")]
+    whole = [e for e in entries if e.get("title") and e.get("link")]
+    if not whole:
         raise LayoutChanged(NAME, page.url, "the feed has no items with a title and link")
-    if not any(e.get("published") for e in entries):
+    if not any(e.get("published") for e in whole):
         raise LayoutChanged(NAME, page.url, "the feed's items have no pubDate")
     return [
         RawItem(
-            title=html_text(str(e.title)),
-            url=str(e.link),
+            title=html_text(str(e.get("title") or "")),
+            url=str(e.get("link") or ""),
             thumbnail=_feed_image(e),
             snippet=html_text(str(e.get("summary", ""))),
             press=html_text(str(e.get("author", ""))),
@@ -175,12 +177,13 @@ def _parse_list(page: Page, sel: Mapping[str, str]) -> list[RawItem]:
 
 
 def _card(node: LexborNode, sel: Mapping[str, str]) -> RawItem | None:
+    """One list item; one without a link is counted (``no_link``) by its text, not lost."""
     link = node.css_first(sel["link"])
-    if link is None:
+    if link is None and not text(node, strip=True):
         return None
     return RawItem(
-        title=link.text(strip=True),
-        url=link.attributes.get("href") or "",
+        title=(link if link is not None else node).text(strip=True),
+        url=(link.attributes.get("href") or "") if link is not None else "",
         thumbnail=lazy_image(node.css_first(sel["thumbnail"])),
         snippet=text(node.css_first(sel["snippet"]), strip=True),
         press=text(node.css_first(sel["press"]), strip=True),

@@ -176,12 +176,14 @@ def _parse_json(page: Page) -> list[RawItem]:
 
 
 def _row(row: Mapping[str, Any]) -> RawItem | None:
+    """One roll row; a row with a title or a link but not both is handed on, so that it is
+    counted as what it lacks (``empty_title``, ``no_link``), not lost."""
     title, url = row.get("title"), row.get("url") or row.get("url_https")
-    if not title or not url:
+    if not title and not url:
         return None
     return RawItem(  # the API's text is written for HTML pages: entities decoded here, once
-        title=html.unescape(str(title)),
-        url=str(url),
+        title=html.unescape(str(title or "")),
+        url=str(url or ""),
         thumbnail=_json_image(row),
         snippet=html.unescape(str(row.get("intro") or row.get("summary") or "")),
         press=html.unescape(str(row.get("media_name") or row.get("media") or "")),
@@ -231,14 +233,17 @@ def _parse_html(page: Page, sel: Mapping[str, str]) -> list[RawItem]:
 
 
 def _card(node: LexborNode, sel: Mapping[str, str]) -> RawItem | None:
+    """One slide; with a title but no link (or the reverse) it is counted, not lost."""
     link = node.css_first(sel["list_link"])
-    if link is None:
-        return None
     title = node.css_first(sel["list_title"])
-    name = title.text(strip=True) if title is not None else (link.attributes.get("title") or "")
+    if link is None and title is None:
+        return None
+    name = title.text(strip=True) if title is not None else ""
+    if not name and link is not None:
+        name = link.attributes.get("title") or ""
     return RawItem(
         title=name,
-        url=link.attributes.get("href") or "",
+        url=(link.attributes.get("href") or "") if link is not None else "",
         thumbnail=lazy_image(node.css_first(sel["list_thumbnail"])),
         snippet=text(node.css_first(sel["list_snippet"])),
         published=text(node.css_first(sel["list_time"])),
