@@ -98,11 +98,12 @@ def parse(page: Page, sel: Mapping[str, str], req: ListRequest) -> list[RawItem]
 
 
 def _row(node: LexborNode, sel: Mapping[str, str], req: ListRequest) -> RawItem | None:
+    """One row; with a title but no link (or the reverse) it is counted, not lost."""
     link = node.css_first(sel["link"])
     title = node.css_first(sel["title"])
-    if link is None or title is None:
+    if link is None and title is None:
         return None
-    title_text = title.text(strip=True)
+    title_text = title.text(strip=True) if title is not None else ""
     snippet = text(node.css_first(sel["snippet"]), strip=True)
     if snippet.startswith(title_text):  # the title sits inside the summary span
         snippet = snippet[len(title_text) :]
@@ -112,7 +113,7 @@ def _row(node: LexborNode, sel: Mapping[str, str], req: ListRequest) -> RawItem 
         press = press[: -len(when)]
     return RawItem(
         title=title_text,
-        url=link.attributes.get("href") or "",
+        url=(link.attributes.get("href") or "") if link is not None else "",
         thumbnail=lazy_image(node.css_first(sel["thumbnail"])),
         snippet=snippet,
         press=press.strip(),

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from newsbot.dates import KST
-from newsbot.errors import LayoutChanged
+from newsbot.errors import LayoutChanged, Rejected
 from newsbot.fetch.charset import decode
 from newsbot.fetch.page import Page
 from newsbot.models import Article
@@ -140,3 +140,26 @@ def test_selector_override_repairs_a_changed_layout() -> None:
 def test_ids_and_canonical_urls(url: str, canonical: str, aid: str | None) -> None:
     assert nate.canonical_url(url) == canonical
     assert nate.article_id(url) == aid
+
+
+def test_a_row_without_a_title_or_link_is_counted_not_lost() -> None:
+    """A row whose link selector stopped matching, or whose link has no title, goes on to be
+    counted as what it lacks (``no_link``, ``empty_title``); a row of neither is no item."""
+    page = _page(TODAY_PAGE, TODAY)
+    broken = (
+        "<div class='mlt01'><span class='tb'><h2 class='tit'>링크 없는 기사</h2></span></div>"
+        "<div class='mlt01'><a class='lt1' href='//news.nate.com/view/20250204n00001'></a></div>"
+        "<div class='mlt01'><span class='medium'>광고</span></div>"
+    )
+    text = page.text.replace('<div class="mlt01">', broken + '<div class="mlt01">', 1)
+    usable, dropped = 0, {}
+    for item in nate.parse(Page(page.url, text), nate.SELECTORS, TODAY):
+        try:
+            to_article(
+                item, source="nate", section="n0105", base_url=page.url, now=NOW,
+                snippet_chars=120, canonical=nate.canonical_url, article_id=nate.article_id,
+            )  # fmt: skip
+            usable += 1
+        except Rejected as exc:
+            dropped[exc.reason] = dropped.get(exc.reason, 0) + 1
+    assert (usable, dropped) == (6, {"no_link": 1, "empty_title": 1})
