@@ -218,19 +218,27 @@ def strip_page(root: LexborNode, runs: dict[int, int]) -> None:
 def _variants(root: LexborNode, runs: dict[int, int]) -> list[LexborNode]:
     """Boxes that repeat an earlier sibling's text word for word (``VARIANT`` characters of
     running text or more): one layout per screen size, which CSS alone tells apart."""
-    seen: dict[tuple[int, int], list[LexborNode]] = {}
+    first: dict[tuple[int, int], LexborNode] = {}  # the first box of each size, per parent
+    texts: dict[tuple[int, int], set[str]] = {}  # the texts of that size read so far
     copies = []
     for node in root.css(VARIANT_TAGS):
         size = runs.get(node.mem_id, 0)
         parent = node.parent
         if size < VARIANT or parent is None:
             continue
-        twins = seen.setdefault((parent.mem_id, size), [])
+        key = (parent.mem_id, size)
+        if key not in first:
+            first[key] = node
+            continue
+        # text is read only beside a sibling of the same size: a nest of wrappers costs nothing
+        if not _paragraphed(node):
+            continue
+        seen = texts.setdefault(key, {first[key].text(deep=True)})
         text = node.text(deep=True)
-        if any(t.text(deep=True) == text for t in twins) and _paragraphed(node):
+        if text in seen:
             copies.append(node)
         else:
-            twins.append(node)
+            seen.add(text)
     return copies
 
 

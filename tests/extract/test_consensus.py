@@ -331,6 +331,12 @@ def test_a_failing_second_opinion_costs_nothing(monkeypatch: pytest.MonkeyPatch)
         "<article>" + "<ul><li><a href='/y'>a link of a list</a>" * 3000,
         f"<div class='{'aB' * 20000}'><p>{'u, ' * 100}</p></div>",
         "<div class='slide' hidden><p>" + "s " * 30 + "</p></div>" * 5000,
+        # 5,000 sibling boxes of one length and other words; 5,000 copies of one box
+        "<main>"
+        + "".join(
+            f"<div><p>{k:05d} {'r ' * 100}</p><p>{'q ' * 100}</p></div>" for k in range(5000)
+        ),
+        "<main>" + f"<div><p>{'c ' * 100}</p><p>{'d ' * 100}</p></div>" * 5000,
     ],
 )
 def test_hostile_markup_gets_an_answer_not_an_exception(html: str) -> None:
