@@ -153,6 +153,12 @@ def strip_tracking(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
 
 
+def url_id(url: str) -> str:
+    """The id of an article no source knows: its URL, read as https, so that a site moving to
+    https (or a feed that mixes the two) lists one article once, not twice."""
+    return "https://" + url[7:] if url[:7].lower() == "http://" else url
+
+
 def to_article(
     raw: RawItem,
     *,
@@ -176,7 +182,7 @@ def to_article(
         except Rejected:
             thumbnail = None  # a bad image loses the image, not the article
     return Article(
-        id=article_id(url) or url,
+        id=article_id(url) or url_id(url),
         title=title,
         url=url,
         thumbnail=thumbnail,

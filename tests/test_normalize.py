@@ -9,7 +9,7 @@ import pytest
 from newsbot.dates import CST, KST, parse_korean
 from newsbot.errors import Rejected
 from newsbot.models import RawItem
-from newsbot.normalize import clean_text, clean_url, strip_tracking, to_article
+from newsbot.normalize import clean_text, clean_url, strip_tracking, to_article, url_id
 from newsbot.sources import naver
 
 NOW = datetime(2025, 2, 4, 18, 0, tzinfo=KST)
@@ -190,3 +190,26 @@ def test_thumbnail_and_link_keep_their_spaces_encoded() -> None:
     art = norm(url="https://n.news.naver.com/a b/1", thumbnail="https://img.kr/a b.jpg")
     assert art.thumbnail == "https://img.kr/a%20b.jpg"
     assert art.url == "https://n.news.naver.com/a%20b/1"
+
+
+@pytest.mark.parametrize(
+    ("url", "found"),
+    [
+        ("http://blog.example.com/a?x=1", "https://blog.example.com/a?x=1"),
+        ("HTTP://blog.example.com/a", "https://blog.example.com/a"),
+        ("https://blog.example.com/a", "https://blog.example.com/a"),
+        ("https://n.news.naver.com/mnews/article/001/0000000001", "naver:001/0000000001"),
+        ("http://n.news.naver.com/mnews/article/001/0000000001", "naver:001/0000000001"),
+    ],
+)
+def test_an_article_no_source_knows_is_its_url_read_as_https(url: str, found: str) -> None:
+    from newsbot import sources
+
+    assert sources.article_id(url) == found
+    assert url_id(url_id(url)) == url_id(url)  # read twice, the same id
+    item = RawItem(title="A story", url=url)
+    article = to_article(
+        item, source="feed", section="s", base_url=url, now=datetime(2026, 1, 1, tzinfo=KST),
+        snippet_chars=120, canonical=lambda u: u, article_id=lambda u: None,
+    )  # fmt: skip
+    assert article.id == url_id(article.url) and article.url.startswith(url[:5].lower())

@@ -93,9 +93,11 @@ def known(store: Store, job: Job, day: date, ids: Iterable[str], window: int) ->
     either side of ``day`` (its own day included)."""
     first = day - timedelta(days=min(window, (day - date.min).days))
     last = day + timedelta(days=min(window, (date.max - day).days))
-    return plan.Known(
-        frozenset(store.known(job.name, ids)), tuple(store.recent(job.name, first, last))
-    )
+    ids = list(ids)
+    # a store written before ids were read as https holds an http link's id as it came
+    legacy = {"http://" + i[8:]: i for i in ids if i.startswith("https://")}
+    found = {legacy.get(i, i) for i in store.known(job.name, [*ids, *legacy])}
+    return plan.Known(frozenset(found), tuple(store.recent(job.name, first, last)))
 
 
 def record_post(

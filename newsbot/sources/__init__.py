@@ -12,6 +12,7 @@ from types import MappingProxyType
 from newsbot.errors import ConfigError
 from newsbot.fetch.page import Page
 from newsbot.models import RawItem
+from newsbot.normalize import url_id
 from newsbot.sources import etnews, feed, html, nate, naver, sina
 from newsbot.sources.base import Defaults, ListRequest, Parser, Source, SourceOptions
 
@@ -48,12 +49,12 @@ def get(name: str) -> Source:
 
 def article_id(url: str, names: Iterable[str] | None = None) -> str:
     """The article id of a link, asking each source (of ``names``, else all) in turn;
-    the URL itself when none knows it."""
+    the URL itself (read as https: ``normalize.url_id``) when none knows it."""
     for name in SOURCES if names is None else names:
         found = get(name).article_id(url)
         if found:
             return found
-    return url
+    return url_id(url)
 
 
 def parse_page(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -217,3 +218,58 @@ def test_store_knows_what_was_posted_on_any_day(tmp_path: Path) -> None:
     again = Store(tmp_path / "s.sqlite")  # kept on disk: a later run sees the same
     assert again.known("job", ["x"]) == {"x"} and not again.created
     again.close()
+
+
+def test_a_feed_that_moves_to_https_does_not_post_its_articles_again(
+    page_server: PageServer, tmp_path: Path
+) -> None:
+    """A site's feed switches its links from http to https: the articles it still lists are
+    the ones already posted (an article no source knows is its URL read as https), even past
+    the title window, and against a store written when ids were the links as they came."""
+    from datetime import datetime, timedelta
+
+    from newsbot.dates import KST
+
+    today = datetime.now(KST).date()
+    past = today - timedelta(days=10)  # far outside the 3-day title window
+    stamp = f"{past:%a, %d %b %Y} 03:00:00 +0000"
+
+    def feed(scheme: str) -> str:
+        items = "".join(
+            f"<item><title>Story number {n} of the feed</title>"
+            f"<link>{scheme}://feeds.example.com/a/{n}</link><pubDate>{stamp}</pubDate></item>"
+            for n in range(6)
+        )
+        return f"<rss version='2.0'><channel><title>T</title>{items}</channel></rss>"
+
+    jobs, out = tmp_path / "jobs", tmp_path / "_posts"
+    jobs.mkdir()
+    (jobs / "f.toml").write_text(
+        'title = "{date} f"\nslug = "f"\n[[sources]]\nname = "feed"\nsection = "s"\n'
+        'options = { url = "https://feeds.example.com/list", tz = "UTC" }\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "newsbot.toml").write_text("[fetch]\nhost_delay = 0.0\nbackoff = 0.05\n")
+
+    def run(day: date) -> subprocess.CompletedProcess[str]:
+        cmd = [
+            sys.executable, "-m", "newsbot", "run", "--date", day.isoformat(),
+            "--jobs-dir", str(jobs), "--config", str(tmp_path / "newsbot.toml"),
+            "--output", str(out), "--host-map", f"feeds.example.com={page_server.origin}",
+        ]  # fmt: skip
+        return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=60)
+
+    page_server.add("/list", feed("http"), Content_Type="application/rss+xml")
+    done = run(past)
+    assert done.returncode == 0, done.stderr
+    (first,) = out.glob("*.md")
+    assert len(links(first)) == 6 and links(first)[0].startswith("http://")
+    # the store as an older newsbot wrote it: an unknown link's id was the link itself
+    store = sqlite3.connect(next(tmp_path.glob("**/.newsbot-state.sqlite")))
+    with store:
+        store.execute("UPDATE items SET article_id = REPLACE(article_id, 'https://', 'http://')")
+    store.close()
+    page_server.add("/list", feed("https"), Content_Type="application/rss+xml")
+    done = run(today)
+    assert done.returncode == 0, done.stderr
+    assert sorted(out.glob("*.md")) == [first], "the same six articles were posted again"

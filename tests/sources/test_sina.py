@@ -117,7 +117,7 @@ def test_gbk_mobile_list_under_a_utf8_meta(shared_fixtures: Path) -> None:
         "uC7e-hhuhisn3628927.jpg/w710h340z1l1t1ab2.jpg"
     )
     assert arts[7].url == "http://aipai.sina.com.cn/activity/detail/513/"  # not an article id
-    assert arts[7].id == arts[7].url
+    assert arts[7].id == "https://aipai.sina.com.cn/activity/detail/513/"  # the URL, as https
     assert arts[8].title == '"绵羊大军"行万米过冬 占领公路'  # &quot; decoded
     video = arts[9]
     assert video.url == "https://video.sina.cn/news/o/2018-09-27/detail-ifxeuwwr8654157.d.html"
