@@ -11,7 +11,7 @@ import pytest
 from newsbot import pipeline
 from newsbot.config import Config
 from newsbot.dates import KST
-from newsbot.errors import LayoutChanged, Rejected
+from newsbot.errors import LayoutChanged
 from newsbot.fetch.charset import decode
 from newsbot.fetch.page import Page
 from newsbot.jobs import Job
@@ -21,6 +21,7 @@ from newsbot.posts import daily_list
 from newsbot.sources import etnews
 from newsbot.sources.base import ListRequest
 from tests.conftest import FAST_FETCH, PAGES, PageServer
+from tests.sources.counting import counted
 
 NOW = datetime(2018, 9, 28, 18, 0, tzinfo=KST)
 TODAY = ListRequest(day=date(2018, 9, 28), section="04", now=NOW)
@@ -256,21 +257,6 @@ def test_a_past_day_hands_on_an_item_without_a_time_as_undated() -> None:
     assert got[[i.dropped for i in got].index("undated")].title.endswith("12월 1일 <상용 전파>")
 
 
-def _reasons(page: Page) -> tuple[int, dict[str, int]]:
-    """(usable articles, drop reasons) of a page, as the pipeline counts them."""
-    usable, dropped = 0, {}
-    for item in etnews.parse(page, etnews.SELECTORS, TODAY):
-        try:
-            to_article(
-                item, source="etnews", section="04", base_url=page.url, now=NOW,
-                snippet_chars=120, canonical=etnews.canonical_url, article_id=etnews.article_id,
-            )  # fmt: skip
-            usable += 1
-        except Rejected as exc:
-            dropped[exc.reason] = dropped.get(exc.reason, 0) + 1
-    return usable, dropped
-
-
 def test_a_feed_entry_or_list_item_without_a_title_or_link_is_counted_not_lost() -> None:
     """An entry with a title but no link (or the reverse) goes on to be counted as what it
     lacks, like a generic feed's; a list item without its link is counted by its text. An
@@ -282,9 +268,9 @@ def test_a_feed_entry_or_list_item_without_a_title_or_link_is_counted_not_lost()
         "<pubDate>Fri, 28 Sep 2018 10:00:00 +0900</pubDate></item><item><description>x</description></item>"
     )  # fmt: skip
     feed = text.replace("<item>", broken + "<item>", 1)
-    assert _reasons(Page(FEED_URL, feed)) == (7, {"no_link": 1, "empty_title": 1})
+    assert counted(etnews, Page(FEED_URL, feed), TODAY) == (7, {"no_link": 1, "empty_title": 1})
     listing, _ = decode(LIST.read_bytes())
     first = listing.index("<li>")
     unlinked = "<li><div class='text'><strong>링크 없는 기사</strong></div></li><li> </li>"
-    got = _reasons(Page(LIST_URL, listing[:first] + unlinked + listing[first:]))
+    got = counted(etnews, Page(LIST_URL, listing[:first] + unlinked + listing[first:]), TODAY)
     assert got == (7, {"no_link": 1})

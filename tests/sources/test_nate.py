@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from newsbot.dates import KST
-from newsbot.errors import LayoutChanged, Rejected
+from newsbot.errors import LayoutChanged
 from newsbot.fetch.charset import decode
 from newsbot.fetch.page import Page
 from newsbot.models import Article
@@ -17,6 +17,7 @@ from newsbot.normalize import to_article
 from newsbot.sources import nate
 from newsbot.sources.base import ListRequest
 from tests.conftest import PAGES
+from tests.sources.counting import counted
 
 NOW = datetime(2025, 2, 4, 15, 0, tzinfo=KST)
 TODAY = ListRequest(day=date(2025, 2, 4), section="n0105", now=NOW)
@@ -152,14 +153,5 @@ def test_a_row_without_a_title_or_link_is_counted_not_lost() -> None:
         "<div class='mlt01'><span class='medium'>광고</span></div>"
     )
     text = page.text.replace('<div class="mlt01">', broken + '<div class="mlt01">', 1)
-    usable, dropped = 0, {}
-    for item in nate.parse(Page(page.url, text), nate.SELECTORS, TODAY):
-        try:
-            to_article(
-                item, source="nate", section="n0105", base_url=page.url, now=NOW,
-                snippet_chars=120, canonical=nate.canonical_url, article_id=nate.article_id,
-            )  # fmt: skip
-            usable += 1
-        except Rejected as exc:
-            dropped[exc.reason] = dropped.get(exc.reason, 0) + 1
-    assert (usable, dropped) == (6, {"no_link": 1, "empty_title": 1})
+    got = counted(nate, Page(page.url, text), TODAY)
+    assert got == (6, {"no_link": 1, "empty_title": 1})

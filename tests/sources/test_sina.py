@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from newsbot.dates import KST
-from newsbot.errors import LayoutChanged, Rejected
+from newsbot.errors import LayoutChanged
 from newsbot.fetch.charset import decode
 from newsbot.fetch.page import Page
 from newsbot.models import Article, RawItem
@@ -18,6 +18,7 @@ from newsbot.normalize import to_article
 from newsbot.sources import sina
 from newsbot.sources.base import ListRequest
 from tests.conftest import PAGES, shared_files
+from tests.sources.counting import counted
 
 NOW = datetime(2018, 9, 28, 21, 0, tzinfo=KST)
 TODAY = ListRequest(day=date(2018, 9, 28), section="2515", now=NOW)
@@ -259,21 +260,6 @@ def test_a_past_day_hands_on_a_row_without_a_time_as_undated() -> None:
     assert "DeepSeek" in got[0].title
 
 
-def _reasons(page: Page) -> tuple[int, dict[str, int]]:
-    """(usable articles, drop reasons) of a page, as the pipeline counts them."""
-    usable, dropped = 0, {}
-    for item in sina.parse(page, sina.SELECTORS, TODAY):
-        try:
-            to_article(
-                item, source="sina", section="2515", base_url=page.url, now=NOW,
-                snippet_chars=120, canonical=sina.canonical_url, article_id=sina.article_id,
-            )  # fmt: skip
-            usable += 1
-        except Rejected as exc:
-            dropped[exc.reason] = dropped.get(exc.reason, 0) + 1
-    return usable, dropped
-
-
 def test_a_roll_row_without_a_title_or_link_is_counted_not_lost() -> None:
     """A row with one of the two goes on to be counted as what it lacks (so that a broken
     API shows as ``no_link``, never as a list silently shorter); a row of neither (no
@@ -283,7 +269,7 @@ def test_a_roll_row_without_a_title_or_link_is_counted_not_lost() -> None:
     rows += [{"title": "无链接", "ctime": "1538128408"}, {"url": url.format(9), "title": ""}]
     rows += [{"ctime": "1538128408"}, "a string", 7]
     body = json.dumps({"result": {"status": {"code": 0}, "data": rows}})
-    assert _reasons(Page(ROLL, body)) == (5, {"no_link": 1, "empty_title": 1})
+    assert counted(sina, Page(ROLL, body), TODAY) == (5, {"no_link": 1, "empty_title": 1})
 
 
 def test_a_slide_without_a_link_is_counted_not_lost() -> None:
@@ -292,4 +278,4 @@ def test_a_slide_without_a_link_is_counted_not_lost() -> None:
     slides += ["<li class='swiper-slide'><h2>无链接</h2></li>", "<li class='swiper-slide'></li>"]
     slides += ["<li class='swiper-slide'><a href='https://news.sina.cn/x.d.html'><img></a></li>"]
     page = Page(MOBILE, f"<ul class='swiper-wrapper'>{''.join(slides)}</ul>")
-    assert _reasons(page) == (4, {"no_link": 1, "empty_title": 1})
+    assert counted(sina, page, TODAY) == (4, {"no_link": 1, "empty_title": 1})
