@@ -178,17 +178,23 @@ def _parse_json(page: Page) -> list[RawItem]:
 def _row(row: Mapping[str, Any]) -> RawItem | None:
     """One roll row; a row with a title or a link but not both is handed on, so that it is
     counted as what it lacks (``empty_title``, ``no_link``), not lost."""
-    title, url = row.get("title"), row.get("url") or row.get("url_https")
+    title, url = _string(row.get("title")), _string(row.get("url") or row.get("url_https"))
     if not title and not url:
         return None
     return RawItem(  # the API's text is written for HTML pages: entities decoded here, once
-        title=html.unescape(str(title or "")),
-        url=str(url or ""),
+        title=html.unescape(title),
+        url=url,
         thumbnail=_json_image(row),
         snippet=html.unescape(str(row.get("intro") or row.get("summary") or "")),
         press=html.unescape(str(row.get("media_name") or row.get("media") or "")),
         published=_epoch(row.get("ctime") or row.get("intime")),
     )
+
+
+def _string(value: object) -> str:
+    """A field as text; a number, list or object where text belongs is no text (a row whose
+    link is ``{"a": 1}`` has no link, not a link to ``/api/roll/{'a': 1}``)."""
+    return value if isinstance(value, str) else ""
 
 
 def _json_image(row: Mapping[str, Any]) -> str | None:

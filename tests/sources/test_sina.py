@@ -263,13 +263,15 @@ def test_a_past_day_hands_on_a_row_without_a_time_as_undated() -> None:
 def test_a_roll_row_without_a_title_or_link_is_counted_not_lost() -> None:
     """A row with one of the two goes on to be counted as what it lacks (so that a broken
     API shows as ``no_link``, never as a list silently shorter); a row of neither (no
-    article at all) and a row that is no object are no items."""
+    article at all) and a row that is no object are no items; a title or link that is not text
+    (an object, a list) is missing, not read as ``str()`` of it."""
     url = "https://news.sina.com.cn/c/2018-09-28/doc-ifxeuwwr{:07d}.shtml"
     rows = [{"title": f"新闻 {n}", "url": url.format(n), "ctime": "1538128408"} for n in range(5)]
     rows += [{"title": "无链接", "ctime": "1538128408"}, {"url": url.format(9), "title": ""}]
     rows += [{"ctime": "1538128408"}, "a string", 7]
+    rows += [{"title": "链接是对象", "url": {"a": 1}}, {"title": ["数组"], "url": url.format(8)}]
     body = json.dumps({"result": {"status": {"code": 0}, "data": rows}})
-    assert counted(sina, Page(ROLL, body), TODAY) == (5, {"no_link": 1, "empty_title": 1})
+    assert counted(sina, Page(ROLL, body), TODAY) == (5, {"no_link": 2, "empty_title": 2})
 
 
 def test_a_slide_without_a_link_is_counted_not_lost() -> None:
