@@ -6,7 +6,9 @@ its own: one that overruns ``parse_timeout`` (or its source's budget) is killed 
 only its own source fails, with ``timeout``. Processes come from a ``forkserver``
 that imported the parsers once, so each costs a fork (~10 ms), not an interpreter.
 The work is a module-level function of picklable arguments; its errors come back as
-themselves (a ``SourceError`` with its status) or as ``unexpected_content``. Work
+themselves (a ``SourceError`` with its status) or as ``unexpected_content``; a worker
+ended by a run's stop signal (SIGINT, SIGTERM, SIGHUP: sent to the whole process group)
+reports ``interrupted``. Work
 that cannot be pickled runs in a thread instead, under the same deadline but not
 stoppable. (multiprocessing pickles between newsbot's own processes; no file or
 answer from the network is ever unpickled.)
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import signal
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -29,6 +32,8 @@ T = TypeVar("T")
 # ``newsbot`` console script imports newsbot.cli, so that is preloaded too), so a script
 # that calls newsbot needs the usual ``if __name__ == "__main__":`` guard.
 _PRELOAD: set[str] = {"newsbot.cli"}
+# the signals a run stops on (``cli``): a worker ended by one of them was stopped, not broken
+STOPS = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
 _ERRORS: dict[str, type[SourceError]] = {
     "SourceError": SourceError,
     "FetchError": FetchError,
@@ -56,6 +61,9 @@ def preload(*modules: str) -> None:
 
 def _serve(conn: Connection, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
     """In the worker: run ``fn``, send back its result or what went wrong."""
+    # Ctrl-C ends the worker as SIGTERM does (by the signal, not a KeyboardInterrupt), so
+    # that the run can tell it was stopped, not broken (``_ending``)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     try:
         answer: tuple[Any, ...] = ("ok", fn(*args))
     except SourceError as exc:
@@ -106,6 +114,8 @@ class Workers:
             return await asyncio.to_thread(fn, *args)
         try:
             answer = await _receive(conn)
+            if answer is None:  # it ended without a word: a crash, or a signal from outside
+                answer = await asyncio.to_thread(_ending, process)
         finally:
             conn.close()
             self._stop(process)
@@ -169,7 +179,18 @@ async def _receive(conn: Connection) -> Any:
     try:
         return conn.recv()
     except (EOFError, OSError):
-        return ("error", "the worker process ended without an answer (killed or crashed)")
+        return None
+
+
+def _ending(process: BaseProcess) -> tuple[str, str]:
+    """The answer of a worker that ended without one, once it has ended (a second at most)."""
+    process.join(1)
+    code = process.exitcode
+    if code is not None and -code in STOPS:
+        # the signal that stops a run (Ctrl-C, SIGTERM to the process group) reached the
+        # worker first: the run is being stopped, the page is not at fault
+        return ("stopped", f"the worker process was stopped by {signal.Signals(-code).name}")
+    return ("error", f"the worker process ended without an answer (killed or crashed, exit {code})")
 
 
 def _result(answer: Any, source: str, url: str) -> Any:
@@ -180,4 +201,5 @@ def _result(answer: Any, source: str, url: str) -> Any:
     if kind == "source":
         name, src, where, message, status = answer[1:]
         raise _ERRORS.get(name, SourceError)(src, where, message, status=status)
-    raise FetchError(source, url, answer[1], status="unexpected_content")
+    status = "interrupted" if kind == "stopped" else "unexpected_content"
+    raise FetchError(source, url, answer[1], status=status)

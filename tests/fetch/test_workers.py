@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import time
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,16 @@ def broken() -> None:
 
 def double(x: int) -> int:
     return 2 * x
+
+
+def signalled(signum: int) -> None:
+    """The worker ends by ``signum`` mid-page, as a whole process group does when stopped."""
+    os.kill(os.getpid(), signum)
+    time.sleep(5)
+
+
+def crashed() -> None:
+    os._exit(3)
 
 
 def gone(pid_file: Path) -> bool:
@@ -120,6 +131,24 @@ def test_errors_come_back_as_themselves_or_as_unexpected_content() -> None:
         run(Workers(5.0), broken)
     assert err.value.status == "unexpected_content"
     assert "ValueError: a bug no check foresaw" in err.value.message
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
+def test_a_worker_stopped_by_a_runs_stop_signal_is_interrupted_not_a_broken_page(
+    signum: int,
+) -> None:
+    """cron's, systemd's or a terminal's stop signal goes to the whole process group: a worker
+    it ends first did not fail on its page. Its source is ``interrupted``, as the stopped run
+    reports every source it did not finish; a worker that crashed is the page's problem."""
+    with pytest.raises(FetchError) as stopped:
+        run(Workers(5.0), signalled, signum)
+    assert stopped.value.status == "interrupted", stopped.value.message
+    assert signal.Signals(signum).name in stopped.value.message
+    for fn, args in ((crashed, ()), (signalled, (signal.SIGKILL,))):
+        with pytest.raises(FetchError) as died:
+            run(Workers(5.0), fn, *args)
+        assert died.value.status == "unexpected_content", died.value.message
+        assert "killed or crashed" in died.value.message
 
 
 def test_results_come_back_and_unpicklable_work_runs_in_a_thread() -> None:
