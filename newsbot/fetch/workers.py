@@ -32,7 +32,8 @@ T = TypeVar("T")
 # ``newsbot`` console script imports newsbot.cli, so that is preloaded too), so a script
 # that calls newsbot needs the usual ``if __name__ == "__main__":`` guard.
 _PRELOAD: set[str] = {"newsbot.cli"}
-# the signals a run stops on (``cli``): a worker ended by one of them was stopped, not broken
+# what stops a whole process group (Ctrl-C, cron's or systemd's SIGTERM, a closed terminal's
+# SIGHUP): a worker ended by one of them was stopped with the run, not broken by its page
 STOPS = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
 _ERRORS: dict[str, type[SourceError]] = {
     "SourceError": SourceError,
