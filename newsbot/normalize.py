@@ -154,9 +154,23 @@ def strip_tracking(url: str) -> str:
 
 
 def url_id(url: str) -> str:
-    """The id of an article no source knows: its URL, read as https, so that a site moving to
-    https (or a feed that mixes the two) lists one article once, not twice."""
-    return "https://" + url[7:] if url[:7].lower() == "http://" else url
+    """The id of an article no source knows: its URL read as https and without a ``www.``,
+    so that a site moving to https or off ``www.`` (or a feed that mixes the forms) lists one
+    article once, not twice."""
+    for scheme in ("https://", "http://"):
+        if url[: len(scheme)].lower() == scheme:
+            rest = url[len(scheme) :]
+            return "https://" + (rest[4:] if rest[:4].lower() == "www." else rest)
+    return url
+
+
+def url_id_forms(article_id: str) -> list[str]:
+    """The other forms an older newsbot stored ``article_id`` under (the link as it came)."""
+    if not article_id.startswith("https://"):
+        return []
+    rest = article_id[8:]
+    forms = [f"{scheme}{www}{rest}" for scheme in ("https://", "http://") for www in ("", "www.")]
+    return forms[1:]  # the first is ``article_id`` itself
 
 
 def to_article(

@@ -198,11 +198,16 @@ def test_thumbnail_and_link_keep_their_spaces_encoded() -> None:
         ("http://blog.example.com/a?x=1", "https://blog.example.com/a?x=1"),
         ("HTTP://blog.example.com/a", "https://blog.example.com/a"),
         ("https://blog.example.com/a", "https://blog.example.com/a"),
+        ("http://www.blog.example.com/a", "https://blog.example.com/a"),
+        ("https://WWW.blog.example.com/a", "https://blog.example.com/a"),
+        ("https://wwwblog.example.com/a", "https://wwwblog.example.com/a"),
         ("https://n.news.naver.com/mnews/article/001/0000000001", "naver:001/0000000001"),
         ("http://n.news.naver.com/mnews/article/001/0000000001", "naver:001/0000000001"),
     ],
 )
-def test_an_article_no_source_knows_is_its_url_read_as_https(url: str, found: str) -> None:
+def test_an_article_no_source_knows_is_its_url_read_as_https_without_www(
+    url: str, found: str
+) -> None:
     from newsbot import sources
 
     assert sources.article_id(url) == found

@@ -22,6 +22,7 @@ from newsbot.dates import KST
 from newsbot.errors import StoreCorrupt, StoreError
 from newsbot.jobs import Job
 from newsbot.models import JobResult, Post, RunReport, SourceResult
+from newsbot.normalize import url_id_forms
 from newsbot.pipeline import plan
 from newsbot.store import Store, content_sha, default_path, post_stamp
 from newsbot.storefile import discard, move_aside
@@ -94,8 +95,8 @@ def known(store: Store, job: Job, day: date, ids: Iterable[str], window: int) ->
     first = day - timedelta(days=min(window, (day - date.min).days))
     last = day + timedelta(days=min(window, (date.max - day).days))
     ids = list(ids)
-    # a store written before ids were read as https holds an http link's id as it came
-    legacy = {"http://" + i[8:]: i for i in ids if i.startswith("https://")}
+    # a store written before ids were read as https without www. holds links as they came
+    legacy = {form: i for i in ids for form in url_id_forms(i)}
     found = {legacy.get(i, i) for i in store.known(job.name, [*ids, *legacy])}
     return plan.Known(frozenset(found), tuple(store.recent(job.name, first, last)))
 

@@ -49,7 +49,7 @@ def get(name: str) -> Source:
 
 def article_id(url: str, names: Iterable[str] | None = None) -> str:
     """The article id of a link, asking each source (of ``names``, else all) in turn;
-    the URL itself (read as https: ``normalize.url_id``) when none knows it."""
+    the URL itself (read as https, without ``www.``: ``normalize.url_id``) when none knows it."""
     for name in SOURCES if names is None else names:
         found = get(name).article_id(url)
         if found:

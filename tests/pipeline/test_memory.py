@@ -273,3 +273,26 @@ def test_a_feed_that_moves_to_https_does_not_post_its_articles_again(
     done = run(today)
     assert done.returncode == 0, done.stderr
     assert sorted(out.glob("*.md")) == [first], "the same six articles were posted again"
+
+
+def test_a_store_of_links_as_they_came_knows_them_in_every_form(tmp_path: Path) -> None:
+    """An older newsbot stored an unknown site's article under its link as it came: http or
+    https, with ``www.`` or without. Asked for the id an article now has (https, no
+    ``www.``), the store finds each of those forms, and nothing else."""
+    from newsbot.jobs import load_jobs
+    from newsbot.normalize import url_id
+    from newsbot.pipeline import memory
+
+    job = next(j for j in load_jobs(ROOT / "jobs") if j.name == "krnews-it")
+    links = ["http://blog.example.com/1", "https://www.blog.example.com/2",
+             "http://www.blog.example.com/3", "https://blog.example.com/4"]  # fmt: skip
+    store = Store(tmp_path / "s.sqlite")
+    store.record_post(
+        job.name, D1, POST1, [(link, f"Title {n}") for n, link in enumerate(links)],
+        sha="x", stamp="y",
+    )  # fmt: skip
+    asked = [url_id(f"https://blog.example.com/{n}") for n in range(1, 6)]
+    known = memory.known(store, job, D2, asked, window=3)
+    assert known.ids == frozenset(asked[:4])  # /5 was never posted
+    assert memory.known(store, job, D2, ["https://example.com/1"], window=3).ids == frozenset()
+    store.close()
