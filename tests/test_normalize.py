@@ -6,6 +6,7 @@ from datetime import datetime
 
 import pytest
 
+from newsbot import sources
 from newsbot.dates import CST, KST, parse_korean
 from newsbot.errors import Rejected
 from newsbot.models import RawItem
@@ -208,8 +209,6 @@ def test_thumbnail_and_link_keep_their_spaces_encoded() -> None:
 def test_an_article_no_source_knows_is_its_url_read_as_https_without_www(
     url: str, found: str
 ) -> None:
-    from newsbot import sources
-
     assert sources.article_id(url) == found
     assert url_id(url_id(url)) == url_id(url)  # read twice, the same id
     item = RawItem(title="A story", url=url)

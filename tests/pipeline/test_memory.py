@@ -8,13 +8,17 @@ import sqlite3
 import subprocess
 import sys
 import time
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from newsbot.dates import KST
+from newsbot.jobs import load_jobs
 from newsbot.lock import Busy, lock_path, run_lock
 from newsbot.models import Article
+from newsbot.normalize import url_id
+from newsbot.pipeline import memory
 from newsbot.pipeline.plan import merge
 from newsbot.store import Store
 from tests.conftest import ROOT, PageServer
@@ -226,10 +230,6 @@ def test_a_feed_that_moves_to_https_does_not_post_its_articles_again(
     """A site's feed switches its links from http to https: the articles it still lists are
     the ones already posted (an article no source knows is its URL read as https), even past
     the title window, and against a store written when ids were the links as they came."""
-    from datetime import datetime, timedelta
-
-    from newsbot.dates import KST
-
     today = datetime.now(KST).date()
     past = today - timedelta(days=10)  # far outside the 3-day title window
     stamp = f"{past:%a, %d %b %Y} 03:00:00 +0000"
@@ -279,10 +279,6 @@ def test_a_store_of_links_as_they_came_knows_them_in_every_form(tmp_path: Path) 
     """An older newsbot stored an unknown site's article under its link as it came: http or
     https, with ``www.`` or without. Asked for the id an article now has (https, no
     ``www.``), the store finds each of those forms, and nothing else."""
-    from newsbot.jobs import load_jobs
-    from newsbot.normalize import url_id
-    from newsbot.pipeline import memory
-
     job = next(j for j in load_jobs(ROOT / "jobs") if j.name == "krnews-it")
     links = ["http://blog.example.com/1", "https://www.blog.example.com/2",
              "http://www.blog.example.com/3", "https://blog.example.com/4"]  # fmt: skip
