@@ -426,10 +426,14 @@ def run_all(makers: dict[str, Extractor], cases: list[Case]) -> dict[str, Run]:
     return runs
 
 
-def table(title: str, cases: list[Case], names: list[str], scored_by_body: bool) -> None:
+Scored = dict[str, tuple[list[tuple[float, float, float]], Run]]  # per extractor
+
+
+def table(title: str, cases: list[Case], names: list[str], scored_by_body: bool) -> Scored:
+    """Print one set's table; return each extractor's per-page scores and times when the set
+    is scored by article body (for the pooled table), else nothing."""
     print(f"\n## {title} ({len(cases)} pages)\n")
-    print("| extractor | F1 | precision | recall | ms/page | zero-F1 pages | errors |")
-    print("|---|---|---|---|---|---|---|")
+    print(HEADER)
     makers, skipped = {}, {}
     for name in names:
         try:
@@ -437,6 +441,7 @@ def table(title: str, cases: list[Case], names: list[str], scored_by_body: bool)
         except ImportError as exc:
             skipped[name] = exc.name
     runs = run_all(makers, cases)
+    pooled: Scored = {}
     for name in names:
         if name in skipped:
             print(f"| {name} | skipped: not installed ({skipped[name]}) | | | | | |")
@@ -444,12 +449,49 @@ def table(title: str, cases: list[Case], names: list[str], scored_by_body: bool)
         run = runs[name]
         if scored_by_body:
             scores = [body_score(c.body, o) for c, o in zip(cases, run.outputs, strict=True)]
-            f1, p, r = body_metrics(scores)
-            zero = str(sum(1 for tp, _, _ in scores if tp == 0))
+            print(_row(name, body_metrics(scores), run.ms, _zero(scores), run.errors))
+            pooled[name] = (scores, run)
         else:
-            (f1, p, r), zero = passage_metrics(cases, run.outputs), "-"
-        print(f"| {name} | {f1:.3f} | {p:.3f} | {r:.3f} | {run.ms:.1f} | {zero} | {run.errors} |")
+            print(_row(name, passage_metrics(cases, run.outputs), run.ms, "-", run.errors))
     sys.stdout.flush()
+    return pooled
+
+
+HEADER = (
+    "| extractor | F1 | precision | recall | ms/page | zero-F1 pages | errors |\n"
+    "|---|---|---|---|---|---|---|"
+)
+
+
+def _row(name: str, prf: tuple[float, float, float], ms: float, zero: str, errors: int) -> str:
+    f1, p, r = prf
+    return f"| {name} | {f1:.3f} | {p:.3f} | {r:.3f} | {ms:.1f} | {zero} | {errors} |"
+
+
+def _zero(scores: list[tuple[float, float, float]]) -> str:
+    return str(sum(1 for tp, _, _ in scores if tp == 0))
+
+
+def pooled_table(groups: dict[str, list[Scored]]) -> None:
+    """Every page scored by article body, of the sets in each group, weighing the same: the
+    benchmark's measure over all of them, and the mean time of a call. An extractor missing
+    from a set (not installed) is left out of the groups holding that set."""
+    print("\n## All pages scored by article body, pooled (each page weighs the same)\n")
+    print("| pages | extractor | F1 | precision | recall | ms/page | zero-F1 pages | errors |")
+    print("|---|---|---|---|---|---|---|---|")
+    for label, sets in groups.items():
+        if not sets:
+            continue
+        names = [n for n in sets[0] if all(n in s for s in sets)]
+        for name in names:
+            scores = [x for s in sets for x in s[name][0]]
+            run = Run(
+                [],
+                [t for s in sets for t in s[name][1].times],
+                sum(s[name][1].errors for s in sets),
+            )
+            row = _row(name, body_metrics(scores), run.ms, _zero(scores), run.errors)
+            print(f"| {label}: {len(scores)} {row}")
 
 
 def main() -> int:
@@ -475,13 +517,18 @@ def main() -> int:
         ("held-out: WCXB test split, article pages", args.wcxb, wcxb_cases),
         ("held-out: htmltotext-benchmark, news pages", args.htmltotext, htmltotext_cases),
     )
+    groups: dict[str, list[Scored]] = {"tuned-on": [], "held-out": []}
     for title, path, load in sets:
         if not (path / "HEAD").exists() and not (path / ".git").exists():
             print(f"\n## {title}\n\nskipped: {path} is not a git directory (pass its path)")
             continue
         cases = load(path)
         by_body = load is not trafilatura_cases
-        table(title, cases[: args.limit] if args.limit else cases, names, by_body)
+        pooled = table(title, cases[: args.limit] if args.limit else cases, names, by_body)
+        if pooled:
+            groups[title.split(":")[0]].append(pooled)
+    groups["all"] = groups["tuned-on"] + groups["held-out"]
+    pooled_table(groups)
     return 0
 
 
