@@ -20,6 +20,7 @@ paragraphs word for word (a story rendered once per screen size), only the first
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from itertools import islice
 
@@ -75,6 +76,8 @@ INNER_DROP = (
     "figure figcaption, figcaption, .wp-caption-text, .caption, .credit, "
     "[itemprop='caption'], [class*='gallery-label']"
 )
+SIGNUP = "input[type=email], input[type=tel]"
+SIGNUP_TEXT = 800  # a signup box's heading, pitch, consent line and thank-you; not a story
 KEEP_TAGS = frozenset({"html", "body", "article", "main"})
 INLINE = frozenset({"a", "span", "em", "i", "b", "strong", "small", "sup", "sub", "abbr", "cite",
                     "q", "mark", "u", "time", "code", "font"})  # fmt: skip
@@ -210,9 +213,28 @@ def strip_page(root: LexborNode, runs: dict[int, int]) -> None:
     remove([n for n in named if n.css_first("h1") is None])
     # a slideshow's captions can outweigh the story they illustrate (fifty of them)
     remove([n for n in root.css("ul, ol") if _slideshow(n) and runs.get(n.mem_id, 0) <= hidden])
+    # a box around a field for an email or a phone number pitches a newsletter, or asks for
+    # a comment: its copy goes with the field
+    sizes: dict[int, int] = {}  # each box's text is measured once, however many fields it holds
+    remove(outermost([_signup_box(field, small, sizes) for field in root.css(SIGNUP)]))
     # ASP.NET pages wrap the whole page in one <form>: only a small form is a form
     remove([f for f in root.css("form") if f.css_first("input, textarea") and small(f)])
     remove(root.css("label, input"))  # form controls' captions ("自动播放", "Remember me")
+
+
+def _signup_box(
+    field: LexborNode, small: Callable[[LexborNode], bool], sizes: dict[int, int]
+) -> LexborNode:
+    """The largest box around ``field`` that holds at most ``SIGNUP_TEXT`` characters of text
+    and is ``small`` (a short story's box is never its signup form's)."""
+    box, up = field, field.parent
+    while up is not None and up.tag not in KEEP_TAGS and small(up):
+        if up.mem_id not in sizes:
+            sizes[up.mem_id] = text_size(up)
+        if sizes[up.mem_id] > SIGNUP_TEXT:
+            break
+        box, up = up, up.parent
+    return box
 
 
 def _variants(root: LexborNode, runs: dict[int, int]) -> list[LexborNode]:

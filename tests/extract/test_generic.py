@@ -573,6 +573,46 @@ def test_a_page_wrapped_in_one_form_is_still_read() -> None:
     assert "Paragraph 2" in got and "Search the site" not in got
 
 
+SIGNUP = (
+    "<section class='relative p-8 my-12 border'><div class='font-bold'>Deals</div>"
+    "<div>Be the first to know!</div><div>Get our picks of the day sent to your {what}!</div>"
+    "<form class='flex'><input type='{kind}' placeholder='Enter yours'><button>Sign me up"
+    "</button></form><div class='text-xs'>By signing up, you agree to receive recurring "
+    "automated marketing messages at the address provided. Consent is not a condition of "
+    "purchase.</div><div>Thanks for signing up!</div></section>"
+)
+
+
+@pytest.mark.parametrize(
+    ("kind", "what"), [("email", "inbox"), ("tel", "phone"), ("EMAIL", "inbox")]
+)
+def test_a_signup_box_in_the_story_goes_with_its_field(kind: str, what: str) -> None:
+    """Utility classes name nothing: the field for an address or a number tells the box."""
+    box = SIGNUP.format(kind=kind, what=what)
+    for body in (
+        f"<article>{para(0)}{para(1)}{box}{para(2)}{para(3)}</article>",
+        # in a page wrapped in one form, which is not removed itself
+        f"<form id='aspnetForm'><article>{para(0)}{para(1)}{box}{para(2)}</article></form>",
+    ):
+        got = text_of(body)
+        assert "Paragraph 0" in got and "Paragraph 2" in got
+        for line in ("Deals", "Be the first", "Get our picks", "By signing up", "Thanks for"):
+            assert line not in got
+
+
+def test_a_short_story_around_a_signup_field_stays() -> None:
+    """The box is never one that holds most of the page's text: a brief with a field inside
+    its own box keeps its words in the generic pass itself, and a search field takes nothing
+    with it."""
+    brief = (
+        "<div class='c'><h1>Bus network grows</h1>"
+        f"{para(0)}<p>Write to us: <input type='email'></p></div>"
+    )
+    assert "Paragraph 0" in "\n".join(generic.body(LexborHTMLParser(page(brief).text)))
+    search = f"<article>{para(0)}<div>{para(1)}<input type='search' name='q'></div></article>"
+    assert "Paragraph 1" in text_of(search)
+
+
 def test_a_call_to_action_closing_the_article_goes() -> None:
     body = (
         f"<div id='articleBody'>{para(0)}{para(1)}<br><a href='http://promo.example'>"
