@@ -53,6 +53,14 @@ LABELS = frozenset(  # words that, alone on a line, label an ad slot or the comm
      "reklama", "reklam", "mainos", "реклама", "iklan", "sponsored", "광고", "广告", "廣告",
      "広告", "comment", "comments", "kommentare"}
 )  # fmt: skip
+# a link's label alone on a line: "Read more »", "Weiterlesen", "Lire la suite", "더보기"
+MORE = re.compile(
+    r"\W*((read|see|show|view|load) (the )?(more|all|full (story|article))|continue reading|"
+    r"weiterlesen|mehr lesen|lire la suite|en savoir plus|leer más|leia mais|leggi tutto|"
+    r"czytaj dalej|lees meer|läs mer|더\s?보기|기사 더보기|阅读全文|查看更多|閱讀全文|続きを読む)"
+    r"[^\w:]*",
+    re.I,
+)
 CREDIT = re.compile(  # a line opening so ("Foto:", "Photo by") credits a picture
     r"(fotos?|photos?|bild(er)?|titelbild|credits?|crédits?|images?|imagen|pictures?|source|"
     r"quelle|fuente|illustration|grafik|사진|图片|图|写真)\s*[:：©=]|"
@@ -122,7 +130,9 @@ def read(
         out.extend(paragraphs(part))
         links.update(t for a in part.css("a") if len(t := clean_text(a.text())) > 1)
         heads.update(clean_text(h.text()) for h in part.css("h1, h2, h3, h4, h5, h6"))
-    out = [line for line in out if not _label(line) and not _credit(line)]
+    out = [
+        line for line in out if not _label(line) and not _credit(line) and not MORE.fullmatch(line)
+    ]
     # a heading with nothing after it introduced a box that went ("Comments"): it goes too
     last = max((i for i, line in enumerate(out) if line not in heads), default=len(out) - 1)
     out = out[: last + 1]

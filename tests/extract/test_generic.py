@@ -300,6 +300,20 @@ def test_lines_that_only_label_an_ad_slot_or_the_comments_go() -> None:
 
 
 @pytest.mark.parametrize(
+    "more", ["Read More", "Read more »", "Continue reading →", "Weiterlesen", "더보기", "阅读全文"]
+)
+def test_a_read_more_label_alone_on_a_line_goes(more: str) -> None:
+    """A teaser's link label is no line of the story; a line that opens with the words is, and
+    "Read more:" heading a list of links is left to the link-list rule."""
+    link = f"<p><a href='/next'>{more}</a></p>"
+    got = text_of(f"<article>{para(0)}{link}{para(1)}<div>{more}</div>{para(2)}</article>")
+    assert got.count("\n\n") == 2 and more not in got, got
+    said = "<p>Read more about the routes in the council's report, published on Tuesday.</p>"
+    assert "Read more about" in text_of(f"<article>{para(0)}{said}</article>")
+    assert generic.MORE.fullmatch("Read more:") is None
+
+
+@pytest.mark.parametrize(
     "credit",
     ["Foto: Ingo Pertramer", "Titelbild: dpa/picture alliance", "Photo: AP", "Source: Reuters",
      "Fuente: EFE", "Crédits : AFP", "사진=연합뉴스", "图：新华社", "Bild © Stadt Zürich",
