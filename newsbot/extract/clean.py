@@ -77,6 +77,13 @@ INNER_DROP = (
     "[itemprop='caption'], [class*='gallery-label']"
 )
 SIGNUP = "input[type=email], input[type=tel]"
+# the markup each network's embed code leaves before its script runs (X, Instagram, TikTok,
+# Bluesky, Mastodon, Threads)
+EMBEDS = (
+    "blockquote.twitter-tweet, blockquote.instagram-media, blockquote.tiktok-embed, "
+    "blockquote.bluesky-embed, blockquote.mastodon-embed, blockquote.text-post-media"
+)
+EMBED_WRAPPERS = 3  # boxes round an embedded post that it spares (1 spares less, 5 no more)
 SIGNUP_TEXT = 800  # a signup box's heading, pitch, consent line and thank-you; not a story
 KEEP_TAGS = frozenset({"html", "body", "article", "main"})
 INLINE = frozenset({"a", "span", "em", "i", "b", "strong", "small", "sup", "sub", "abbr", "cite",
@@ -204,10 +211,16 @@ def strip_page(root: LexborNode, runs: dict[int, int]) -> None:
     # what is left is what a reader sees: "most of the text" means most of that
     page_text = running_total(root)
     # a layout wrapper (``and-w-sidebar``) holds the headline; a sidebar or comments do not
+    # an embedded post is quoted in the story, whatever its wrapper's name (``social-embed``)
+    spared = _embed_wrappers(root)
     named = [
         n
         for n in root.css("[class], [id]")
-        if is_noise_name(n) and small(n) and not _in_sentence(n) and not _heading_anchor(n)
+        if is_noise_name(n)
+        and small(n)
+        and not _in_sentence(n)
+        and not _heading_anchor(n)
+        and n.mem_id not in spared
     ]
     named = _less_cards(named, runs, KEEP_SHARE * page_text)
     remove([n for n in named if n.css_first("h1") is None])
@@ -220,6 +233,19 @@ def strip_page(root: LexborNode, runs: dict[int, int]) -> None:
     # ASP.NET pages wrap the whole page in one <form>: only a small form is a form
     remove([f for f in root.css("form") if f.css_first("input, textarea") and small(f)])
     remove(root.css("label, input"))  # form controls' captions ("自动播放", "Remember me")
+
+
+def _embed_wrappers(root: LexborNode) -> set[int]:
+    """The boxes (``EMBED_WRAPPERS`` levels) round each embedded social post on the page."""
+    spared = set()
+    for post in root.css(EMBEDS):
+        up = post.parent
+        for _ in range(EMBED_WRAPPERS):
+            if up is None:
+                break
+            spared.add(up.mem_id)
+            up = up.parent
+    return spared
 
 
 def _signup_box(

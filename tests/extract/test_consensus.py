@@ -337,9 +337,11 @@ def test_a_failing_second_opinion_costs_nothing(monkeypatch: pytest.MonkeyPatch)
             f"<div><p>{k:05d} {'r ' * 100}</p><p>{'q ' * 100}</p></div>" for k in range(5000)
         ),
         "<main>" + f"<div><p>{'c ' * 100}</p><p>{'d ' * 100}</p></div>" * 5000,
-        # 10,000 signup fields in one box, and a field in each of 900 nested boxes
-        "<main><p>" + "e, " * 200 + "</p><div>" + "<div>Sign up <input type=email></div>" * 10000,
+        # 3,000 signup fields in one box, and a field in each of 900 nested boxes
+        "<main><p>" + "e, " * 200 + "</p><div>" + "<div>Sign up <input type=email></div>" * 3000,
         "<div>f <input type=tel>" * 900 + "<p>" + "g " * 300,
+        # 3,000 embedded posts nested in share-named boxes
+        "<div class='share'><blockquote class='twitter-tweet'><p>h " * 3000,
     ],
 )
 def test_hostile_markup_gets_an_answer_not_an_exception(html: str) -> None:

@@ -614,6 +614,23 @@ def test_a_signup_box_in_the_story_goes_with_its_field(kind: str, what: str) -> 
             assert line not in got
 
 
+@pytest.mark.parametrize("network", ["twitter-tweet", "instagram-media", "bluesky-embed"])
+def test_an_embedded_post_is_quoted_whatever_its_wrapper_is_called(network: str) -> None:
+    """An embed's wrapper often has a social name (``social-media-embed``); a share bar's
+    does too, and only the post is the story's."""
+    post = (
+        f"<div class='social-media-embed'><div class='embed-inner'><blockquote class='{network}'>"
+        "<p>Yes this is real and yes the state spent half a million dollars on it.</p>"
+        "— A reader (@reader) November 18, 2019</blockquote></div></div>"
+    )
+    share = (
+        "<div class='social-share'><p>Share this story with your friends on every site</p></div>"
+    )
+    got = text_of(f"<article>{para(0)}{post}{para(1)}{share}{para(2)}</article>")
+    assert "Yes this is real" in got and "Paragraph 2" in got
+    assert "Share this story" not in got
+
+
 def test_a_short_story_around_a_signup_field_stays() -> None:
     """The box is never one that holds most of the page's text: a brief with a field inside
     its own box keeps its words in the generic pass itself, and a search field takes nothing
