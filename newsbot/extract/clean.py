@@ -15,6 +15,8 @@ review's product cards), nor a section whose id spells out its own heading
 the page's (a story a script will reveal), alone or as a gallery's slides of one class side
 by side, and so does a slideshow's list of captions. Of sibling boxes that say the same
 paragraphs word for word (a story rendered once per screen size), only the first is read.
+A box round an email or phone field (a newsletter's pitch, whatever its classes) goes with
+the field; the boxes round an embedded social post stay, whatever their names.
 """
 
 from __future__ import annotations
@@ -77,6 +79,7 @@ INNER_DROP = (
     "[itemprop='caption'], [class*='gallery-label']"
 )
 SIGNUP = "input[type=email], input[type=tel]"
+SIGNUP_TEXT = 800  # a signup box's heading, pitch, consent line and thank-you; not a story
 # the markup each network's embed code leaves before its script runs (X, Instagram, TikTok,
 # Bluesky, Mastodon, Threads)
 EMBEDS = (
@@ -84,7 +87,6 @@ EMBEDS = (
     "blockquote.bluesky-embed, blockquote.mastodon-embed, blockquote.text-post-media"
 )
 EMBED_WRAPPERS = 3  # boxes round an embedded post that it spares (1 spares less, 5 no more)
-SIGNUP_TEXT = 800  # a signup box's heading, pitch, consent line and thank-you; not a story
 KEEP_TAGS = frozenset({"html", "body", "article", "main"})
 INLINE = frozenset({"a", "span", "em", "i", "b", "strong", "small", "sup", "sub", "abbr", "cite",
                     "q", "mark", "u", "time", "code", "font"})  # fmt: skip
@@ -210,9 +212,9 @@ def strip_page(root: LexborNode, runs: dict[int, int]) -> None:
     remove(_variants(root, runs))
     # what is left is what a reader sees: "most of the text" means most of that
     page_text = running_total(root)
-    # a layout wrapper (``and-w-sidebar``) holds the headline; a sidebar or comments do not
     # an embedded post is quoted in the story, whatever its wrapper's name (``social-embed``)
     spared = _embed_wrappers(root)
+    # a layout wrapper (``and-w-sidebar``) holds the headline; a sidebar or comments do not
     named = [
         n
         for n in root.css("[class], [id]")

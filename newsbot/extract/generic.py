@@ -1,7 +1,8 @@
 """The generic extractor, for article pages no site rule covers.
 
-1. Boilerplate goes (``clean.strip_page``): navigation, hidden boxes, small forms,
-   boxes whose class or id token names boilerplate — unless they hold most of the text.
+1. Boilerplate goes (``clean.strip_page``): navigation, hidden boxes, small forms and
+   signup boxes, boxes whose class or id token names boilerplate — unless they hold most
+   of the text.
 2. Every paragraph of running text scores (length, commas, few links) for its
    container, half for the container's parent, a third for the next: the best
    container, weighted by its class hints and link density, is the article. A
@@ -10,8 +11,8 @@
    like it under its parent's siblings (a story cut into chunks).
 4. Inside, captions, credits and link lists go (``clean.strip_inside``; link lists that
    are most of the text stay: a post of links), and so do lines that only label an ad slot
-   ("ADVERTISEMENT") or credit a picture ("Foto: dpa"), and headings left at the end with
-   nothing under them ("Comments").
+   ("ADVERTISEMENT") or a teaser's link ("Read more »"), or credit a picture ("Foto: dpa"),
+   and headings left at the end with nothing under them ("Comments").
 5. A standfirst above the winner (a block that says what the page's description says)
    opens the text: story headers often hold it outside the article's container.
 
