@@ -40,7 +40,8 @@ they came.
 Peers come from the ``bench`` extra (``pip install -e '.[bench]'``); one that is not installed
 is skipped with a line saying so. Each extractor gets the same decoded HTML and URL; the time is
 the wall time of the call, parsing included, and the extractors take turns page by page.
-Prints tables; asserts nothing.
+A last table pools every page scored by article body (tuned-on, held-out, all), each page
+weighing the same. Prints tables; asserts nothing.
 """
 
 from __future__ import annotations
@@ -476,6 +477,8 @@ def pooled_table(groups: dict[str, list[Scored]]) -> None:
     """Every page scored by article body, of the sets in each group, weighing the same: the
     benchmark's measure over all of them, and the mean time of a call. An extractor missing
     from a set (not installed) is left out of the groups holding that set."""
+    if not any(groups.values()):
+        return  # no set scored by article body was found
     print("\n## All pages scored by article body, pooled (each page weighs the same)\n")
     print("| pages | extractor | F1 | precision | recall | ms/page | zero-F1 pages | errors |")
     print("|---|---|---|---|---|---|---|---|")
