@@ -6,7 +6,9 @@
 2. Every paragraph of running text scores (length, commas, few links) for its
    container, half for the container's parent, a third for the next: the best
    container, weighted by its class hints and link density, is the article. A
-   story split over sibling blocks scores for the parent that holds them all.
+   story split over sibling blocks scores for the parent that holds them all; a story
+   whose longer half sits boxes down (an unclosed table's box swallowed it) climbs to the
+   box whose own paragraphs are its first half.
 3. Siblings of the winner with text of their own join it, in page order, and so do blocks
    like it under its parent's siblings (a story cut into chunks).
 4. Inside, captions, credits and link lists go (``clean.strip_inside``; link lists that
@@ -73,6 +75,7 @@ COMMAS = re.compile(r"[,，、。;；]")
 URL = re.compile(r"https?://\S+")
 MIN_TEXT = 25  # characters a paragraph needs to count as running text
 TOP = 8  # candidates whose link density is measured (it costs a walk of the subtree)
+OWN_PARAS = 0.2  # an ancestor's own paragraphs, against the winner's text, to climb to it
 SIBLING_SHARE = 0.2  # a sibling scoring this share of the winner joins it
 JOIN_MIN = 10.0  # nothing scoring less joins the winner (about two paragraphs)
 LEAD = 80  # characters a standfirst has at least
@@ -250,8 +253,36 @@ def _article(root: LexborNode) -> list[LexborNode]:
         for k in ranked
     }
     best = nodes[max(final, key=lambda k: final[k])]
-    parts = _with_siblings(best, scores, final[best.mem_id])
+    best = _climb(best, scores)
+    parts = _with_siblings(best, scores, final.get(best.mem_id, scores[best.mem_id]))
     return _with_cousins(best, parts, [nodes[k] for k in ranked], scores)
+
+
+def _climb(best: LexborNode, scores: dict[int, float]) -> LexborNode:
+    """The winner, or the ancestor whose own paragraphs are the rest of its story.
+
+    Up from the winner, the first ancestor scoring more than the box below it on the way
+    (readability's climb) takes the winner's place if paragraphs directly under it hold at
+    least ``OWN_PARAS`` of the winner's running text: a table's box left unclosed swallows
+    the rest of the story, or a "read more" box holds its second half. Captions and headers
+    beside the winner are not paragraphs, and keep it where it is."""
+    last = scores.get(best.mem_id, 0.0)
+    floor = last / 3
+    node = best.parent
+    while node is not None and node.tag not in ("body", "html"):
+        score = scores.get(node.mem_id)
+        if score is None:
+            node = node.parent
+            continue
+        if score < floor:
+            break
+        if score > last:
+            mine = clean.running_total(best, MIN_TEXT)
+            own = sum(clean.running_total(p, MIN_TEXT) for p in node.iter() if p.tag == "p")
+            return node if own >= OWN_PARAS * mine else best
+        last = score
+        node = node.parent
+    return best
 
 
 def _with_cousins(

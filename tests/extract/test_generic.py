@@ -275,6 +275,47 @@ def test_a_smaller_sibling_block_joins_the_winning_one() -> None:
     assert "Paragraph 0," in got and "Paragraph 7," in got
 
 
+def generic_text(body: str) -> str:
+    return "\n\n".join(generic.body(LexborHTMLParser(page(body).text)))
+
+
+@pytest.mark.parametrize(
+    ("opening", "rest"),
+    [  # a table's embed box left unclosed (``</div</div>``) swallows the rest of the story
+        (range(4), "<div class='w-embed'><div class='responsive-table'><table><tr><td>10%"
+                   "</td><td>$1.00</td></tr></table></div</div>"),
+        # the second half of the story in a "read more" box, two levels down
+        (range(3), "<div id='read-more'><div id='read-more-content'>"),
+    ],
+)  # fmt: skip
+def test_a_story_whose_longer_half_sits_two_boxes_down_comes_out_whole(
+    opening: range, rest: str
+) -> None:
+    """The box two levels down scores most, but the paragraphs above it, in the box that
+    holds both, are the first half of the same story."""
+    first = "".join(para(i) for i in opening)
+    second = "".join(para(i) for i in range(10, 22))
+    got = generic_text(f"<div class='rich-text'>{first}{rest}{second}</div></div></div>")
+    numbers = [int(n) for n in re.findall(r"Paragraph (\d+),", got)]
+    assert numbers == [*opening, *range(10, 22)], got
+
+
+def test_a_caption_and_headline_beside_the_story_do_not_join_it() -> None:
+    """Climbing to the box that holds the story is for paragraphs; a photo's caption and the
+    headline beside it are not the story's text."""
+    caption = (
+        "<div class='image top'><span>In this file photo, made available by NASA, astronaut"
+        " Robert L. Curbeam Jr. (left) and Christer Fuglesang, right, work, Dec. 12, 2006."
+        "</span></div>"
+    )
+    byline = "<div class='date'><span>Published Monday, November 18, 2019, 8:22AM EST, by AP, Berlin</span></div>"
+    story = "".join(para(i) for i in range(2))
+    body = f"<div class='element'><h1>Bus network grows</h1>{caption}{byline}<div class='text'>{story}</div></div>"
+    got = generic_text(body)
+    assert "Paragraph 1," in got
+    assert "Curbeam" not in got and "Published Monday" not in got, got
+
+
 def test_captions_credits_and_link_lists_inside_the_article_go() -> None:
     body = (
         "<article><h1>Bus network grows</h1>"
