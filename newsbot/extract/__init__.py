@@ -4,6 +4,7 @@ A page whose host has a rule (``rules.Rule``, declared by its source) is read
 with that rule's selectors; every other page, and a site page whose body
 selector finds nothing, goes through the generic extractor (``generic``),
 checked against a second opinion (``consensus``) when its choice is in doubt.
+A page React streamed is first put together as a browser shows it (``streamed``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datetime import datetime
 from selectolax.lexbor import LexborHTMLParser
 
 from newsbot.dates import KST
-from newsbot.extract import consensus, generic, meta
+from newsbot.extract import consensus, generic, meta, streamed
 from newsbot.extract.dom import ALWAYS_DROP, in_order, paragraphs, remove
 from newsbot.extract.rules import Rule, rule_for
 from newsbot.fetch.page import Page
@@ -27,6 +28,9 @@ __all__ = ["Extracted", "Rule", "extract"]
 def extract(page: Page, rules: Mapping[str, Rule]) -> Extracted:
     """Read ``page`` with its site's rule among ``rules``, or the generic extractor."""
     tree = LexborHTMLParser(page.text)
+    markup = page.text
+    if streamed.MARK in markup and tree.body is not None and streamed.reassemble(tree.body, markup):
+        markup = tree.html or markup  # the second opinion reads the page put together too
     rule = rule_for(page.url, rules)
     images = tuple(meta.lead_images(tree, page.url))
     if rule is not None:
@@ -45,7 +49,7 @@ def extract(page: Page, rules: Mapping[str, Rule]) -> Extracted:
     if consensus.unsure(reading.share, reading.running):  # ask trafilatura
         paras = consensus.check(
             paras,
-            page.text,
+            markup,
             page.url,
             reading.running,
             stripped=reading.stripped,

@@ -1,0 +1,81 @@
+"""A page that React streamed, put back together as a browser shows it.
+
+React's streaming server render (Next.js's app router, among others) sends a page's late
+parts after the rest, each in a hidden box at the end of the body (``<div hidden
+id="S:9">``), and a script moves it into its slot: a ``<template id="P:9">`` placeholder, or
+a Suspense boundary's ``<template id="B:9">`` with its fallback ("Loading…") up to the
+boundary's closing comment (``<!--/$-->``). Without that script half a story can sit
+hidden at the end of the page, where no extractor reads it. Here each such box takes its
+slot's place, as the script would do it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborNode
+
+MARK = "S:"  # a page without this in its markup has no streamed part (a cheap first test)
+SEGMENT = 'div[hidden][id^="S:"]'
+SLOTS = 'template[id^="P:"], template[id^="B:"]'
+# the script's calls, which name each part's slot: $RS("S:7","P:7"), $RC("B:0","S:0")
+MOVES = re.compile(r'\$RS\("(S:[\w-]+)","(P:[\w-]+)"\)|\$RC\("(B:[\w-]+)","(S:[\w-]+)"\)')
+MOST = 64  # streamed parts put back, at most: each looks its slot up in the whole page
+OPEN = frozenset({"$", "$?", "$!"})  # comments that open a Suspense boundary
+CLOSE = "/$"
+
+
+def reassemble(root: LexborNode, markup: str) -> bool:
+    """Put each streamed part of the page under ``root`` in its slot, as the calls in the
+    page's ``markup`` name it (else the slot of the part's number); whether one moved.
+
+    Each part looks its slot up when its turn comes, so a slot inside an earlier part,
+    moved with it, is still found."""
+    slots: dict[str, str] = {}
+    for m in MOVES.finditer(markup):
+        segment_id, slot_id = (m[1], m[2]) if m[1] else (m[4], m[3])
+        slots.setdefault(segment_id, slot_id)
+    moved = False
+    for segment in root.css(SEGMENT)[:MOST]:
+        segment_id = segment.attributes.get("id") or ""
+        named = slots.get(segment_id)
+        slot = _slot(root, [named] if named else ["P:" + segment_id[2:], "B:" + segment_id[2:]])
+        if slot is None:
+            continue
+        if (slot.attributes.get("id") or "").startswith("B:"):
+            _drop_fallback(slot)
+        for child in list(segment.iter(include_text=True)):
+            slot.insert_before(child)  # a copy: lexbor inserts a clone
+        slot.decompose()
+        segment.decompose()
+        moved = True
+    return moved
+
+
+def _slot(root: LexborNode, ids: list[str]) -> LexborNode | None:
+    """The first template of ``ids`` (in their order) on the page."""
+    found = {slot.attributes.get("id"): slot for slot in root.css(SLOTS)}
+    return next((found[i] for i in ids if i in found), None)
+
+
+def _drop_fallback(slot: LexborNode) -> None:
+    """Remove the fallback after a boundary's ``slot`` ("Loading…"), up to the comment that
+    closes the boundary (nested boundaries inside it go too); nothing if it never closes."""
+    doomed = []
+    depth = 0
+    node = slot.next
+    while node is not None:
+        if node.is_comment_node:
+            mark = (node.comment_content or "").strip()
+            if mark in OPEN:
+                depth += 1
+            elif mark == CLOSE:
+                if depth == 0:
+                    break
+                depth -= 1
+        doomed.append(node)
+        node = node.next
+    if node is None:
+        return
+    for node in doomed:
+        node.decompose()
