@@ -49,7 +49,7 @@ NOISE_WORDS = frozenset(
         "comment", "comments", "comment-list", "commentlist", "disqus", "reply", "replies",
         "sidebar", "side-bar", "widget", "widgets", "related", "recommend", "recommended",
         "recommendation", "more-stories", "morestories", "popular", "most-read", "mostread",
-        "trending", "ranking", "rank", "share", "sharing", "sharebar", "social", "sns",
+        "trending", "share", "sharing", "sharebar", "social", "sns",
         "newsletter", "subscribe", "subscription", "signup", "promo", "promotion", "advert",
         "advertisement", "ad", "ads", "adslot", "ad-slot", "sponsor", "sponsored", "banner",
         "breadcrumb", "breadcrumbs", "pagination", "paging", "pager", "navbar", "nav", "navi",

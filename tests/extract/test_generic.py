@@ -265,6 +265,19 @@ def test_a_short_last_chunk_of_a_story_still_joins_it() -> None:
     assert [int(n) for n in re.findall(r"Paragraph (\d+),", got)] == list(range(23))
 
 
+def test_a_ranked_list_that_is_the_story_stays() -> None:
+    """A "best of" page's ranking (``ss-ranking``) is its story, not a most-read box: under
+    half the page's text, it stays."""
+    intro = "".join(para(i) for i in range(4))
+    ranks = "".join(
+        f"<div class='ss-ranking-card'><h3>#{n} School {n}</h3>{para(10 + n)}</div>"
+        for n in range(1, 4)
+    )
+    body = f"<article><h1>Best online programs</h1>{intro}<div class='ss-ranking'>{ranks}</div>"
+    got = generic_text(body + f"{para(30)}</article>")
+    assert [int(n) for n in re.findall(r"Paragraph (\d+),", got)] == [0, 1, 2, 3, 11, 12, 13, 30]
+
+
 def test_a_smaller_sibling_block_joins_the_winning_one() -> None:
     first = "".join(para(i) for i in range(6))
     body = (
