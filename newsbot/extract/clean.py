@@ -16,7 +16,9 @@ the page's (a story a script will reveal), alone or as a gallery's slides of one
 by side, and so does a slideshow's list of captions. Of sibling boxes that say the same
 paragraphs word for word (a story rendered once per screen size), only the first is read.
 A box round an email or phone field (a newsletter's pitch, whatever its classes) goes with
-the field; the boxes round an embedded social post stay, whatever their names.
+the field; the boxes round an embedded social post stay, whatever their names. On a
+WordPress page, whose body names the post it shows (``postid-1806``), the boxes of other
+posts (``post-7816``: related, next, recent) go, unless one holds the shown post.
 """
 
 from __future__ import annotations
@@ -78,6 +80,8 @@ INNER_DROP = (
     "figure figcaption, figcaption, .wp-caption-text, .caption, .credit, "
     "[itemprop='caption'], [class*='gallery-label']"
 )
+POST_ID = re.compile(r"(?:^|\s)(?:postid|page-id)-(\d+)(?:\s|$)")  # the post a page shows
+POST_BOX = re.compile(r"(?:^|\s)post-(\d+)(?:\s|$)")  # a post's box, whichever post
 SIGNUP = "input[type=email], input[type=tel]"
 SIGNUP_TEXT = 800  # a signup box's heading, pitch, consent line and thank-you; not a story
 # the markup each network's embed code leaves before its script runs (X, Instagram, TikTok,
@@ -226,6 +230,8 @@ def strip_page(root: LexborNode, runs: dict[int, int]) -> None:
     ]
     named = _less_cards(named, runs, KEEP_SHARE * page_text)
     remove([n for n in named if n.css_first("h1") is None])
+    # a WordPress page's teasers of other posts (related, next, recent): their boxes say so
+    remove([n for n in _other_posts(root) if small(n) and n.css_first("h1") is None])
     # a slideshow's captions can outweigh the story they illustrate (fifty of them)
     remove([n for n in root.css("ul, ol") if _slideshow(n) and runs.get(n.mem_id, 0) <= hidden])
     # a box around a field for an email or a phone number pitches a newsletter, or asks for
@@ -235,6 +241,28 @@ def strip_page(root: LexborNode, runs: dict[int, int]) -> None:
     # ASP.NET pages wrap the whole page in one <form>: only a small form is a form
     remove([f for f in root.css("form") if f.css_first("input, textarea") and small(f)])
     remove(root.css("label, input"))  # form controls' captions ("自动播放", "Remember me")
+
+
+def _other_posts(root: LexborNode) -> list[LexborNode]:
+    """The outermost boxes of other posts than the one the page shows: WordPress names that
+    one in the body's class (``postid-1806``, ``page-id-42``) and every post's box in its own
+    (``post-1806``); a box holding the page's own post is not another post's."""
+    body = root if root.tag == "body" else root.css_first("body")
+    shown = POST_ID.search(body.attributes.get("class") or "") if body is not None else None
+    if shown is None:
+        return []
+    boxes = [
+        (n, m[1])
+        for n in root.css('[class*="post-"]')
+        if (m := POST_BOX.search(n.attributes.get("class") or ""))
+    ]
+    holds_shown: set[int] = set()  # the shown post's boxes and their ancestors
+    for box, post in boxes:
+        node: LexborNode | None = box
+        while post == shown[1] and node is not None and node.mem_id not in holds_shown:
+            holds_shown.add(node.mem_id)
+            node = node.parent
+    return outermost([n for n, post in boxes if post != shown[1] and n.mem_id not in holds_shown])
 
 
 def _embed_wrappers(root: LexborNode) -> set[int]:

@@ -265,6 +265,51 @@ def test_a_short_last_chunk_of_a_story_still_joins_it() -> None:
     assert [int(n) for n in re.findall(r"Paragraph (\d+),", got)] == list(range(23))
 
 
+def wordpress(body_class: str, body: str) -> str:
+    tree = LexborHTMLParser(f"<html><body class='{body_class}'>{body}</body></html>")
+    return "\n\n".join(generic.body(tree))
+
+
+def test_other_posts_teasers_on_a_wordpress_page_go() -> None:
+    """WordPress names the post a page shows in the body's class (``postid-10``) and each
+    post's box in its own (``post-10``): boxes of other posts are teasers, however long."""
+    shown = f"<article class='post-10 post type-post'><h1>Buses</h1>{para(0)}</article>"
+    teasers = "".join(
+        f"<article class='post-{n} post type-post'><h2>Other {n}</h2>{para(n)}{para(n + 1)}{para(n + 2)}</article>"
+        for n in (20, 30)
+    )
+    got = wordpress(
+        "single single-post postid-10", f"<div id='primary'>{shown}<div>{teasers}</div></div>"
+    )
+    assert [int(n) for n in re.findall(r"Paragraph (\d+),", got)] == [0], got
+    # nested in the shown post's own box (a theme's "related" block inside the article)
+    inside = f"<article class='post-10'>{para(0)}{para(1)}<div class='post-20'>{para(20)}</div></article>"
+    assert "Paragraph 20," not in wordpress("page-template page page-id-10", inside)
+
+
+def test_post_boxes_stay_when_the_page_names_no_post_or_hold_the_shown_one() -> None:
+    """A blog's index (no ``postid-``) is all other posts; a box around the shown post is not
+    another post's, whatever its number."""
+    posts = "".join(
+        f"<article class='post-{n}'>{para(n)}{para(n + 1)}</article>" for n in (1, 3, 5)
+    )
+    assert len(re.findall(r"Paragraph \d+,", wordpress("home blog", f"<main>{posts}</main>"))) == 6
+    wrapped = f"<div class='post-99'><article class='post-10'>{para(0)}{para(1)}</article></div>"
+    more = "<section>" + "".join(para(i) for i in range(2, 5)) + "</section>"  # most of the text
+    got = wordpress("single postid-10", f"<main>{wrapped}{more}</main>")
+    assert [int(n) for n in re.findall(r"Paragraph (\d+),", got)] == [0, 1, 2, 3, 4], got
+
+
+def test_thousands_of_nested_post_boxes_read_in_one_pass() -> None:
+    """3,000 nested boxes of other posts around 3,000 of the shown one: each ancestor is
+    marked once, so the page reads at once, and the shown post stays."""
+    n = 3000
+    shown = "<div class='post-10'>" * n + para(0) + para(1) + "</div>" * n
+    page_body = "<div class='post-7'>" * n + para(7) + "</div>" * n + f"<article>{shown}</article>"
+    got = wordpress("single postid-10", page_body)
+    assert "Paragraph 1," in got and "Paragraph 7," not in got
+
+
 def test_a_ranked_list_that_is_the_story_stays() -> None:
     """A "best of" page's ranking (``ss-ranking``) is its story, not a most-read box: under
     half the page's text, it stays."""
