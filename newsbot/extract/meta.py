@@ -33,12 +33,17 @@ MAX_IMAGES = 10  # candidates kept: the URL gate may refuse a few, never hundred
 TZ_OFFSET = re.compile(r"[+-]\d{2}:?\d{2}$|Z$")
 ZH_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日\s*(\d{1,2}):(\d{2})")
 # "Written: 2023-11-07 15:03:30", "입력 2026.02.12. 오전 10:30", "发布时间：2019年11月25日 18:57"
-LABELED_DATE = re.compile(
-    r"(?:written|published|posted|date|입력|기사입력|등록|작성|发布时间|发布|发表)\s*(?:on)?\s*[:：]?\s*"
-    r"(\d{4}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}日?\.?"
-    r"(?:(?:T|\s*(?:오전|오후)?\s*)\d{1,2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?)",
+# a date shown as text after a label: found by its digits first (a scan for one of the labels
+# at every position, case-insensitive, costs several times as much), then the label is checked
+DATE_AT = re.compile(
+    r"\d{4}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}日?\.?"
+    r"(?:(?:T|\s*(?:오전|오후)?\s*)\d{1,2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?"
+)
+LABEL_BEFORE = re.compile(
+    r"(?:written|published|posted|date|입력|기사입력|등록|작성|发布时间|发布|发表)\s*(?:on)?\s*[:：]?\s*$",
     re.I,
 )
+LABEL_REACH = 200  # characters before a date where its label may start (whitespace included)
 
 
 def title(tree: LexborHTMLParser, selector: str = "") -> str:
@@ -62,9 +67,12 @@ def text_date(tree: LexborHTMLParser, tz: ZoneInfo) -> datetime | None:
     """A publication time the page shows only as text, after a label ("Written:", "입력")."""
     body = tree.body
     text = body.text(separator=" ") if body is not None else ""
-    for match in LABELED_DATE.finditer(text[:20000]):
+    text = text[:20000]
+    for match in DATE_AT.finditer(text):
+        if not LABEL_BEFORE.search(text, max(0, match.start() - LABEL_REACH), match.start()):
+            continue
         value = parse_time(
-            match.group(1).replace("年", "-").replace("月", "-").replace("日", ""), tz
+            match.group(0).replace("年", "-").replace("月", "-").replace("日", ""), tz
         )
         if value is not None:
             return value

@@ -888,8 +888,14 @@ def test_dates_shown_only_as_text_are_read(shown: str, expected: datetime) -> No
     assert got.published == expected
 
 
-def test_an_unlabelled_number_is_no_date() -> None:
-    got = extract(page(f"<h1>T</h1><p>Call 2023-11-07 for details.</p>{para(0)}"))
+@pytest.mark.parametrize(
+    "shown",
+    ["Call 2023-11-07 for details.", "Written by our reporter on 2023-11-07, at the depot.",
+     "Published: see below. The depot opened 2023-11-07."],
+)  # fmt: skip
+def test_an_unlabelled_number_is_no_date(shown: str) -> None:
+    """The label must stand right before the date (a colon, "on" and spaces between)."""
+    got = extract(page(f"<h1>T</h1><p>{shown}</p>{para(0)}"))
     assert got.published is None
 
 
