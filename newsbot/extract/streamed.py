@@ -29,23 +29,34 @@ def reassemble(root: LexborNode, markup: str) -> bool:
     """Put each streamed part of the page under ``root`` in its slot, as the calls in the
     page's ``markup`` name it (else the slot of the part's number); whether one moved.
 
-    Each part looks its slot up when its turn comes, so a slot inside an earlier part,
-    moved with it, is still found."""
+    Parts and slots are looked up afresh for each move: a move removes nodes (the part, its
+    slot, a fallback), and a part inside one of them (a hostile page nests them) is gone with
+    it, never touched after. A part inside its own slot's fallback stays where it is."""
     slots: dict[str, str] = {}
     for m in MOVES.finditer(markup):
         segment_id, slot_id = (m[1], m[2]) if m[1] else (m[4], m[3])
         slots.setdefault(segment_id, slot_id)
     moved = False
-    for segment in root.css(SEGMENT)[:MOST]:
+    tried: set[str] = set()
+    for _ in range(MOST):
+        segment = next(
+            (n for n in root.css(SEGMENT) if (n.attributes.get("id") or "") not in tried), None
+        )
+        if segment is None:
+            break
         segment_id = segment.attributes.get("id") or ""
+        tried.add(segment_id)
         named = slots.get(segment_id)
         slot = _slot(root, [named] if named else ["P:" + segment_id[2:], "B:" + segment_id[2:]])
         if slot is None:
             continue
-        if (slot.attributes.get("id") or "").startswith("B:"):
-            _drop_fallback(slot)
+        fallback = _fallback(slot) if (slot.attributes.get("id") or "").startswith("B:") else []
+        if _inside(segment, fallback):
+            continue
         for child in list(segment.iter(include_text=True)):
             slot.insert_before(child)  # a copy: lexbor inserts a clone
+        for node in fallback:
+            node.decompose()
         slot.decompose()
         segment.decompose()
         moved = True
@@ -58,10 +69,10 @@ def _slot(root: LexborNode, ids: list[str]) -> LexborNode | None:
     return next((found[i] for i in ids if i in found), None)
 
 
-def _drop_fallback(slot: LexborNode) -> None:
-    """Remove the fallback after a boundary's ``slot`` ("Loading…"), up to the comment that
-    closes the boundary (nested boundaries inside it go too); nothing if it never closes."""
-    doomed = []
+def _fallback(slot: LexborNode) -> list[LexborNode]:
+    """What follows a boundary's ``slot`` ("Loading…") up to the comment that closes the
+    boundary (nested boundaries inside it too); [] if it never closes."""
+    found: list[LexborNode] = []
     depth = 0
     node = slot.next
     while node is not None:
@@ -71,11 +82,19 @@ def _drop_fallback(slot: LexborNode) -> None:
                 depth += 1
             elif mark == CLOSE:
                 if depth == 0:
-                    break
+                    return found
                 depth -= 1
-        doomed.append(node)
+        found.append(node)
         node = node.next
-    if node is None:
-        return
-    for node in doomed:
-        node.decompose()
+    return []
+
+
+def _inside(node: LexborNode, boxes: list[LexborNode]) -> bool:
+    """Whether ``node`` is one of ``boxes`` or lies inside one."""
+    ids = {box.mem_id for box in boxes}
+    parent: LexborNode | None = node
+    while parent is not None:
+        if parent.mem_id in ids:
+            return True
+        parent = parent.parent
+    return False

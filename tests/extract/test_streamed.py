@@ -78,6 +78,27 @@ def test_a_part_whose_slot_sits_inside_itself_is_dropped_without_harm() -> None:
     assert order(tree.body.text()) == list(range(4)) and "Loop" not in tree.body.text()
 
 
+def test_parts_nested_in_parts_or_in_their_own_fallback_are_never_touched_once_gone() -> None:
+    """A hostile page nests a part in another part, or puts a part inside the fallback its
+    own move removes: each is looked up afresh after every move, so none is read once freed
+    (lexbor frees what a move removes), and nothing visible is lost."""
+    nested = (
+        '<div><template id="P:0"></template><template id="P:1"></template></div>'
+        '<div hidden id="S:0"><p>zero</p><div hidden id="S:1"><p>one</p></div></div>'
+    )
+    tree = LexborHTMLParser(page(nested).text)
+    assert streamed.reassemble(tree.body, "")
+    assert [p.text() for p in tree.body.css("p")] == ["zero", "one"]
+    assert tree.body.css_first("[hidden]") is None
+    own = (
+        '<div><!--$?--><template id="B:0"></template><div hidden id="S:0"><p>inside</p></div>'
+        "<!--/$--></div><p>after</p>"
+    )
+    tree = LexborHTMLParser(page(own).text)
+    assert streamed.reassemble(tree.body, "") is False
+    assert tree.body.css_first("#S\\:0") is not None and "after" in tree.body.text()
+
+
 def test_thousands_of_parts_move_at_most_the_bound() -> None:
     """A hostile page of 5,000 parts and slots: each move looks its slot up in the page, so
     only ``MOST`` move; the rest stay hidden, and the page's own text stays."""
