@@ -68,8 +68,10 @@ def text_date(tree: LexborHTMLParser, tz: ZoneInfo) -> datetime | None:
     body = tree.body
     text = body.text(separator=" ") if body is not None else ""
     text = text[:20000]
+    since = 0  # a label stands between the last date and this one: each character read once
     for match in DATE_AT.finditer(text):
-        if not LABEL_BEFORE.search(text, max(0, match.start() - LABEL_REACH), match.start()):
+        start, since = max(since, match.start() - LABEL_REACH), match.end()
+        if not LABEL_BEFORE.search(text, start, match.start()):
             continue
         value = parse_time(
             match.group(0).replace("年", "-").replace("月", "-").replace("日", ""), tz

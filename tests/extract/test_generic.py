@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
 from newsbot.dates import KST
-from newsbot.extract import clean, generic
+from newsbot.extract import clean, generic, meta
 from newsbot.extract.dom import paragraphs
 from newsbot.fetch.page import Page
 from newsbot.normalize import clean_text
@@ -886,6 +886,14 @@ def test_og_title_site_suffix_gives_the_clean_h1() -> None:
 def test_dates_shown_only_as_text_are_read(shown: str, expected: datetime) -> None:
     got = extract(page(f"<h1>T</h1><div class='meta'>{shown}</div>{para(0)}{para(1)}"))
     assert got.published == expected
+
+
+def test_a_labelled_date_after_thousands_of_bare_ones_is_read() -> None:
+    """A hostile page of 1,800 bare dates before the labelled one: each label check reads only
+    the text since the last date, so the page's text is read once, and the date is found."""
+    shown = "2023-11-07 " * 1800 + "Published: 2024-01-02 10:00"
+    got = meta.text_date(LexborHTMLParser(f"<body><p>{shown}</p></body>"), KST)
+    assert got == datetime(2024, 1, 2, 10, tzinfo=KST)
 
 
 @pytest.mark.parametrize(
